@@ -1,0 +1,39 @@
+"""Event contracts shared by every ANPR service and by outside producers.
+
+Public surface: the event models, the `Event` union, topic names and the (de)serialisation helpers.
+Exceptions: `ContractError` (a ValueError) for bytes that are not a valid event.
+"""
+
+from anpr_contracts.events import (
+    CandidateRaised,
+    Envelope,
+    Event,
+    ExemptionChanged,
+    FrameCaptured,
+    PlateRecognized,
+    ReadSource,
+    RegimeMode,
+)
+from anpr_contracts.serialisation import ContractError, event_to_bytes, parse_event
+from anpr_contracts.topics import CANDIDATES, DLQ, EXEMPTIONS, FRAMES, READS, TOPICS, TopicSpec
+
+__all__ = [
+    "CANDIDATES",
+    "DLQ",
+    "EXEMPTIONS",
+    "FRAMES",
+    "READS",
+    "TOPICS",
+    "CandidateRaised",
+    "ContractError",
+    "Envelope",
+    "Event",
+    "ExemptionChanged",
+    "FrameCaptured",
+    "PlateRecognized",
+    "ReadSource",
+    "RegimeMode",
+    "TopicSpec",
+    "event_to_bytes",
+    "parse_event",
+]

@@ -1,0 +1,38 @@
+"""JSON Schema export for producers that are not Python (camera gateways, integrators)."""
+
+import json
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from anpr_contracts.events import CandidateRaised, ExemptionChanged, FrameCaptured, PlateRecognized
+
+SCHEMA_MODELS: dict[str, type[BaseModel]] = {
+    "frame.captured": FrameCaptured,
+    "plate.recognized": PlateRecognized,
+    "candidate.raised": CandidateRaised,
+    "exemption.changed": ExemptionChanged,
+}
+
+
+def schema_documents() -> dict[str, str]:
+    """File name -> JSON text of every exported schema."""
+    return {
+        f"{name}.v1.schema.json": json.dumps(model.model_json_schema(mode="validation"), indent=2, sort_keys=True)
+        + "\n"
+        for name, model in SCHEMA_MODELS.items()
+    }
+
+
+def default_schema_dir() -> Path:
+    return Path(__file__).resolve().parents[2] / "schemas"
+
+
+def export_schemas(directory: Path) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for file_name, text in schema_documents().items():
+        path = directory / file_name
+        path.write_text(text)
+        written.append(path)
+    return written

@@ -1,0 +1,27 @@
+"""Kafka topic names and their settings: the one place that knows them."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    """A topic with the settings it is created with."""
+
+    name: str
+    partitions: int = 3
+    config: dict[str, str] = field(default_factory=dict)
+
+
+_FRAME_BYTES = str(4 * 1024 * 1024)
+
+FRAMES = TopicSpec(
+    "anpr.frames.v1",
+    # Frames carry images of every passing vehicle: keep them only hours (privacy), room for big JPEGs.
+    config={"retention.ms": str(6 * 3600 * 1000), "max.message.bytes": _FRAME_BYTES},
+)
+READS = TopicSpec("anpr.reads.v1", config={"retention.ms": str(6 * 3600 * 1000), "max.message.bytes": _FRAME_BYTES})
+CANDIDATES = TopicSpec("anpr.candidates.v1", config={"max.message.bytes": _FRAME_BYTES})
+EXEMPTIONS = TopicSpec("anpr.exemptions.v1", config={"cleanup.policy": "compact"})
+DLQ = TopicSpec("anpr.dlq.v1", partitions=1, config={"max.message.bytes": _FRAME_BYTES})
+
+TOPICS: tuple[TopicSpec, ...] = (FRAMES, READS, CANDIDATES, EXEMPTIONS, DLQ)

@@ -1,0 +1,66 @@
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from pydantic import ValidationError
+
+from anpr_contracts import (
+    ContractError,
+    FrameCaptured,
+    PlateRecognized,
+    ReadSource,
+    event_to_bytes,
+    parse_event,
+)
+
+AMSTERDAM_SUMMER = timezone(timedelta(hours=2))
+
+
+def a_read(**overrides: object) -> PlateRecognized:
+    fields: dict[str, object] = {
+        "source": ReadSource.CAMERA,
+        "observed_at": datetime(2026, 7, 1, 10, 0, tzinfo=AMSTERDAM_SUMMER),
+        "plate": "72VGX6",
+        "confidence": 0.9,
+    }
+    fields.update(overrides)
+    return PlateRecognized.model_validate(fields)
+
+
+def test_round_trip_keeps_every_field_and_type() -> None:
+    frame = FrameCaptured(frame_id="f1", camera_id="cam-1", captured_at=datetime.now(UTC), image_jpeg=b"\xff\xd8x")
+    parsed = parse_event(event_to_bytes(frame))
+    assert isinstance(parsed, FrameCaptured)
+    assert parsed == frame
+    assert parsed.image_jpeg == b"\xff\xd8x"
+
+
+def test_occurred_at_is_normalised_to_utc() -> None:
+    read = a_read(occurred_at=datetime(2026, 7, 1, 12, 0, tzinfo=AMSTERDAM_SUMMER))
+    assert read.occurred_at == datetime(2026, 7, 1, 10, 0, tzinfo=UTC)
+    assert read.occurred_at.utcoffset() == timedelta(0)
+
+
+def test_events_are_frozen() -> None:
+    read = a_read()
+    with pytest.raises(ValidationError):
+        read.plate = "XX99XX"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"plate": "72-vgx-6"},
+        {"confidence": 1.5},
+        {"observed_at": datetime(2026, 7, 1, 10, 0)},  # naive: ambiguous across DST
+        {"unexpected": 1},
+    ],
+)
+def test_invalid_reads_are_refused(bad: dict[str, object]) -> None:
+    with pytest.raises(ValidationError):
+        a_read(**bad)
+
+
+@pytest.mark.parametrize("raw", [b"", b"not json", b'{"event_type": "nope"}', b'{"event_type": "plate.recognized"}'])
+def test_garbage_bytes_raise_contract_error(raw: bytes) -> None:
+    with pytest.raises(ContractError):
+        parse_event(raw)

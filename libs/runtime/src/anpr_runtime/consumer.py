@@ -1,0 +1,170 @@
+"""Consumer loop: at-least-once, manual commit after the handler's work is durable.
+
+Retriable failures (broker, database or peer down) are retried with capped exponential backoff until
+they succeed or the service stops, so nothing is lost. Permanent failures (bad input, contract errors)
+and bugs that keep failing go to the dead-letter topic with the reason in headers; the loop goes on.
+"""
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka.errors import CommitFailedError, KafkaConnectionError, KafkaTimeoutError
+from prometheus_client import Counter, Histogram
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+from anpr_contracts import ContractError
+from anpr_runtime.errors import AnprError
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[ConsumerRecord[bytes, bytes]], Awaitable[None]]
+Verdict = Literal["retry", "retry_limited", "dead_letter"]
+
+PROCESSED = Counter("anpr_consumer_messages_total", "Messages handled", ["group", "topic", "outcome"])
+PROCESS_TIME = Histogram("anpr_consumer_process_seconds", "Time to handle one message", ["group", "topic"])
+
+
+def default_error_policy(exc: BaseException) -> Verdict:
+    if isinstance(exc, AnprError):
+        return "retry" if exc.retriable else "dead_letter"
+    if isinstance(exc, ContractError | ValueError):
+        return "dead_letter"
+    if isinstance(exc, OperationalError | InterfaceError | KafkaConnectionError | KafkaTimeoutError | OSError):
+        return "retry"
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return "retry"
+    return "retry_limited"  # a bug or an unforeseen case: a few tries, then the dead-letter topic
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    initial_seconds: float = 0.2
+    max_seconds: float = 10.0
+    # Unclassified bugs are retried this often before they are dead-lettered; retriable errors forever.
+    max_attempts_for_unknown: int = 3
+
+    def delay(self, attempt: int) -> float:
+        return float(min(self.max_seconds, self.initial_seconds * 2 ** (attempt - 1)))
+
+
+class DeadLetters:
+    def __init__(self, producer: AIOKafkaProducer, topic: str, group: str) -> None:
+        self._producer = producer
+        self._topic = topic
+        self._group = group
+
+    async def send(self, record: ConsumerRecord[bytes, bytes], exc: BaseException) -> None:
+        headers = [
+            ("dlq.topic", record.topic.encode()),
+            ("dlq.partition", str(record.partition).encode()),
+            ("dlq.offset", str(record.offset).encode()),
+            ("dlq.group", self._group.encode()),
+            ("dlq.error_type", type(exc).__name__.encode()),
+            ("dlq.reason", str(exc)[:1000].encode()),
+        ]
+        await self._producer.send_and_wait(self._topic, record.value, key=record.key, headers=headers)
+
+
+class ConsumerRunner:
+    def __init__(
+        self,
+        consumer: AIOKafkaConsumer,
+        handle: Handler,
+        dead_letters: DeadLetters,
+        group: str,
+        retry: RetryPolicy = RetryPolicy(),
+        error_policy: Callable[[BaseException], Verdict] = default_error_policy,
+    ) -> None:
+        self._consumer = consumer
+        self._handle = handle
+        self._dead_letters = dead_letters
+        self._group = group
+        self._retry = retry
+        self._error_policy = error_policy
+        self._stopping = asyncio.Event()
+        self._crashed: BaseException | None = None
+
+    def alive_check(self) -> Callable[[], Awaitable[None]]:
+        async def check() -> None:
+            if self._crashed is not None:
+                raise RuntimeError(f"consumer loop stopped: {type(self._crashed).__name__}")
+
+        return check
+
+    def stop(self) -> None:
+        """Finish the current message, commit, then leave the loop (graceful SIGTERM)."""
+        self._stopping.set()
+
+    async def run(self) -> None:
+        try:
+            await self._loop()
+        except Exception as exc:
+            self._crashed = exc
+            raise
+
+    async def _loop(self) -> None:
+        while not self._stopping.is_set():
+            batches = await self._consumer.getmany(timeout_ms=500, max_records=100)
+            for partition, records in batches.items():
+                done = await self._process_partition(records)
+                if done is not None:
+                    await self._commit(partition, done + 1)
+                if self._stopping.is_set():
+                    break
+
+    async def _commit(self, partition: TopicPartition, offset: int) -> None:
+        try:
+            await self._consumer.commit({partition: offset})
+        except CommitFailedError:
+            # The partition moved to another instance in a rebalance; it will redeliver, and our
+            # effects are idempotent, so nothing is lost or doubled.
+            log.warning("commit lost to a rebalance on %s", partition)
+
+    async def _process_partition(self, records: list[ConsumerRecord[bytes, bytes]]) -> int | None:
+        last_done = None
+        for record in records:
+            if self._stopping.is_set() or not await self._process(record):
+                break
+            last_done = record.offset
+        return last_done
+
+    async def _process(self, record: ConsumerRecord[bytes, bytes]) -> bool:
+        """True when the record is finished (handled or dead-lettered); False when stopping mid-retry."""
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                with PROCESS_TIME.labels(self._group, record.topic).time():
+                    await self._handle(record)
+                PROCESSED.labels(self._group, record.topic, "ok").inc()
+                return True
+            except Exception as exc:
+                verdict = self._error_policy(exc)
+                if verdict == "dead_letter" or (
+                    verdict == "retry_limited" and attempt >= self._retry.max_attempts_for_unknown
+                ):
+                    log.warning(
+                        "dead-lettering %s[%d]@%d: %s", record.topic, record.partition, record.offset, _describe(exc)
+                    )
+                    await self._dead_letters.send(record, exc)
+                    PROCESSED.labels(self._group, record.topic, "dead_letter").inc()
+                    return True
+                log.info("retrying %s[%d]@%d after %s", record.topic, record.partition, record.offset, _describe(exc))
+                PROCESSED.labels(self._group, record.topic, "retry").inc()
+                try:
+                    await asyncio.wait_for(self._stopping.wait(), timeout=self._retry.delay(attempt))
+                    return False
+                except TimeoutError:
+                    continue
+
+
+def _describe(exc: BaseException) -> str:
+    # Exception text may quote input (plates): logs get the type only, the dead letter keeps the text.
+    return type(exc).__name__
+
+
+__all__ = ["ConsumerRunner", "DeadLetters", "RetryPolicy", "TopicPartition", "default_error_policy"]

@@ -1,0 +1,112 @@
+"""One lifespan for every service: settings -> database (migrated) -> Kafka -> optional consumer loop.
+
+A service describes itself with a `ServiceSpec`; its `bootstrap` turns `Resources` into the handler and
+anything its routes need. Nothing here runs at import time.
+"""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aiokafka import AIOKafkaProducer
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from anpr_contracts import DLQ, TOPICS
+from anpr_runtime.auth import TokenStore
+from anpr_runtime.consumer import ConsumerRunner, DeadLetters, Handler, RetryPolicy
+from anpr_runtime.db import create_engine, database_check, run_migrations
+from anpr_runtime.kafka import ensure_topics, kafka_check, new_consumer, new_producer
+from anpr_runtime.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    name: str
+    migrations_dir: Path
+    consumes: tuple[str, ...] = ()
+
+    @property
+    def schema(self) -> str:
+        return self.name
+
+
+@dataclass
+class Resources:
+    settings: ServiceSettings
+    engine: AsyncEngine
+    producer: AIOKafkaProducer
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+Bootstrap = Callable[[Resources], Handler | None]
+
+
+@contextlib.asynccontextmanager
+async def open_resources(spec: ServiceSpec, settings: ServiceSettings) -> AsyncIterator[Resources]:
+    await run_migrations(settings.database_url, spec.migrations_dir, spec.schema)
+    engine = create_engine(settings.database_url)
+    producer = new_producer(settings)
+    try:
+        await ensure_topics(settings, TOPICS)
+        await producer.start()
+        yield Resources(settings, engine, producer)
+    finally:
+        await producer.stop()
+        await engine.dispose()
+
+
+@contextlib.asynccontextmanager
+async def consuming(spec: ServiceSpec, resources: Resources, handle: Handler) -> AsyncIterator[ConsumerRunner]:
+    settings = resources.settings
+    group = settings.consumer_group or f"anpr-{spec.name}"
+    consumer = new_consumer(settings, *(settings.topic(t) for t in spec.consumes), group_id=group)
+    dead_letters = DeadLetters(resources.producer, settings.topic(DLQ.name), group)
+    runner = ConsumerRunner(
+        consumer, handle, dead_letters, group, RetryPolicy(settings.retry_initial_seconds, settings.retry_max_seconds)
+    )
+    await consumer.start()
+    task = asyncio.create_task(runner.run(), name=f"{spec.name}-consumer")
+    task.add_done_callback(_report_crash)
+    try:
+        yield runner
+    finally:
+        runner.stop()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(task, timeout=30)
+        await consumer.stop()
+
+
+def _report_crash(task: "asyncio.Task[None]") -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("consumer loop stopped: %s", type(task.exception()).__name__)
+
+
+def service_lifespan(
+    spec: ServiceSpec, settings_factory: Callable[[], ServiceSettings], bootstrap: Bootstrap
+) -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        settings = settings_factory()
+        app.state.tokens = TokenStore.from_settings(settings)
+        async with open_resources(spec, settings) as resources:
+            app.state.resources = resources
+            app.state.readiness = {
+                "postgres": database_check(resources.engine),
+                "kafka": kafka_check(resources.producer),
+            }
+            handle = bootstrap(resources)
+            if handle is None:
+                yield
+            else:
+                async with consuming(spec, resources, handle) as runner:
+                    app.state.readiness["consumer"] = runner.alive_check()
+                    yield
+
+    return lifespan
