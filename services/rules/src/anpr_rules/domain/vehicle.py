@@ -1,0 +1,26 @@
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Vehicle:
+    """The RDW facts the rules use; every field as the registry knows it."""
+
+    plate: str
+    kind: str  # voertuigsoort: Personenauto, Bedrijfsauto, Bus, ...
+    category: str | None  # europese_voertuigcategorie: M1, N1, N2, ...
+    first_admission: date | None  # datum_eerste_toelating
+    max_mass_kg: int | None
+    empty_mass_kg: int | None  # massa_rijklaar
+    fuels: tuple[str, ...]  # brandstof_omschrijving of every fuel row (hybrids have several)
+    registered_emission_class: int | None
+
+    def facts(self) -> dict[str, str | int | float | None]:
+        return {
+            "voertuigsoort": self.kind,
+            "europese_voertuigcategorie": self.category,
+            "datum_eerste_toelating": self.first_admission.isoformat() if self.first_admission else None,
+            "toegestane_maximum_massa_voertuig": self.max_mass_kg,
+            "brandstof": "/".join(self.fuels),
+            "emissieklasse": self.registered_emission_class,
+        }
