@@ -41,7 +41,7 @@ evidence = Table(
         UUID(as_uuid=True),
         ForeignKey("notices.candidates.candidate_id", ondelete="CASCADE"),
         primary_key=True,
-    ),  # fmt: skip
+    ),
     Column("kind", String(20), primary_key=True),  # plate | overview
     Column("jpeg", LargeBinary, nullable=False),
 )
