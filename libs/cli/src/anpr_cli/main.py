@@ -1,0 +1,126 @@
+"""`anpr`: the one command-line entry point."""
+
+import asyncio
+import importlib
+import json
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress
+
+from anpr_cli import demo as demo_module
+from anpr_cli import infra
+from anpr_cli.paths import PORTS, SERVICES, load_run_env
+
+app = typer.Typer(no_args_is_help=True, help="ANPR enforcement platform")
+vehicles_app = typer.Typer(no_args_is_help=True, help="The RDW vehicle registry of the rules service")
+contracts_app = typer.Typer(no_args_is_help=True, help="Event contracts")
+app.add_typer(vehicles_app, name="vehicles")
+app.add_typer(contracts_app, name="contracts")
+app.command()(infra.up)
+app.command()(infra.down)
+app.command()(infra.status)
+app.command()(demo_module.demo)
+
+
+@app.command()
+def run(service: Annotated[str, typer.Argument(help=f"one of {', '.join(SERVICES)}")]) -> None:
+    """Run one service (HTTP API and, where it has one, its Kafka consumer) in the foreground."""
+    if service not in SERVICES:
+        raise typer.BadParameter(f"unknown service {service!r}; choose from {', '.join(SERVICES)}")
+    import uvicorn
+
+    load_run_env()
+    module = importlib.import_module(f"anpr_{service}.config")
+    settings_class = next(getattr(module, n) for n in dir(module) if n.endswith("Settings") and n != "ServiceSettings")
+    settings = settings_class()
+    uvicorn.run(
+        f"anpr_{service}.entrypoints.api:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port or PORTS[service],
+        log_level="info",
+        access_log=False,  # access logs would carry query strings with plates
+    )
+
+
+@app.command()
+def read(images: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False, readable=True)]) -> None:
+    """Read the plates in images: one JSON object per image, in order, on its own line."""
+    from anpr_recognition.adapters.onnx_reader import ImageDecodeError, OnnxPlateReader
+
+    reader = OnnxPlateReader.from_installed_packages()
+    failed = False
+    for image in images:
+        started = time.perf_counter()
+        try:
+            plates = reader.read(image.read_bytes())
+        except ImageDecodeError as exc:
+            typer.echo(json.dumps({"image": str(image), "error": str(exc)}))
+            failed = True
+            continue
+        typer.echo(
+            json.dumps(
+                {
+                    "image": str(image),
+                    "plates": [
+                        {
+                            "text": p.text,
+                            "formatted": p.formatted,
+                            "country": p.country,
+                            "confidence": round(p.confidence, 4),
+                            "box": list(p.box),
+                        }
+                        for p in plates
+                    ],
+                    "ms": round((time.perf_counter() - started) * 1000, 1),
+                }
+            )
+        )
+    if failed:
+        raise typer.Exit(1)
+
+
+@vehicles_app.command("import")
+def vehicles_import(
+    base: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="RDW base CSV (m9d7-ebf2)")],
+    fuel: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="RDW fuel CSV (8ys7-d773)")],
+) -> None:
+    """Load RDW open-data CSV exports into the vehicle registry (upsert by plate)."""
+    from anpr_rules.adapters.rdw_import import import_vehicles
+    from anpr_rules.bootstrap import SPEC
+    from anpr_rules.config import RulesSettings
+    from anpr_runtime.db import create_engine, run_migrations
+
+    load_run_env()
+    settings = RulesSettings()
+
+    async def go() -> int:
+        await run_migrations(settings.database_url, SPEC.migrations_dir, SPEC.schema)
+        engine = create_engine(settings.database_url)
+        try:
+            with Progress(transient=True) as progress:
+                task = progress.add_task("importing vehicles", total=None)
+                return await import_vehicles(engine, base, fuel, lambda n: progress.advance(task, n))
+        finally:
+            await engine.dispose()
+
+    typer.echo(f"imported {asyncio.run(go())} vehicles")
+
+
+@contracts_app.command("export-schemas")
+def export_schemas(
+    directory: Annotated[Path | None, typer.Option(help="default: libs/contracts/schemas")] = None,
+) -> None:
+    """Write the JSON Schema of every event for producers that are not Python."""
+    from anpr_contracts.schemas import default_schema_dir
+    from anpr_contracts.schemas import export_schemas as export
+
+    for path in export(directory or default_schema_dir()):
+        typer.echo(str(path))
+
+
+if __name__ == "__main__":
+    app()
