@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Run a command with the local Kafka + PostgreSQL up, and stop them afterwards whatever the command did.
+# Used by `make test`; the run dir and ports come from the environment (see infra.sh).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cleanup() {
+  local code=$?
+  # Services a test may have started are process groups recorded under the run dir.
+  for pidfile in "${ANPR_RUN_DIR:-$here/../../.run}"/services/*.pid; do
+    [ -f "$pidfile" ] && kill -TERM "$(cat "$pidfile")" 2>/dev/null || true
+  done
+  bash "$here/infra.sh" down || true
+  exit "$code"
+}
+trap cleanup EXIT INT TERM
+bash "$here/infra.sh" up
+set -a
+# shellcheck disable=SC1091
+source "${ANPR_RUN_DIR:-$here/../../.run}/env"
+set +a
+"$@"
