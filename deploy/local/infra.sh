@@ -20,12 +20,14 @@
 set -euo pipefail
 
 readonly KAFKA_VERSION=4.1.1   # keep in sync with deploy/local/kafka/pom.xml
-readonly SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-readonly REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
+readonly SCRIPT_DIR REPO_ROOT
 
 RUN_DIR="${ANPR_RUN_DIR:-.run}"
 [[ "$RUN_DIR" == /* ]] || RUN_DIR="$REPO_ROOT/$RUN_DIR"
-RUN_DIR="${RUN_DIR%/}"
+# Canonical form: PID ownership checks compare it with the broker's command line.
+RUN_DIR="$(realpath -m -- "$RUN_DIR")"
 readonly RUN_DIR
 readonly KAFKA_PORT="${ANPR_KAFKA_PORT:-19092}"
 readonly KAFKA_CONTROLLER_PORT="${ANPR_KAFKA_CONTROLLER_PORT:-19093}"
@@ -64,6 +66,7 @@ pid_cmdline() { tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null || true; }
 
 # bash's /dev/tcp: a successful connect means the listener is up.
 port_open() {
+  # shellcheck disable=SC2016  # $1 is expanded by the inner bash
   timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' _ "$1" 2>/dev/null
 }
 
@@ -102,7 +105,9 @@ persistent_secret() {
 }
 
 check_port_number() {
-  [[ "$2" =~ ^[0-9]+$ ]] && (( $2 > 0 && $2 < 65536 )) || die "$1 must be a TCP port number, got '$2'"
+  if ! [[ "$2" =~ ^[0-9]+$ ]] || (( $2 < 1 || $2 > 65535 )); then
+    die "$1 must be a TCP port number, got '$2'"
+  fi
 }
 
 # Serialise up/down per run dir, so that e.g. parallel test workers calling `up` do not race.
@@ -136,16 +141,18 @@ kafka_ensure_libs() {
     local started=$SECONDS tmp="$KAFKA_HOME/libs.tmp.$$"
     rm -rf "$tmp"
     # The plugin version is pinned: Maven 3.8's default dependency plugin is too old.
+    # Output goes to a file (even -q prints colour codes) and is shown only when Maven fails.
     mvn -B -q -Dstyle.color=never -f "$KAFKA_POM" \
       org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy-dependencies \
-      -DincludeScope=runtime -DoutputDirectory="$tmp" >&2 \
-      || { rm -rf "$tmp"; die "maven could not fetch the Kafka jars"; }
+      -DincludeScope=runtime -DoutputDirectory="$tmp" >"$KAFKA_HOME/maven.log" 2>&1 \
+      || { tail -n 40 "$KAFKA_HOME/maven.log" >&2; rm -rf "$tmp"; die "maven could not fetch the Kafka jars"; }
     ls "$tmp"/kafka_2.13-"$KAFKA_VERSION".jar >/dev/null 2>&1 || die "kafka jar missing after copy"
     rm -f "$KAFKA_HOME/libs.complete"
     rm -rf "$KAFKA_LIBS"
     mv "$tmp" "$KAFKA_LIBS"
     printf '%s\n' "$want" >"$KAFKA_HOME/libs.complete"
-    log "infra: Kafka jars ready ($(ls "$KAFKA_LIBS" | wc -l) jars, $((SECONDS - started))s)"
+    local jars=("$KAFKA_LIBS"/*.jar)
+    log "infra: Kafka jars ready (${#jars[@]} jars, $((SECONDS - started))s)"
   ) 8>"$KAFKA_HOME/.lock"
 }
 
@@ -194,6 +201,8 @@ EOF
 # Written by deploy/local/infra.sh -- edits are overwritten on the next 'up'.
 status = warn
 name = anpr-local-kafka
+# Kafka logs its own shutdown from a JVM shutdown hook; Log4j must not stop before that.
+shutdownHook = disable
 appender.out.type = Console
 appender.out.name = STDOUT
 appender.out.target = SYSTEM_OUT
@@ -266,6 +275,15 @@ kafka_wait_ready() {
   exit 1
 }
 
+# With our broker not running, an answering port belongs to someone else, and the TCP ready check
+# would be fooled by it.
+kafka_check_ports_free() {
+  port_open "$KAFKA_PORT" && die "port $KAFKA_PORT is taken by another process (set ANPR_KAFKA_PORT)"
+  port_open "$KAFKA_CONTROLLER_PORT" \
+    && die "port $KAFKA_CONTROLLER_PORT is taken by another process (set ANPR_KAFKA_CONTROLLER_PORT)"
+  return 0
+}
+
 kafka_up() {
   local pid
   if pid="$(kafka_pid)"; then
@@ -274,9 +292,7 @@ kafka_up() {
     return 0
   fi
   rm -f "$KAFKA_PID_FILE"     # stale
-  port_open "$KAFKA_PORT" && die "port $KAFKA_PORT is taken by another process (set ANPR_KAFKA_PORT)"
-  port_open "$KAFKA_CONTROLLER_PORT" \
-    && die "port $KAFKA_CONTROLLER_PORT is taken by another process (set ANPR_KAFKA_CONTROLLER_PORT)"
+  kafka_check_ports_free
 
   kafka_ensure_libs
   kafka_write_config
@@ -324,16 +340,18 @@ kafka_down() {
 # PostgreSQL
 # ---------------------------------------------------------------------------------------------------
 
+newest_pg_bin() { printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1; }
+
 PG_BIN=""
 pg_find_bin() {
   local dir
-  dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
+  dir="$(newest_pg_bin)"
   if [[ -z "$dir" || ! -x "$dir/initdb" ]]; then
     [[ $EUID -eq 0 ]] || die "PostgreSQL server binaries missing; run: sudo apt-get install -y postgresql"
     log "infra: installing PostgreSQL with apt-get ..."
     export DEBIAN_FRONTEND=noninteractive
     apt-get update >&2 && apt-get install -y postgresql >&2
-    dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
+    dir="$(newest_pg_bin)"
     [[ -x "$dir/initdb" ]] || die "PostgreSQL installation did not provide initdb"
   fi
   PG_BIN="$dir"
@@ -350,7 +368,7 @@ as_pg() {
   fi
 }
 
-pg_can_reach() {   # can the server user traverse to (and create in) this directory?
+pg_can_reach() {   # can the server user traverse every path component down to this directory?
   [[ $EUID -ne 0 ]] && return 0
   runuser -u postgres -- test -x "$1" 2>/dev/null
 }
@@ -444,16 +462,19 @@ pg_up() {
     log "infra: postgres already running (pid $pid)"
   else
     port_open "$PG_PORT" && die "port $PG_PORT is taken by another process (set ANPR_PG_PORT)"
+    # A killed postmaster can linger as a zombie when PID 1 is slow to reap (containers, VMs);
+    # postgres would then take its lock files as live. pg_pid says it is dead, so remove them.
+    rm -f "$PG_BASE/data/postmaster.pid" "$PG_BASE/socket/.s.PGSQL.$PG_PORT.lock"
     pg_initdb_if_needed
     pg_write_config
     # No -l: the server writes to pg_ctl's stdout, opened here by the caller, so <run>/postgres.log
-    # works even when the postgres user cannot reach the run dir. pg_ctl removes a stale postmaster.pid.
+    # works even when the postgres user cannot reach the run dir.
     touch "$PG_LOG"
     as_pg "$PG_BIN/pg_ctl" -D "$PG_BASE/data" -w -t 60 start >>"$PG_LOG" 2>&1 </dev/null 9>&- \
       || { tail -n 30 "$PG_LOG" >&2; die "postgres did not start (see $PG_LOG)"; }
     log "infra: postgres started (pid $(pg_pid || echo '?'), 127.0.0.1:$PG_PORT)"
   fi
-  "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" -t 30 || die "pg_isready failed on port $PG_PORT"
+  "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -t 30 || die "pg_isready failed on port $PG_PORT"
   pg_create_db
 }
 
@@ -544,6 +565,7 @@ purge() {
 
 cmd_up() {
   lock_run_dir
+  kafka_pid >/dev/null || kafka_check_ports_free   # fail before starting anything
   pg_up
   kafka_up
   write_env
