@@ -81,16 +81,13 @@ def _replay(client: httpx.Client, frames: list[Path]) -> int:
     return posted
 
 
-def metric_sum(client: httpx.Client, service: str, name: str, **labels: str) -> dict[str, float]:
-    """Prometheus counter values by their first label, filtered by the given labels."""
+def metric_sum(client: httpx.Client, service: str, name: str, by: str) -> dict[str, float]:
+    """A Prometheus counter's values summed per value of one label."""
     totals: dict[str, float] = {}
     for line in client.get(_url(service, "/metrics")).text.splitlines():
         match = re.match(rf"^{name}_total\{{(.*)\}} ([0-9.e+]+)$", line)
-        if not match:
-            continue
-        found = dict(re.findall(r'(\w+)="([^"]*)"', match.group(1)))
-        if all(found.get(k) == v for k, v in labels.items()):
-            label = next(iter(found.values()), "")
+        if match:
+            label = dict(re.findall(r'(\w+)="([^"]*)"', match.group(1))).get(by, "")
             totals[label] = totals.get(label, 0.0) + float(match.group(2))
     return totals
 
@@ -99,7 +96,7 @@ def _wait_for_pipeline(client: httpx.Client, frames_posted: int, timeout: float 
     deadline = time.monotonic() + timeout
     with console.status("waiting for recognition, rules and notices to finish"):
         while time.monotonic() < deadline:
-            done = sum(metric_sum(client, "recognition", "anpr_recognition_frames").values())
+            done = sum(metric_sum(client, "recognition", "anpr_recognition_frames", by="outcome").values())
             if done >= frames_posted:
                 break
             time.sleep(1)
@@ -125,22 +122,23 @@ def demo(
     token = os.environ["ANPR_ADMIN_TOKEN"]
     with httpx.Client(headers={"Authorization": f"Bearer {token}"}, timeout=30) as client:
         _seed(client)
-        recognised_before = sum(metric_sum(client, "recognition", "anpr_recognition_frames").values())
+        recognised_before = sum(metric_sum(client, "recognition", "anpr_recognition_frames", by="outcome").values())
         posted = _replay(client, frames)
         _wait_for_pipeline(client, int(recognised_before) + posted)
         _summary(client, posted)
 
 
 def _summary(client: httpx.Client, posted: int) -> None:
-    plates = metric_sum(client, "recognition", "anpr_recognition_plates")
-    outcomes = Counter(dict(re.findall(r'outcome="(\w+)"\} ([0-9.]+)', client.get(_url("rules", "/metrics")).text)))
+    plates = metric_sum(client, "recognition", "anpr_recognition_plates", by="country")
+    outcomes = metric_sum(client, "rules", "anpr_rules_decisions", by="outcome")
     candidates = client.get(_url("notices", "/v1/candidates"), params={"status": "pending", "limit": 500}).json()
     per_regime = Counter(c["regime_id"] for c in candidates)
     table = Table("what", "count", title="ANPR demo (counts since the services started)")
     table.add_row("frames posted to ingest (this run)", str(posted))
-    table.add_row("plates read by recognition", str(int(sum(plates.values()))))
+    for country, count in sorted(plates.items()):
+        table.add_row(f"plates read by recognition: {country}", str(int(count)))
     for outcome, count in sorted(outcomes.items()):
-        table.add_row(f"rules decisions: {outcome}", str(int(float(count))))
+        table.add_row(f"rules decisions: {outcome}", str(int(count)))
     for regime, count in sorted(per_regime.items()):
         table.add_row(f"pending candidates in notices: {regime}", str(count))
     console.print(table)
@@ -158,4 +156,5 @@ def _summary(client: httpx.Client, posted: int) -> None:
             ]
         ),
         markup=False,
+        soft_wrap=True,
     )
