@@ -128,7 +128,8 @@ async def test_frames_over_http_become_one_candidate_per_violation(
     assert candidate["regime_id"] == "milieuzone-centrum"
     assert candidate["regime_version"] == "2026.1"
     assert candidate["fine_eur"] == 120
-    assert candidate["box"] and len(candidate["box"]) == 4
+    assert candidate["box"]
+    assert len(candidate["box"]) == 4
     assert any("emission class 3" in line for line in candidate["explanation"])
 
 
