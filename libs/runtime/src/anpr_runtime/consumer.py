@@ -48,7 +48,8 @@ class RetryPolicy:
     max_attempts_for_unknown: int = 3
 
     def delay(self, attempt: int) -> float:
-        return float(min(self.max_seconds, self.initial_seconds * 2 ** (attempt - 1)))
+        # The exponent is capped too: an outage of hours must not overflow the float.
+        return float(min(self.max_seconds, self.initial_seconds * 2 ** min(attempt - 1, 62)))
 
 
 class DeadLetters:

@@ -36,7 +36,7 @@ async def evaluate_read(
     hour = read.observed_at.replace(minute=0, second=0, microsecond=0)
     decisions = []
     for regime in in_force:
-        exempt = await repo.is_exempt(key, regime.id, read.observed_at)
+        exempt = await repo.is_exempt(key, regime.id, read.observed_at, regime.exemption_kinds)
         decision = judge(read, regime, vehicle, exempt)
         decisions.append(decision)
         DECISIONS.labels(regime.id, decision.outcome).inc()

@@ -55,14 +55,14 @@ def _emission_class(value: str | None) -> int | None:
 
 def read_fuels(path: Path) -> dict[str, tuple[list[str], int | None]]:
     fuels: dict[str, list[str]] = defaultdict(list)
-    classes: dict[str, int | None] = {}
+    classes: dict[str, int] = {}
     for row in _rows(path):
         plate = row["kenteken"].strip().upper()
         fuels[plate].append(row.get("brandstof_omschrijving", "").strip())
         found = _emission_class(row.get("emissiecode_omschrijving"))
         if found is not None:
             # Hybrids have several rows: the registered class is the lowest stated.
-            classes[plate] = min(found, classes.get(plate) or found)
+            classes[plate] = min(found, classes.get(plate, found))
     return {plate: (names, classes.get(plate)) for plate, names in fuels.items()}
 
 

@@ -12,7 +12,7 @@ from anpr_rules.domain.vehicle import Vehicle
 
 class RulesRepository(Protocol):
     async def vehicle(self, plate: str) -> Vehicle | None: ...
-    async def is_exempt(self, plate_key: str, regime_id: str, moment: datetime) -> bool: ...
+    async def is_exempt(self, plate_key: str, regime_id: str, moment: datetime, kinds: tuple[str, ...]) -> bool: ...
     async def index_exemption(self, change: ExemptionChanged) -> None: ...
     async def count(self, regime_id: str, location_id: str, hour: datetime, outcome: str) -> None: ...
 
@@ -36,8 +36,10 @@ class PostgresRulesRepository:
             registered_emission_class=row.emission_class,
         )
 
-    async def is_exempt(self, plate_key: str, regime_id: str, moment: datetime) -> bool:
+    async def is_exempt(self, plate_key: str, regime_id: str, moment: datetime, kinds: tuple[str, ...]) -> bool:
+        """Kinds: those the regime admits; empty means any kind."""
         query = select(func.count()).where(
+            exemption_index.c.kind.in_(kinds) if kinds else exemption_index.c.kind.is_not(None),
             exemption_index.c.plate_key == plate_key,
             exemption_index.c.revoked.is_(False),
             exemption_index.c.valid_from <= moment,

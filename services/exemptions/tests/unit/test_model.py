@@ -1,0 +1,44 @@
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from anpr_exemptions.domain.model import Exemption, ExemptionKind
+
+FROM = datetime(2026, 1, 1, tzinfo=UTC)
+UNTIL = datetime(2026, 7, 1, tzinfo=UTC)
+TICK = timedelta(microseconds=1)
+PERMIT = Exemption(
+    exemption_id="ex-1",
+    plate="63HKHD",
+    kind=ExemptionKind.RESIDENT,
+    regimes=("milieuzone-centrum",),
+    valid_from=FROM,
+    valid_until=UNTIL,
+    reference="VERG-2026-0001",
+    issuer="Gemeente Haarlem",
+)
+
+
+def test_covers_its_regime_from_valid_from_up_to_not_including_valid_until() -> None:
+    assert not PERMIT.covers("milieuzone-centrum", FROM - TICK)
+    assert PERMIT.covers("milieuzone-centrum", FROM)
+    assert PERMIT.covers("milieuzone-centrum", UNTIL - TICK)
+    assert not PERMIT.covers("milieuzone-centrum", UNTIL)
+
+
+def test_does_not_cover_another_regime() -> None:
+    assert not PERMIT.covers("ze-zone", FROM + timedelta(days=1))
+
+
+def test_empty_regimes_cover_every_regime() -> None:
+    national = replace(PERMIT, regimes=(), kind=ExemptionKind.NATIONAL)
+    assert national.covers("milieuzone-centrum", FROM)
+    assert national.covers("ze-zone", FROM)
+
+
+def test_open_ended_covers_far_ahead() -> None:
+    assert replace(PERMIT, valid_until=None).covers("milieuzone-centrum", FROM + timedelta(days=3650))
+
+
+def test_revoked_covers_nothing() -> None:
+    revoked = replace(PERMIT, revoked=True, regimes=(), valid_until=None)
+    assert not revoked.covers("milieuzone-centrum", FROM + timedelta(days=1))
