@@ -38,7 +38,14 @@ def _int(value: str | None) -> int | None:
 
 
 def _date(value: str | None) -> date | None:
-    text = (value or "").strip()
+    """None for an empty or impossible date ("00000000"): one bad row must not abort a national import."""
+    try:
+        return _parse_date((value or "").strip())
+    except ValueError:
+        return None
+
+
+def _parse_date(text: str) -> date | None:
     if len(text) == 8 and text.isdigit():
         return date(int(text[:4]), int(text[4:6]), int(text[6:]))
     if len(text) >= 10 and text[4] == "-":  # the CSV download writes dates as 2003-05-14 or 14/05/2003
