@@ -1,7 +1,7 @@
 """FastAPI app factory: the same health, readiness, metrics and error mapping in every service."""
 
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 
 from fastapi import APIRouter, FastAPI, Request, Response
@@ -69,7 +69,3 @@ def _operational_router() -> APIRouter:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return router
-
-
-async def no_lifespan(_: FastAPI) -> AsyncIterator[None]:
-    yield

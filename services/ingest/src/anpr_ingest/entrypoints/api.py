@@ -5,7 +5,6 @@ from uuid import uuid4
 from fastapi import APIRouter, Depends, FastAPI, Header, Request, status
 from pydantic import AwareDatetime, BaseModel, Field
 
-from anpr_contracts import PlateRecognized
 from anpr_ingest.adapters.repository import PostgresIngestRepository
 from anpr_ingest.bootstrap import SPEC, bootstrap
 from anpr_ingest.config import IngestSettings
@@ -137,6 +136,3 @@ def create_app(settings: IngestSettings | None = None) -> FastAPI:
     return create_service_app(
         "ingest", service_lifespan(SPEC, lambda: settings or IngestSettings(), bootstrap), [router]
     )
-
-
-__all__ = ["PlateRecognized", "create_app"]

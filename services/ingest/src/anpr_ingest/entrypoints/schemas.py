@@ -2,7 +2,6 @@
 
 import base64
 import binascii
-from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
@@ -77,6 +76,3 @@ class ReadIn(BaseModel):
             plate_jpeg=self.plate_jpeg,
             overview_jpeg=self.overview_jpeg,
         )
-
-
-__all__ = ["CameraIn", "LocationIn", "PlacementIn", "ReadIn", "datetime"]
