@@ -6,6 +6,7 @@ Exceptions: `ContractError` (a ValueError) for bytes that are not a valid event.
 
 from anpr_contracts.events import (
     CandidateRaised,
+    Direction,
     Envelope,
     Event,
     ExemptionChanged,
@@ -26,6 +27,7 @@ __all__ = [
     "TOPICS",
     "CandidateRaised",
     "ContractError",
+    "Direction",
     "Envelope",
     "Event",
     "ExemptionChanged",

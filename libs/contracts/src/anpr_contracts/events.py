@@ -1,6 +1,6 @@
 """Frozen event models. Every event is an `Envelope` plus its payload fields; `event_type` discriminates."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from enum import StrEnum
 from typing import Annotated, Literal
 from uuid import UUID, uuid4
@@ -43,6 +43,13 @@ class ReadSource(StrEnum):
     MOBILE = "mobile"
 
 
+class Direction(StrEnum):
+    """Which way a boundary camera sees vehicles go."""
+
+    ENTRY = "entry"
+    EXIT = "exit"
+
+
 class RegimeMode(StrEnum):
     """Phase a regime is in at the moment of a read."""
 
@@ -61,6 +68,8 @@ class FrameCaptured(Envelope):
     frame_id: str = Field(max_length=200, description="Gateway's idempotency key (or one ingest made).")
     camera_id: str = Field(max_length=100, description="Camera that took the frame.")
     location_id: str | None = Field(default=None, description="Where the camera stood at capture time.")
+    zone_id: str | None = Field(default=None, max_length=100, description="Zone of that location, if any.")
+    direction: Direction | None = Field(default=None, description="entry or exit, for a zone's boundary cameras.")
     captured_at: AwareDatetime = Field(description="Capture time from the camera clock.")
     image_jpeg: bytes = Field(description="The JPEG frame, base64 in JSON.")
 
@@ -73,6 +82,8 @@ class PlateRecognized(Envelope):
     source: ReadSource = Field(description="Kind of system that produced the read.")
     camera_id: str | None = Field(default=None, max_length=100, description="Camera, when known.")
     location_id: str | None = Field(default=None, max_length=100, description="Location of the read.")
+    zone_id: str | None = Field(default=None, max_length=100, description="Zone of that location, if any.")
+    direction: Direction | None = Field(default=None, description="entry or exit, for a zone's boundary cameras.")
     observed_at: AwareDatetime = Field(description="When the vehicle was seen.")
     plate: str = Field(min_length=1, max_length=16, pattern=r"^[A-Z0-9]+$", description="Plate, A-Z0-9 only.")
     formatted: str | None = Field(default=None, max_length=20, description="Plate as printed, e.g. 72-VGX-6.")
@@ -97,6 +108,11 @@ class CandidateRaised(Envelope):
     fine_eur: float | None = Field(default=None, ge=0, description="Fine amount in euro in enforce mode.")
     explanation: tuple[str, ...] = Field(description="Human-readable reasons for the decision.")
     vehicle: dict[str, str | int | float | None] = Field(description="Vehicle facts the decision used.")
+    enforceable: bool = Field(
+        default=True,
+        description="False: review only, never an automatic notice (foreign plate in a ZE zone, no vehicle data).",
+    )
+    exemptions_checked: tuple[str, ...] = Field(default=(), description="Exemption kinds checked and not found.")
 
 
 class ExemptionChanged(Envelope):
@@ -109,8 +125,11 @@ class ExemptionChanged(Envelope):
     plate_key: str = Field(max_length=128, description="Pseudonymous vehicle key (keyed hash of the plate).")
     kind: str = Field(max_length=40, description="resident, business, works, market, disabled, day-permit...")
     regimes: tuple[str, ...] = Field(description="Regime ids it applies to; empty = all regimes.")
+    zones: tuple[str, ...] = Field(default=(), description="Zone ids it applies to; empty = every zone.")
     valid_from: AwareDatetime = Field(description="Start of validity.")
     valid_until: AwareDatetime | None = Field(default=None, description="End of validity, None = open.")
+    daily_from: time | None = Field(default=None, description="Valid from this local time each day (Amsterdam).")
+    daily_until: time | None = Field(default=None, description="Valid until this local time each day; may wrap.")
     revoked: bool = Field(default=False, description="True when the exemption was withdrawn.")
 
 
