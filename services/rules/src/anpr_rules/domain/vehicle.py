@@ -14,6 +14,10 @@ class Vehicle:
     empty_mass_kg: int | None  # massa_rijklaar
     fuels: tuple[str, ...]  # brandstof_omschrijving of every fuel row (hybrids have several)
     registered_emission_class: int | None
+    # Emission class "Z" (zero emission) is not a number: electric and hydrogen vehicles are recognised
+    # by their fuels instead. Codes from the bijzonderheden (7ug8-2dtt) and carrosserie (jhie-znh9) sets.
+    special_codes: tuple[str, ...] = ()
+    body_codes: tuple[str, ...] = ()
 
     def facts(self) -> dict[str, str | int | float | None]:
         return {
@@ -23,4 +27,6 @@ class Vehicle:
             "toegestane_maximum_massa_voertuig": self.max_mass_kg,
             "brandstof": "/".join(self.fuels),
             "emissieklasse": self.registered_emission_class,
+            "bijzonderheden": ",".join(self.special_codes) or None,
+            "carrosseriecodes": ",".join(self.body_codes) or None,
         }
