@@ -18,6 +18,7 @@ class Vehicle:
     # by their fuels instead. Codes from the bijzonderheden (7ug8-2dtt) and carrosserie (jhie-znh9) sets.
     special_codes: tuple[str, ...] = ()
     body_codes: tuple[str, ...] = ()
+    inrichting: str | None = None  # body type of the base set, e.g. "opleggertrekker" (tractor unit)
 
     def facts(self) -> dict[str, str | int | float | None]:
         return {
@@ -29,4 +30,5 @@ class Vehicle:
             "emissieklasse": self.registered_emission_class,
             "bijzonderheden": ",".join(self.special_codes) or None,
             "carrosseriecodes": ",".join(self.body_codes) or None,
+            "inrichting": self.inrichting,
         }
