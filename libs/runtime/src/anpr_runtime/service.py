@@ -7,7 +7,7 @@ anything its routes need. Nothing here runs at import time.
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +43,9 @@ class Resources:
     engine: AsyncEngine
     producer: AIOKafkaProducer
     extras: dict[str, Any] = field(default_factory=dict)
+    # Filled by a service's bootstrap: loops that run beside the consumer, and extra readiness checks.
+    background: list[Callable[[], Coroutine[Any, Any, None]]] = field(default_factory=list)
+    readiness: dict[str, Callable[[], Awaitable[None]]] = field(default_factory=dict)
 
 
 Bootstrap = Callable[[Resources], Handler | None]
@@ -83,6 +86,21 @@ async def consuming(spec: ServiceSpec, resources: Resources, handle: Handler) ->
         await consumer.stop()
 
 
+@contextlib.asynccontextmanager
+async def running_background(resources: Resources) -> AsyncIterator[None]:
+    tasks = [asyncio.create_task(loop(), name=getattr(loop, "__name__", "background")) for loop in resources.background]
+    for task in tasks:
+        task.add_done_callback(_report_crash)
+    try:
+        yield
+    finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
 def _report_crash(task: "asyncio.Task[None]") -> None:
     if not task.cancelled() and task.exception() is not None:
         log.error("consumer loop stopped: %s", type(task.exception()).__name__)
@@ -102,11 +120,13 @@ def service_lifespan(
                 "kafka": kafka_check(resources.producer),
             }
             handle = bootstrap(resources)
-            if handle is None:
-                yield
-            else:
-                async with consuming(spec, resources, handle) as runner:
-                    app.state.readiness["consumer"] = runner.alive_check()
+            app.state.readiness.update(resources.readiness)
+            async with running_background(resources):
+                if handle is None:
                     yield
+                else:
+                    async with consuming(spec, resources, handle) as runner:
+                        app.state.readiness["consumer"] = runner.alive_check()
+                        yield
 
     return lifespan

@@ -1,18 +1,25 @@
-"""Use cases of ingest: accept a frame, accept an already-recognised read, manage where cameras stand."""
+"""Use cases of ingest: accept a frame, accept an already-recognised read, manage locations and placements."""
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Literal, Protocol
 
+from prometheus_client import Counter
 from pydantic import BaseModel
 
 from anpr_contracts import FRAMES, READS, FrameCaptured, PlateRecognized
 from anpr_ingest.adapters.repository import IngestRepository
 from anpr_ingest.domain.clock import check_capture_time
 from anpr_ingest.domain.jpeg import jpeg_dimensions
-from anpr_ingest.domain.model import Placement
+from anpr_ingest.domain.model import CameraNotPlaced, Location, Placement
 from anpr_runtime import Conflict, NotFound, PermanentError
 from anpr_runtime.pseudonym import vehicle_key
+
+# Only registered cameras are counted, so the camera label cannot grow with whatever a client sends.
+REJECTED = Counter("anpr_ingest_rejected_total", "Frames and reads refused, by camera", ["camera", "input", "reason"])
+
+AMENDABLE = frozenset({"regimes", "sign", "consent_reference"})
 
 
 class Publisher(Protocol):
@@ -40,18 +47,17 @@ async def accept_frame(
     """Validate and publish a frame; False when it is a retry of a frame already accepted."""
     jpeg_dimensions(command.image, limits.max_bytes)
     check_capture_time(command.captured_at, now, limits.max_skew_seconds)
-    if await repo.get_camera(command.camera_id) is None:
-        raise NotFound(f"unknown camera {command.camera_id!r}")
+    await _known_camera(command.camera_id, repo)
+    location = await _where_camera_stood(command.camera_id, command.captured_at, "frame", repo)
     if not await repo.remember_frame(command.camera_id, command.frame_id, now):
         return False
-    placement = await repo.placement_at(command.camera_id, command.captured_at)
     event = FrameCaptured(
         frame_id=command.frame_id,
         camera_id=command.camera_id,
-        location_id=placement.location_id if placement else None,
         captured_at=command.captured_at,
         image_jpeg=command.image,
         correlation_id=command.correlation_id,
+        **_stamp(location),
     )
     # Frames are keyed by camera so one camera's frames stay in order (consolidation needs that).
     # The caller commits the idempotency row only after this publish succeeded.
@@ -63,29 +69,82 @@ async def accept_read(
     read: PlateRecognized, repo: IngestRepository, publisher: Publisher, pseudonym_key: str
 ) -> PlateRecognized:
     """Stamp the location of an external read and send it straight to rules."""
-    location_id = read.location_id
     if read.camera_id is not None:
-        if await repo.get_camera(read.camera_id) is None:
-            raise NotFound(f"unknown camera {read.camera_id!r}")
-        placement = await repo.placement_at(read.camera_id, read.observed_at)
-        location_id = placement.location_id if placement else location_id
-    if location_id is None:
+        await _known_camera(read.camera_id, repo)
+        # Our placement records win over a location the source sent.
+        location = await _where_camera_stood(read.camera_id, read.observed_at, "read", repo)
+    elif read.location_id is not None:
+        location = await find_location(read.location_id, repo)
+    else:
         raise PermanentError("a read needs a camera placed at a location at that moment, or a location_id")
-    if await repo.get_location(location_id) is None:
-        raise NotFound(f"unknown location {location_id!r}")
-    stamped = read.model_copy(update={"location_id": location_id})
+    stamped = read.model_copy(update=_stamp(location))
     await publisher.publish(READS.name, vehicle_key(read.plate, pseudonym_key), stamped)
     return stamped
 
 
 async def place_camera(placement: Placement, repo: IngestRepository) -> None:
     """Put a camera at a location from a moment on; the open placement before it ends there."""
-    if await repo.get_camera(placement.camera_id) is None:
-        raise NotFound(f"unknown camera {placement.camera_id!r}")
-    if await repo.get_location(placement.location_id) is None:
-        raise NotFound(f"unknown location {placement.location_id!r}")
+    await _known_camera(placement.camera_id, repo)
+    await find_location(placement.location_id, repo)
     history = await repo.placements_of(placement.camera_id)
-    if any(p.valid_from >= placement.valid_from for p in history):
-        raise Conflict("placements may only be appended after the last one")
+    if history and not (last := history[-1]).can_be_followed_at(placement.valid_from):
+        until = last.valid_until.isoformat() if last.valid_until else "open"
+        raise Conflict(
+            f"placements may only be appended after the last one of camera {placement.camera_id}"
+            f" ({last.location_id} from {last.valid_from.isoformat()}, until {until})"
+        )
     await repo.end_open_placement(placement.camera_id, placement.valid_from)
     await repo.add_placement(placement)
+
+
+async def end_placement(camera_id: str, at: datetime, repo: IngestRepository) -> Placement:
+    """Take a camera down: it stands nowhere (and its frames are refused) until it is placed again."""
+    await _known_camera(camera_id, repo)
+    history = await repo.placements_of(camera_id)
+    current = history[-1] if history and history[-1].valid_until is None else None
+    if current is None:
+        raise Conflict(f"camera {camera_id} has no open placement to end")
+    if at <= current.valid_from:
+        raise Conflict(f"the placement of camera {camera_id} began at {current.valid_from.isoformat()}: end it later")
+    await repo.end_open_placement(camera_id, at)
+    return replace(current, valid_until=at)
+
+
+async def placement_history(camera_id: str, repo: IngestRepository) -> list[Placement]:
+    await _known_camera(camera_id, repo)
+    return await repo.placements_of(camera_id)
+
+
+async def amend_location(location_id: str, changes: Mapping[str, Any], repo: IngestRepository) -> Location:
+    """Change what is enforced at a location; its zone and direction stay, so history keeps its meaning."""
+    if fixed := sorted(set(changes) - AMENDABLE):
+        raise PermanentError(f"{', '.join(fixed)} of a location cannot be changed")
+    amended = replace(await find_location(location_id, repo), **changes)
+    await repo.update_location(amended)
+    return amended
+
+
+async def find_location(location_id: str, repo: IngestRepository) -> Location:
+    location = await repo.get_location(location_id)
+    if location is None:
+        raise NotFound(f"unknown location {location_id!r}")
+    return location
+
+
+async def _known_camera(camera_id: str, repo: IngestRepository) -> None:
+    if await repo.get_camera(camera_id) is None:
+        raise NotFound(f"unknown camera {camera_id!r}")
+
+
+async def _where_camera_stood(
+    camera_id: str, moment: datetime, given: Literal["frame", "read"], repo: IngestRepository
+) -> Location:
+    placement = await repo.placement_at(camera_id, moment)
+    if placement is None:
+        REJECTED.labels(camera_id, given, "no_placement").inc()
+        raise CameraNotPlaced(camera_id, moment)
+    return await find_location(placement.location_id, repo)
+
+
+def _stamp(location: Location) -> dict[str, Any]:
+    return {"location_id": location.location_id, "zone_id": location.zone_id, "direction": location.direction}

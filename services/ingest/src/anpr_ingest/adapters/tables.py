@@ -1,4 +1,4 @@
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, MetaData, String, Table
+from sqlalchemy import CheckConstraint, Column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, text
 from sqlalchemy.dialects.postgresql import ARRAY
 
 metadata = MetaData(schema="ingest")
@@ -18,6 +18,11 @@ locations = Table(
     Column("location_id", String(100), primary_key=True),
     Column("name", String(200), nullable=False),
     Column("regimes", ARRAY(String(100)), nullable=False),
+    Column("zone_id", String(100)),
+    Column("direction", String(10)),
+    Column("sign", String(20)),
+    Column("consent_reference", String(200)),
+    CheckConstraint("direction IN ('entry', 'exit')", name="ck_locations_direction"),
 )
 
 placements = Table(
@@ -28,6 +33,9 @@ placements = Table(
     Column("location_id", String(100), ForeignKey("ingest.locations.location_id"), nullable=False),
     Column("valid_from", DateTime(timezone=True), nullable=False),
     Column("valid_until", DateTime(timezone=True)),
+    CheckConstraint("valid_until IS NULL OR valid_until > valid_from", name="ck_placements_period"),
+    # Two concurrent appends must not leave a camera standing at two places at once.
+    Index("uq_placements_open", "camera_id", unique=True, postgresql_where=text("valid_until IS NULL")),
 )
 
 # Idempotency of POST /v1/frames: ids only, no image and no plate.
