@@ -1,40 +1,111 @@
+"""Wires the rules service: regimes from files, the vehicle registry and permits in memory, state in
+PostgreSQL, candidates to Kafka. Reads wait until both indexes are loaded, so none is judged blind."""
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from aiokafka import ConsumerRecord
 
-from anpr_contracts import EXEMPTIONS, READS, ExemptionChanged, PlateRecognized, parse_event
-from anpr_rules.adapters.regime_files import load_regimes
-from anpr_rules.adapters.repository import PostgresRulesRepository
+from anpr_contracts import EXEMPTIONS, READS, PlateRecognized, parse_event
+from anpr_rules.adapters.permit_index import InMemoryPermitIndex, PermitFeed
+from anpr_rules.adapters.regime_store import RegimeStore
+from anpr_rules.adapters.state import PostgresRulesState
+from anpr_rules.adapters.vehicle_index import InMemoryVehicleIndex
 from anpr_rules.config import RulesSettings
-from anpr_rules.handlers import evaluate_read, index_exemption
-from anpr_runtime import PermanentError
+from anpr_rules.handlers import evaluate_read, recheck_due
+from anpr_runtime import PermanentError, RetriableError
 from anpr_runtime.consumer import Handler
 from anpr_runtime.publisher import KafkaEventPublisher
 from anpr_runtime.service import Resources, ServiceSpec
 
-SPEC = ServiceSpec(
-    name="rules", migrations_dir=Path(__file__).parent / "migrations", consumes=(READS.name, EXEMPTIONS.name)
-)
+log = logging.getLogger(__name__)
+SPEC = ServiceSpec(name="rules", migrations_dir=Path(__file__).parent / "migrations", consumes=(READS.name,))
+
+
+@dataclass
+class RulesComponents:
+    regimes: RegimeStore
+    vehicles: InMemoryVehicleIndex
+    permits: InMemoryPermitIndex
+    permit_feed: PermitFeed
+    vehicles_loaded: asyncio.Event
 
 
 def bootstrap(resources: Resources) -> Handler:
     settings = resources.settings
     assert isinstance(settings, RulesSettings)
-    regimes = load_regimes(settings.regime_dir)
-    resources.extras["regimes"] = regimes
+    permits = InMemoryPermitIndex()
+    parts = RulesComponents(
+        regimes=RegimeStore(settings.regime_dir),
+        vehicles=InMemoryVehicleIndex(),
+        permits=permits,
+        permit_feed=PermitFeed(settings.kafka_bootstrap, settings.topic(EXEMPTIONS.name), permits),
+        vehicles_loaded=asyncio.Event(),
+    )
+    resources.extras["rules"] = parts
     publisher = KafkaEventPublisher(resources.producer, settings.topic_prefix)
     key = settings.pseudonym_key.get_secret_value()
 
+    async def load_vehicles() -> None:
+        await parts.vehicles.load(resources.engine)
+        parts.vehicles_loaded.set()
+
+    async def vehicles_ready() -> None:
+        if not parts.vehicles_loaded.is_set():
+            raise RuntimeError("vehicle registry still loading")
+
+    async def housekeeping() -> None:
+        """Parking rechecks every second; regime files watched; expired state purged."""
+        await parts.vehicles_loaded.wait()
+        await parts.permit_feed.caught_up.wait()
+        ticks = 0
+        while True:
+            now = datetime.now(UTC)
+            try:
+                async with resources.engine.begin() as connection:
+                    state = PostgresRulesState(connection)
+                    await recheck_due(now, parts.regimes.regimes, parts.vehicles, permits, state, publisher, key)
+                    if ticks % 3600 == 0:
+                        await state.purge(now - timedelta(days=2), now - timedelta(days=40))
+                if ticks % settings.regime_poll_seconds == 0:
+                    parts.regimes.reload_if_changed()
+            except Exception as exc:  # keep the loop alive; the next tick retries
+                log.warning("rules housekeeping failed: %s", type(exc).__name__)
+            ticks += 1
+            await asyncio.sleep(1)
+
+    resources.background += [parts.permit_feed.run, load_vehicles, housekeeping]
+    resources.readiness["permits"] = parts.permit_feed.ready_check
+    resources.readiness["vehicles"] = vehicles_ready
+
     async def handle(record: ConsumerRecord[bytes, bytes]) -> None:
         event = parse_event(record.value or b"")
-        # One transaction per message: counts and index are durable before the offset is committed.
+        if not isinstance(event, PlateRecognized):
+            raise PermanentError(f"rules does not handle {event.event_type}")
+        if not (parts.vehicles_loaded.is_set() and parts.permit_feed.caught_up.is_set()):
+            try:
+                await asyncio.wait_for(_both(parts), timeout=30)
+            except TimeoutError as exc:
+                raise RetriableError("vehicle registry or permit index still loading") from exc
+        # One transaction per read: counts and state are durable before the offset is committed.
         async with resources.engine.begin() as connection:
-            repo = PostgresRulesRepository(connection)
-            if isinstance(event, PlateRecognized):
-                await evaluate_read(event, regimes, repo, publisher, key)
-            elif isinstance(event, ExemptionChanged):
-                await index_exemption(event, repo)
-            else:
-                raise PermanentError(f"rules does not handle {event.event_type}")
+            await evaluate_read(
+                event,
+                parts.regimes.regimes,
+                parts.vehicles,
+                permits,
+                PostgresRulesState(connection),
+                publisher,
+                key,
+                datetime.now(UTC),
+            )
 
     return handle
+
+
+async def _both(parts: RulesComponents) -> None:
+    await parts.vehicles_loaded.wait()
+    await parts.permit_feed.caught_up.wait()

@@ -14,3 +14,4 @@ class RulesSettings(ServiceSettings):
 
     port: int = 8103
     regime_dir: Path = _default_regime_dir()
+    regime_poll_seconds: int = 5  # how often regime files are checked for changes

@@ -1,68 +1,176 @@
-"""Rules use cases: judge a read against every regime in force there, keep the exemption index current."""
+"""Rules use cases: judge a read against every regime in force there and then; re-judge parking reads
+after their grace period. Only candidates leave with a plate; everything else is an hourly count."""
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol
 
-from prometheus_client import Counter
+from prometheus_client import Counter, Histogram
 from pydantic import BaseModel
 
-from anpr_contracts import CANDIDATES, CandidateRaised, ExemptionChanged, PlateRecognized, RegimeMode
-from anpr_rules.adapters.repository import RulesRepository
-from anpr_rules.domain.decision import Decision, Outcome, judge
+from anpr_contracts import CANDIDATES, CandidateRaised, Direction, PlateRecognized
+from anpr_rules.adapters.state import RulesState
+from anpr_rules.domain.decision import PUBLISHED, Decision, Outcome, judge
+from anpr_rules.domain.exemption import Permit
 from anpr_rules.domain.regime import Regime
 from anpr_rules.domain.vehicle import Vehicle
+from anpr_rules.domain.windows import local_day
 from anpr_runtime.pseudonym import vehicle_key
 
 DECISIONS = Counter("anpr_rules_decisions_total", "Decisions by regime and outcome", ["regime", "outcome"])
+JUDGE_SECONDS = Histogram(
+    "anpr_rules_read_seconds", "Time to judge one read against all regimes", buckets=(0.0005, 0.001, 0.005, 0.05, 0.5)
+)
 
 
 class Publisher(Protocol):
     async def publish(self, topic: str, key: str, event: BaseModel) -> None: ...
 
 
+class VehicleLookup(Protocol):
+    def get(self, plate: str) -> Vehicle | None: ...
+
+
+class PermitLookup(Protocol):
+    def permits_of(self, plate_key: str) -> Sequence[Permit]: ...
+
+
+def decide(
+    read: PlateRecognized, regimes: Sequence[Regime], vehicles: VehicleLookup, permits: PermitLookup, key: str
+) -> list[Decision]:
+    """The pure, in-memory part: every regime in force at the read's place and moment."""
+    in_force = [r for r in regimes if r.in_force(read.observed_at, read.location_id, read.zone_id)]
+    if not in_force:
+        return []
+    vehicle = vehicles.get(read.plate) if read.country in (None, "NL") else None
+    found = permits.permits_of(key)
+    return [judge(read, regime, vehicle, found) for regime in in_force]
+
+
 async def evaluate_read(
     read: PlateRecognized,
     regimes: Sequence[Regime],
-    repo: RulesRepository,
+    vehicles: VehicleLookup,
+    permits: PermitLookup,
+    state: RulesState,
     publisher: Publisher,
     pseudonym_key: str,
+    now: datetime,
 ) -> list[Decision]:
-    """Publish a candidate per hit; everything else leaves only an hourly count without plate."""
-    in_force = [r for r in regimes if r.in_force(read.observed_at, read.location_id)]
-    if not in_force:
-        return []
     key = vehicle_key(read.plate, pseudonym_key)
-    vehicle = await repo.vehicle(read.plate) if read.country in (None, "NL") else None
-    hour = read.observed_at.replace(minute=0, second=0, microsecond=0)
-    decisions = []
-    for regime in in_force:
-        exempt = await repo.is_exempt(key, regime.id, read.observed_at, regime.exemption_kinds)
-        decision = judge(read, regime, vehicle, exempt)
-        decisions.append(decision)
-        DECISIONS.labels(regime.id, decision.outcome).inc()
-        await repo.count(regime.id, read.location_id or "", hour, decision.outcome)
-        if decision.outcome is Outcome.HIT:
-            assert vehicle is not None
-            assert decision.mode is not None
-            await publisher.publish(CANDIDATES.name, key, _candidate(read, decision, vehicle, decision.mode))
-    return decisions
+    with JUDGE_SECONDS.time():
+        decisions = decide(read, regimes, vehicles, permits, key)
+    final = []
+    for decision in decisions:
+        decision = await _apply_state(decision, read, key, state, now)
+        final.append(decision)
+        await _record(decision, read, state)
+        if decision.outcome in PUBLISHED:
+            await publisher.publish(CANDIDATES.name, key, _candidate(read, decision, vehicles.get(read.plate)))
+    return final
 
 
-def _candidate(read: PlateRecognized, decision: Decision, vehicle: Vehicle, mode: RegimeMode) -> CandidateRaised:
+async def recheck_due(
+    now: datetime,
+    regimes: Sequence[Regime],
+    vehicles: VehicleLookup,
+    permits: PermitLookup,
+    state: RulesState,
+    publisher: Publisher,
+    pseudonym_key: str,
+    limit: int = 100,
+) -> int:
+    """Parking: a right bought within the grace period still clears the read."""
+    by_id = {r.id: r for r in regimes}
+    due = await state.due_rechecks(now, limit)
+    for recheck_id, regime_id, read in due:
+        await state.drop_recheck(recheck_id)
+        regime = by_id.get(regime_id)
+        if regime is None:
+            continue  # regime withdrawn meanwhile: nothing to enforce
+        key = vehicle_key(read.plate, pseudonym_key)
+        vehicle = vehicles.get(read.plate) if read.country in (None, "NL") else None
+        decision = judge(read, regime, vehicle, permits.permits_of(key))
+        if decision.outcome in PUBLISHED and not await _first_in_period(decision, read, key, state, now):
+            decision = decision.but(Outcome.DUPLICATE, "already a candidate in this period")
+        elif decision.outcome in PUBLISHED:
+            decision = decision.but(decision.outcome, f"no parking right after the grace of {regime.recheck_after}")
+        await _record(decision, read, state)
+        if decision.outcome in PUBLISHED:
+            await publisher.publish(CANDIDATES.name, key, _candidate(read, decision, vehicle))
+    return len(due)
+
+
+async def _apply_state(
+    decision: Decision, read: PlateRecognized, key: str, state: RulesState, now: datetime
+) -> Decision:
     regime = decision.regime
+    if regime.max_stay_per_day is not None and decision.outcome is Outcome.EXEMPT and decision.permit:
+        return await _track_stay(decision, read, key, state)
+    if decision.outcome not in PUBLISHED:
+        return decision
+    if regime.recheck_after is not None:
+        await state.schedule_recheck(read, regime.id, read.observed_at + regime.recheck_after)
+        return decision.but(Outcome.PENDING_RECHECK, f"judged again after {regime.recheck_after}")
+    if not await _first_in_period(decision, read, key, state, now):
+        return decision.but(Outcome.DUPLICATE, f"already a candidate for this vehicle this {regime.dedupe_per}")
+    return decision
+
+
+async def _track_stay(decision: Decision, read: PlateRecognized, key: str, state: RulesState) -> Decision:
+    regime = decision.regime
+    assert regime.max_stay_per_day is not None
+    day = local_day(read.observed_at)
+    if read.direction is Direction.ENTRY:
+        await state.record_entry(key, regime.id, day, read.observed_at)
+        return decision
+    if read.direction is not Direction.EXIT:
+        return decision  # a camera that does not know the direction cannot measure a stay
+    stayed = await state.record_exit(key, regime.id, day, read.observed_at)
+    if stayed <= regime.max_stay_per_day:
+        return decision.but(Outcome.EXEMPT, f"stayed {stayed} of {regime.max_stay_per_day} today")
+    over = Decision(
+        regime,
+        Outcome.CANDIDATE,
+        decision.mode,
+        (*decision.explanation, f"stayed {stayed} today, more than the {regime.max_stay_per_day} the permit allows"),
+        decision.permit,
+        decision.exemptions_checked,
+    )
+    if not await state.mark_candidate(key, regime.id, f"stay:{day}", read.observed_at):
+        return over.but(Outcome.DUPLICATE, "already a candidate for this stay today")
+    return over
+
+
+async def _first_in_period(
+    decision: Decision, read: PlateRecognized, key: str, state: RulesState, now: datetime
+) -> bool:
+    if decision.regime.dedupe_per == "read":
+        return True
+    return await state.mark_candidate(key, decision.regime.id, local_day(read.observed_at), now)
+
+
+async def _record(decision: Decision, read: PlateRecognized, state: RulesState) -> None:
+    DECISIONS.labels(decision.regime.id, decision.outcome).inc()
+    hour = read.observed_at.replace(minute=0, second=0, microsecond=0)
+    await state.count(decision.regime.id, read.location_id or "", hour, decision.outcome)
+
+
+def _candidate(read: PlateRecognized, decision: Decision, vehicle: Vehicle | None) -> CandidateRaised:
+    regime = decision.regime
+    enforceable = decision.outcome is Outcome.CANDIDATE
+    category = vehicle.category if vehicle else None
     return CandidateRaised(
         candidate_key=f"{regime.id}:{read.read_id}",
         read=read,
         regime_id=regime.id,
         regime_version=regime.version,
-        mode=mode,
+        mode=decision.mode,
         legal_reference=regime.legal_reference,
-        fine_eur=regime.fine_eur.get(vehicle.category or "") if mode is RegimeMode.ENFORCE else None,
+        fine_eur=regime.fine_for(category) if enforceable and decision.mode == "enforce" else None,
         explanation=decision.explanation,
-        vehicle=vehicle.facts(),
+        vehicle=vehicle.facts() if vehicle else {},
+        enforceable=enforceable,
+        exemptions_checked=decision.exemptions_checked,
         correlation_id=read.correlation_id,
     )
-
-
-async def index_exemption(change: ExemptionChanged, repo: RulesRepository) -> None:
-    await repo.index_exemption(change)

@@ -1,0 +1,95 @@
+from datetime import datetime, timedelta
+from typing import Protocol
+from uuid import UUID, uuid4
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from anpr_contracts import PlateRecognized, event_to_bytes, parse_event
+from anpr_rules.adapters.state_tables import candidate_marks, rechecks, stays
+from anpr_rules.adapters.tables import outcome_counts
+
+
+class RulesState(Protocol):
+    async def count(self, regime_id: str, location_id: str, hour: datetime, outcome: str) -> None: ...
+    async def mark_candidate(self, vehicle_key: str, regime_id: str, period: str, now: datetime) -> bool: ...
+    async def record_entry(self, vehicle_key: str, regime_id: str, day: str, at: datetime) -> None: ...
+    async def record_exit(self, vehicle_key: str, regime_id: str, day: str, at: datetime) -> timedelta: ...
+    async def schedule_recheck(self, read: PlateRecognized, regime_id: str, due: datetime) -> None: ...
+    async def due_rechecks(self, now: datetime, limit: int) -> list[tuple[UUID, str, PlateRecognized]]: ...
+    async def drop_recheck(self, recheck_id: UUID) -> None: ...
+    async def purge(self, stays_before: datetime, marks_before: datetime) -> None: ...
+
+
+class PostgresRulesState:
+    """Runs in the caller's transaction, so state and the consumer's work commit together."""
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._db = connection
+
+    async def count(self, regime_id: str, location_id: str, hour: datetime, outcome: str) -> None:
+        statement = pg_insert(outcome_counts).values(
+            regime_id=regime_id, location_id=location_id, hour=hour, outcome=outcome, count=1
+        )
+        await self._db.execute(
+            statement.on_conflict_do_update(
+                index_elements=list(outcome_counts.primary_key.columns), set_={"count": outcome_counts.c.count + 1}
+            )
+        )
+
+    async def mark_candidate(self, vehicle_key: str, regime_id: str, period: str, now: datetime) -> bool:
+        result = await self._db.execute(
+            pg_insert(candidate_marks)
+            .values(vehicle_key=vehicle_key, regime_id=regime_id, period=period, created_at=now)
+            .on_conflict_do_nothing()
+        )
+        return result.rowcount == 1
+
+    async def record_entry(self, vehicle_key: str, regime_id: str, day: str, at: datetime) -> None:
+        statement = pg_insert(stays).values(
+            vehicle_key=vehicle_key, regime_id=regime_id, day=day, entered_at=at, seconds=0, updated_at=at
+        )
+        await self._db.execute(
+            statement.on_conflict_do_update(
+                index_elements=list(stays.primary_key.columns), set_={"entered_at": at, "updated_at": at}
+            )
+        )
+
+    async def record_exit(self, vehicle_key: str, regime_id: str, day: str, at: datetime) -> timedelta:
+        key = (stays.c.vehicle_key == vehicle_key, stays.c.regime_id == regime_id, stays.c.day == day)
+        row = (await self._db.execute(select(stays).where(*key).with_for_update())).first()
+        if row is None:
+            return timedelta(0)  # exit without a seen entry: nothing to add
+        seconds = row.seconds
+        if row.entered_at is not None and at > row.entered_at:
+            seconds += int((at - row.entered_at).total_seconds())
+        await self._db.execute(stays.update().where(*key).values(seconds=seconds, entered_at=None, updated_at=at))
+        return timedelta(seconds=seconds)
+
+    async def schedule_recheck(self, read: PlateRecognized, regime_id: str, due: datetime) -> None:
+        await self._db.execute(
+            pg_insert(rechecks).values(recheck_id=uuid4(), regime_id=regime_id, due_at=due, read=event_to_bytes(read))
+        )
+
+    async def due_rechecks(self, now: datetime, limit: int) -> list[tuple[UUID, str, PlateRecognized]]:
+        rows = await self._db.execute(
+            select(rechecks)
+            .where(rechecks.c.due_at <= now)
+            .order_by(rechecks.c.due_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)  # two rules instances never take the same recheck
+        )
+        found = []
+        for row in rows:
+            read = parse_event(row.read)
+            assert isinstance(read, PlateRecognized)
+            found.append((row.recheck_id, row.regime_id, read))
+        return found
+
+    async def drop_recheck(self, recheck_id: UUID) -> None:
+        await self._db.execute(delete(rechecks).where(rechecks.c.recheck_id == recheck_id))
+
+    async def purge(self, stays_before: datetime, marks_before: datetime) -> None:
+        await self._db.execute(delete(stays).where(stays.c.updated_at < stays_before))
+        await self._db.execute(delete(candidate_marks).where(candidate_marks.c.created_at < marks_before))

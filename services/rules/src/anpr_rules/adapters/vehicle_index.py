@@ -1,0 +1,28 @@
+"""The vehicle registry in memory: judging a read needs no database round trip."""
+
+import logging
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from anpr_rules.adapters.vehicle_store import stream_vehicles
+from anpr_rules.domain.vehicle import Vehicle
+
+log = logging.getLogger(__name__)
+
+
+class InMemoryVehicleIndex:
+    def __init__(self, vehicles: dict[str, Vehicle] | None = None) -> None:
+        self._vehicles = vehicles or {}
+
+    def get(self, plate: str) -> Vehicle | None:
+        return self._vehicles.get(plate)
+
+    def __len__(self) -> int:
+        return len(self._vehicles)
+
+    async def load(self, engine: AsyncEngine) -> int:
+        """Build a new dict and swap it in: reads go on against the old one meanwhile."""
+        fresh = {vehicle.plate: vehicle async for vehicle in stream_vehicles(engine)}
+        self._vehicles = fresh
+        log.info("vehicle index loaded: %d vehicles", len(fresh))
+        return len(fresh)
