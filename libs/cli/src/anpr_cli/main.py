@@ -12,6 +12,7 @@ from rich.progress import Progress
 
 from anpr_cli import demo as demo_module
 from anpr_cli import infra
+from anpr_cli.bench import bench_app
 from anpr_cli.paths import PORTS, SERVICES, load_run_env
 
 app = typer.Typer(no_args_is_help=True, help="ANPR enforcement platform")
@@ -19,6 +20,7 @@ vehicles_app = typer.Typer(no_args_is_help=True, help="The RDW vehicle registry 
 contracts_app = typer.Typer(no_args_is_help=True, help="Event contracts")
 app.add_typer(vehicles_app, name="vehicles")
 app.add_typer(contracts_app, name="contracts")
+app.add_typer(bench_app, name="bench")
 app.command()(infra.up)
 app.command()(infra.down)
 app.command()(infra.status)

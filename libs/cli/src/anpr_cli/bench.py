@@ -1,0 +1,44 @@
+"""`anpr bench ...`: benchmarks that print their figures, the last line one JSON object with --json.
+They compare against a baseline measured in the same run, because these machines are shared and noisy."""
+
+import json
+import os
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from anpr_cli.paths import load_run_env, repo_root
+
+bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks (figures, never pass/fail)")
+console = Console(stderr=True)
+
+
+@bench_app.command("rules")
+def bench_rules(
+    vehicles: Annotated[int, typer.Option(help="vehicles in the registry")] = 1_000_000,
+    permits: Annotated[int, typer.Option(help="permits in the index")] = 100_000,
+    reads: Annotated[int, typer.Option(help="reads judged on the in-memory path")] = 20_000,
+    baseline_reads: Annotated[int, typer.Option(help="reads judged by the PostgreSQL baseline (0: skip)")] = 2_000,
+    regimes: Annotated[int, typer.Option(help="regimes in force at the bench location")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object on the last line")] = False,
+) -> None:
+    """Rules decisions per second per core (in memory) against querying PostgreSQL per read."""
+    from anpr_rules.entrypoints.bench import BenchConfig, run
+
+    load_run_env()
+    database_url = os.environ.get("DATABASE_URL") if baseline_reads else None
+    if baseline_reads and not database_url:
+        raise typer.BadParameter("the baseline needs PostgreSQL: run `anpr up` first, or pass --baseline-reads 0")
+    config = BenchConfig(vehicles, permits, reads, baseline_reads, regimes)
+    result = run(config, repo_root() / "deploy" / "regimes", database_url, progress=lambda m: console.log(m))
+    table = Table("figure", "value", title="anpr bench rules")
+    for name, value in result.items():
+        table.add_row(name, f"{value:,.3f}" if isinstance(value, float) else f"{value:,}")
+    Console().print(table)
+    if as_json:
+        print(json.dumps(result))
+
+
+__all__ = ["bench_app"]
