@@ -73,7 +73,8 @@ def isolated(infra: dict[str, str]) -> Callable[..., Any]:
             "database_url": infra["DATABASE_URL"],
             "admin_token": "test-admin-token",
             "extra_tokens": "test-camera-token:camera,test-reviewer-token:reviewer",
-            "pseudonym_key": "test-pseudonym-key",
+            # Per test: state keyed by vehicle (one candidate per day) never leaks between tests or runs.
+            "pseudonym_key": f"test-key-{prefix}",
             "topic_prefix": prefix,
             "consumer_group": f"{prefix}{settings_class.__name__}",
             "retry_initial_seconds": 0.05,
