@@ -106,7 +106,8 @@ async def end_placement(camera_id: str, at: datetime, repo: IngestRepository) ->
         raise Conflict(f"camera {camera_id} has no open placement to end")
     if at <= current.valid_from:
         raise Conflict(f"the placement of camera {camera_id} began at {current.valid_from.isoformat()}: end it later")
-    await repo.end_open_placement(camera_id, at)
+    if not await repo.end_open_placement(camera_id, at):  # another request ended it meanwhile
+        raise Conflict(f"camera {camera_id} has no open placement to end")
     return replace(current, valid_until=at)
 
 
@@ -116,7 +117,7 @@ async def placement_history(camera_id: str, repo: IngestRepository) -> list[Plac
 
 
 async def amend_location(location_id: str, changes: Mapping[str, Any], repo: IngestRepository) -> Location:
-    """Change what is enforced at a location; its zone and direction stay, so history keeps its meaning."""
+    """Change what is enforced at a location; what it is (name, zone, direction) stays, so history keeps its meaning."""
     if fixed := sorted(set(changes) - AMENDABLE):
         raise PermanentError(f"{', '.join(fixed)} of a location cannot be changed")
     amended = replace(await find_location(location_id, repo), **changes)

@@ -3,11 +3,17 @@ import pytest
 from anpr_runtime.publisher import FakeEventPublisher
 
 from .fakes import FakeIngestRepository
+from .scenario import set_up
 
 
 @pytest.fixture
 def repo() -> FakeIngestRepository:
     return FakeIngestRepository()
+
+
+@pytest.fixture
+async def placed(repo: FakeIngestRepository) -> FakeIngestRepository:
+    return await set_up(repo)
 
 
 @pytest.fixture

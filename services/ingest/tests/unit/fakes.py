@@ -25,14 +25,20 @@ class FakeIngestRepository:
         self.locations[location.location_id] = location
         return True
 
+    async def update_location(self, location: Location) -> None:
+        if location.location_id in self.locations:
+            self.locations[location.location_id] = location
+
     async def add_placement(self, placement: Placement) -> None:
         self.placements.append(placement)
 
-    async def end_open_placement(self, camera_id: str, at: datetime) -> None:
-        self.placements = [
-            replace(p, valid_until=at) if p.camera_id == camera_id and p.valid_until is None else p
-            for p in self.placements
-        ]
+    async def end_open_placement(self, camera_id: str, at: datetime) -> bool:
+        ended = False
+        for n, placement in enumerate(self.placements):
+            if placement.camera_id == camera_id and placement.valid_until is None:
+                self.placements[n] = replace(placement, valid_until=at)
+                ended = True
+        return ended
 
     async def get_camera(self, camera_id: str) -> Camera | None:
         return self.cameras.get(camera_id)

@@ -1,66 +1,30 @@
 import inspect
-import io
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
-from PIL import Image
+from prometheus_client import REGISTRY
 
-from anpr_contracts import FrameCaptured, PlateRecognized, ReadSource
+from anpr_contracts import Direction, FrameCaptured, PlateRecognized
 from anpr_ingest.adapters.repository import IngestRepository
 from anpr_ingest.domain.clock import ClockSkew
 from anpr_ingest.domain.jpeg import InvalidFrame
-from anpr_ingest.domain.model import Camera, CameraKind, Location, Placement
-from anpr_ingest.handlers import AcceptFrame, FrameLimits, accept_frame, accept_read, place_camera
-from anpr_runtime import Conflict, NotFound, PermanentError
+from anpr_ingest.domain.model import CameraNotPlaced
+from anpr_ingest.handlers import AcceptFrame, accept_frame, accept_read
+from anpr_runtime import NotFound, PermanentError
 from anpr_runtime.pseudonym import vehicle_key
 from anpr_runtime.publisher import FakeEventPublisher
 
 from .fakes import FakeIngestRepository
-
-KEY = "unit-pseudonym-key"
-LIMITS = FrameLimits(max_bytes=1024 * 1024, max_skew_seconds=300)
-MONDAY = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # rotating camera at the north location
-THURSDAY = datetime(2026, 3, 5, 8, 0, tzinfo=UTC)  # moved to the south location
-SATURDAY = datetime(2026, 3, 7, 12, 0, tzinfo=UTC)  # when frames are (re)sent
+from .scenario import JPEG, KEY, LIMITS, MONDAY, SATURDAY, THURSDAY, a_frame, a_read
 
 
-def a_jpeg() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (32, 24)).save(buffer, "JPEG")
-    return buffer.getvalue()
+def frames(publisher: FakeEventPublisher) -> list[FrameCaptured]:
+    return [event for _, _, event in publisher.published if isinstance(event, FrameCaptured)]
 
 
-JPEG = a_jpeg()
-
-
-def a_frame(captured_at: datetime, frame_id: str = "frame-1", camera_id: str = "cam-rot") -> AcceptFrame:
-    return AcceptFrame(
-        camera_id=camera_id, captured_at=captured_at, frame_id=frame_id, image=JPEG, correlation_id="corr-1"
-    )
-
-
-def a_read(**overrides: object) -> PlateRecognized:
-    fields: dict[str, object] = {
-        "source": ReadSource.FIXED_ANPR,
-        "camera_id": "cam-rot",
-        "observed_at": MONDAY + timedelta(hours=2),
-        "plate": "72VGX6",
-        "confidence": 0.97,
-    }
-    fields.update(overrides)
-    return PlateRecognized.model_validate(fields)
-
-
-@pytest.fixture
-async def placed(repo: FakeIngestRepository) -> FakeIngestRepository:
-    """A rotating camera at the north location from Monday and at the south location from Thursday."""
-    await repo.add_camera(Camera("cam-rot", CameraKind.ROTATING, "mobile mast"), MONDAY)
-    await repo.add_camera(Camera("cam-idle", CameraKind.FIXED, "never placed"), MONDAY)
-    await repo.add_location(Location("loc-north", "Noord", ("milieuzone-centrum",)))
-    await repo.add_location(Location("loc-south", "Zuid", ("milieuzone-centrum",)))
-    await place_camera(Placement("cam-rot", "loc-north", MONDAY, None), repo)
-    await place_camera(Placement("cam-rot", "loc-south", THURSDAY, None), repo)
-    return repo
+def rejected(camera_id: str, given: str) -> float:
+    labels = {"camera": camera_id, "input": given, "reason": "no_placement"}
+    return REGISTRY.get_sample_value("anpr_ingest_rejected_total", labels) or 0.0
 
 
 def test_fake_repository_has_every_method_of_the_port() -> None:
@@ -83,12 +47,7 @@ async def test_frame_is_stamped_with_the_location_the_camera_had_at_capture_time
     assert await accept_frame(a_frame(MONDAY + timedelta(days=1), "f-tue"), placed, publisher, LIMITS, SATURDAY)
     assert await accept_frame(a_frame(THURSDAY + timedelta(hours=1), "f-thu"), placed, publisher, LIMITS, SATURDAY)
 
-    events = [event for _, _, event in publisher.published]
-    assert all(isinstance(e, FrameCaptured) for e in events)
-    assert [(e.frame_id, e.location_id) for e in events if isinstance(e, FrameCaptured)] == [
-        ("f-tue", "loc-north"),
-        ("f-thu", "loc-south"),
-    ]
+    assert [(e.frame_id, e.location_id) for e in frames(publisher)] == [("f-tue", "loc-north"), ("f-thu", "loc-south")]
 
 
 async def test_frame_at_the_exact_moment_of_the_move_belongs_to_the_new_location(
@@ -97,8 +56,19 @@ async def test_frame_at_the_exact_moment_of_the_move_belongs_to_the_new_location
     await accept_frame(a_frame(THURSDAY), placed, publisher, LIMITS, SATURDAY)
     await accept_frame(a_frame(THURSDAY - timedelta(microseconds=1), "f-2"), placed, publisher, LIMITS, SATURDAY)
 
-    locations = [getattr(event, "location_id", None) for _, _, event in publisher.published]
-    assert locations == ["loc-south", "loc-north"]
+    assert [e.location_id for e in frames(publisher)] == ["loc-south", "loc-north"]
+
+
+async def test_frame_carries_the_zone_and_direction_of_its_location(
+    placed: FakeIngestRepository, publisher: FakeEventPublisher
+) -> None:
+    await accept_frame(a_frame(MONDAY, "f-in"), placed, publisher, LIMITS, SATURDAY)
+    await accept_frame(a_frame(THURSDAY, "f-out"), placed, publisher, LIMITS, SATURDAY)
+
+    assert [(e.location_id, e.zone_id, e.direction) for e in frames(publisher)] == [
+        ("loc-north", "centrum", Direction.ENTRY),
+        ("loc-south", "centrum", Direction.EXIT),
+    ]
 
 
 async def test_frame_is_published_on_the_frames_topic_keyed_by_camera_with_its_image(
@@ -117,14 +87,35 @@ async def test_frame_is_published_on_the_frames_topic_keyed_by_camera_with_its_i
     assert event.camera_id == "cam-rot"
 
 
-async def test_frame_from_a_camera_not_placed_then_has_no_location(
+@pytest.mark.parametrize(
+    ("camera_id", "captured_at"),
+    [("cam-idle", MONDAY), ("cam-rot", MONDAY - timedelta(microseconds=1))],
+    ids=["never-placed", "before-its-first-placement"],
+)
+async def test_frame_from_a_camera_standing_nowhere_is_refused_and_counted(
+    placed: FakeIngestRepository, publisher: FakeEventPublisher, camera_id: str, captured_at: datetime
+) -> None:
+    before = rejected(camera_id, "frame")
+
+    with pytest.raises(CameraNotPlaced, match=f"camera {camera_id} has no placement at") as caught:
+        await accept_frame(a_frame(captured_at, camera_id=camera_id), placed, publisher, LIMITS, SATURDAY)
+
+    assert caught.value.status_code == 422
+    assert not caught.value.retriable
+    assert publisher.published == []
+    assert placed.frames_seen == {}  # a retry after the camera is placed is still accepted
+    assert rejected(camera_id, "frame") == before + 1
+
+
+async def test_refusal_names_the_capture_time_as_the_camera_sent_it(
     placed: FakeIngestRepository, publisher: FakeEventPublisher
 ) -> None:
-    await accept_frame(a_frame(MONDAY - timedelta(days=1)), placed, publisher, LIMITS, SATURDAY)
+    amsterdam = datetime(2026, 3, 1, 10, 0, tzinfo=timezone(timedelta(hours=1)))
 
-    [(_, _, event)] = publisher.published
-    assert isinstance(event, FrameCaptured)
-    assert event.location_id is None
+    with pytest.raises(CameraNotPlaced) as caught:
+        await accept_frame(a_frame(amsterdam, camera_id="cam-idle"), placed, publisher, LIMITS, SATURDAY)
+
+    assert str(caught.value) == "camera cam-idle has no placement at 2026-03-01T10:00:00+01:00"
 
 
 async def test_duplicate_frame_id_is_not_republished(
@@ -141,9 +132,9 @@ async def test_same_frame_id_from_another_camera_is_a_different_frame(
     placed: FakeIngestRepository, publisher: FakeEventPublisher
 ) -> None:
     await accept_frame(a_frame(MONDAY, "f-1", "cam-rot"), placed, publisher, LIMITS, SATURDAY)
-    assert await accept_frame(a_frame(MONDAY, "f-1", "cam-idle"), placed, publisher, LIMITS, SATURDAY)
+    assert await accept_frame(a_frame(MONDAY, "f-1", "cam-fix"), placed, publisher, LIMITS, SATURDAY)
 
-    assert [key for _, key, _ in publisher.published] == ["cam-rot", "cam-idle"]
+    assert [key for _, key, _ in publisher.published] == ["cam-rot", "cam-fix"]
 
 
 async def test_frame_from_an_unknown_camera_is_not_found(
@@ -167,6 +158,14 @@ async def test_frame_that_is_no_jpeg_is_refused_before_anything_is_remembered(
     assert placed.frames_seen == {}
 
 
+async def test_jpeg_is_checked_before_the_camera_so_a_bad_body_is_415_even_from_an_unknown_camera(
+    placed: FakeIngestRepository, publisher: FakeEventPublisher
+) -> None:
+    command = AcceptFrame("cam-ghost", MONDAY, "f-gif", b"GIF89a...", "corr")
+    with pytest.raises(InvalidFrame):
+        await accept_frame(command, placed, publisher, LIMITS, SATURDAY)
+
+
 async def test_frame_from_a_camera_clock_in_the_future_is_refused(
     placed: FakeIngestRepository, publisher: FakeEventPublisher
 ) -> None:
@@ -186,7 +185,7 @@ async def test_read_gets_the_location_of_its_camera_and_is_keyed_by_pseudonym(
 
     stamped = await accept_read(read, placed, publisher, KEY)
 
-    assert stamped.location_id == "loc-south"
+    assert (stamped.location_id, stamped.zone_id, stamped.direction) == ("loc-south", "centrum", Direction.EXIT)
     [(topic, key, event)] = publisher.published
     assert topic == "anpr.reads.v1"
     assert key == vehicle_key("72VGX6", KEY)
@@ -196,21 +195,62 @@ async def test_read_gets_the_location_of_its_camera_and_is_keyed_by_pseudonym(
     assert event.read_id == read.read_id
 
 
+async def test_reads_of_a_rotating_camera_follow_it_across_the_move(
+    placed: FakeIngestRepository, publisher: FakeEventPublisher
+) -> None:
+    moments = [MONDAY, THURSDAY - timedelta(microseconds=1), THURSDAY, SATURDAY]
+
+    stamped = [await accept_read(a_read(observed_at=at), placed, publisher, KEY) for at in moments]
+
+    assert [(r.location_id, r.direction) for r in stamped] == [
+        ("loc-north", Direction.ENTRY),
+        ("loc-north", Direction.ENTRY),
+        ("loc-south", Direction.EXIT),  # the moment of the move belongs to the new placement
+        ("loc-south", Direction.EXIT),
+    ]
+
+
 async def test_placement_of_the_camera_wins_over_a_location_the_source_sent(
     placed: FakeIngestRepository, publisher: FakeEventPublisher
 ) -> None:
-    stamped = await accept_read(a_read(location_id="loc-south"), placed, publisher, KEY)
+    stamped = await accept_read(a_read(location_id="loc-dike"), placed, publisher, KEY)
 
-    assert stamped.location_id == "loc-north"
+    assert (stamped.location_id, stamped.zone_id, stamped.direction) == ("loc-north", "centrum", Direction.ENTRY)
 
 
-async def test_read_without_camera_keeps_its_own_location(
+async def test_read_without_camera_gets_the_zone_and_direction_of_its_location(
     placed: FakeIngestRepository, publisher: FakeEventPublisher
 ) -> None:
-    stamped = await accept_read(a_read(camera_id=None, location_id="loc-south"), placed, publisher, KEY)
+    at_south = await accept_read(a_read(camera_id=None, location_id="loc-south"), placed, publisher, KEY)
+    at_dike = await accept_read(a_read(camera_id=None, location_id="loc-dike"), placed, publisher, KEY)
 
-    assert stamped.location_id == "loc-south"
-    assert len(publisher.published) == 1
+    assert (at_south.location_id, at_south.zone_id, at_south.direction) == ("loc-south", "centrum", Direction.EXIT)
+    assert (at_dike.location_id, at_dike.zone_id, at_dike.direction) == ("loc-dike", None, None)
+    assert len(publisher.published) == 2
+
+
+async def test_zone_and_direction_a_source_sent_are_replaced_by_those_of_the_location(
+    placed: FakeIngestRepository, publisher: FakeEventPublisher
+) -> None:
+    read = a_read(camera_id=None, location_id="loc-dike", zone_id="centrum", direction="entry")
+
+    stamped = await accept_read(read, placed, publisher, KEY)
+
+    assert (stamped.zone_id, stamped.direction) == (None, None)
+
+
+async def test_read_from_a_camera_standing_nowhere_is_refused_and_counted_even_with_a_location(
+    placed: FakeIngestRepository, publisher: FakeEventPublisher
+) -> None:
+    before = rejected("cam-idle", "read")
+
+    with pytest.raises(CameraNotPlaced, match="camera cam-idle has no placement at 2026-03-02T10:00:00"):
+        await accept_read(a_read(camera_id="cam-idle"), placed, publisher, KEY)
+    with pytest.raises(CameraNotPlaced):
+        await accept_read(a_read(camera_id="cam-idle", location_id="loc-north"), placed, publisher, KEY)
+
+    assert publisher.published == []
+    assert rejected("cam-idle", "read") == before + 2
 
 
 async def test_read_without_any_location_is_a_permanent_error(
@@ -218,8 +258,6 @@ async def test_read_without_any_location_is_a_permanent_error(
 ) -> None:
     with pytest.raises(PermanentError, match="location"):
         await accept_read(a_read(camera_id=None, location_id=None), placed, publisher, KEY)
-    with pytest.raises(PermanentError, match="location"):
-        await accept_read(a_read(camera_id="cam-idle"), placed, publisher, KEY)
 
     assert publisher.published == []
 
@@ -240,46 +278,3 @@ async def test_read_at_an_unknown_location_is_not_found(
         await accept_read(a_read(camera_id=None, location_id="loc-nowhere"), placed, publisher, KEY)
 
     assert publisher.published == []
-
-
-# place_camera
-
-
-async def test_appending_a_placement_closes_the_previous_one(placed: FakeIngestRepository) -> None:
-    history = await placed.placements_of("cam-rot")
-
-    assert history == [
-        Placement("cam-rot", "loc-north", MONDAY, THURSDAY),
-        Placement("cam-rot", "loc-south", THURSDAY, None),
-    ]
-
-
-async def test_placement_before_the_last_one_is_a_conflict_and_changes_nothing(
-    placed: FakeIngestRepository,
-) -> None:
-    before = await placed.placements_of("cam-rot")
-
-    with pytest.raises(Conflict):
-        await place_camera(Placement("cam-rot", "loc-north", THURSDAY - timedelta(hours=1), None), placed)
-    with pytest.raises(Conflict):
-        await place_camera(Placement("cam-rot", "loc-north", THURSDAY, None), placed)
-
-    assert await placed.placements_of("cam-rot") == before
-
-
-async def test_placing_an_unknown_camera_or_at_an_unknown_location_is_not_found(
-    placed: FakeIngestRepository,
-) -> None:
-    with pytest.raises(NotFound, match="cam-ghost"):
-        await place_camera(Placement("cam-ghost", "loc-north", SATURDAY, None), placed)
-    with pytest.raises(NotFound, match="loc-nowhere"):
-        await place_camera(Placement("cam-rot", "loc-nowhere", SATURDAY, None), placed)
-
-    assert len(await placed.placements_of("cam-rot")) == 2
-
-
-async def test_placements_of_one_camera_leave_other_cameras_alone(placed: FakeIngestRepository) -> None:
-    await place_camera(Placement("cam-idle", "loc-north", SATURDAY, None), placed)
-
-    assert (await placed.placements_of("cam-rot"))[-1].valid_until is None
-    assert await placed.placements_of("cam-idle") == [Placement("cam-idle", "loc-north", SATURDAY, None)]

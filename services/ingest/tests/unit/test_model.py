@@ -20,3 +20,15 @@ def test_open_placement_covers_everything_from_its_start() -> None:
     assert not placement.covers(START - TICK)
     assert placement.covers(START)
     assert placement.covers(START + timedelta(days=3650))
+
+
+def test_open_placement_may_be_followed_by_any_later_start() -> None:
+    placement = Placement("cam-1", "loc-a", START, None)
+    assert not placement.can_be_followed_at(START)
+    assert placement.can_be_followed_at(START + TICK)
+
+
+def test_closed_placement_may_be_followed_only_from_its_end() -> None:
+    placement = Placement("cam-1", "loc-a", START, END)
+    assert not placement.can_be_followed_at(END - TICK)
+    assert placement.can_be_followed_at(END)

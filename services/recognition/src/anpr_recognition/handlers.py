@@ -51,6 +51,8 @@ def _read(frame: FrameCaptured, reading: PlateReading) -> PlateRecognized:
         source=ReadSource.CAMERA,
         camera_id=frame.camera_id,
         location_id=frame.location_id,
+        zone_id=frame.zone_id,
+        direction=frame.direction,
         observed_at=frame.captured_at,
         plate=reading.text,
         formatted=reading.formatted or None,

@@ -1,19 +1,23 @@
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import Row, and_, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from anpr_contracts import Direction
 from anpr_ingest.adapters.tables import cameras, frames_seen, locations, placements
 from anpr_ingest.domain.model import Camera, CameraKind, Location, Placement
+from anpr_runtime import Conflict
 
 
 class IngestRepository(Protocol):
     async def add_camera(self, camera: Camera, now: datetime) -> bool: ...
     async def add_location(self, location: Location) -> bool: ...
+    async def update_location(self, location: Location) -> None: ...
     async def add_placement(self, placement: Placement) -> None: ...
-    async def end_open_placement(self, camera_id: str, at: datetime) -> None: ...
+    async def end_open_placement(self, camera_id: str, at: datetime) -> bool: ...
     async def get_camera(self, camera_id: str) -> Camera | None: ...
     async def get_location(self, location_id: str) -> Location | None: ...
     async def list_cameras(self) -> list[Camera]: ...
@@ -38,29 +42,34 @@ class PostgresIngestRepository:
         return result.rowcount == 1
 
     async def add_location(self, location: Location) -> bool:
-        result = await self._db.execute(
-            pg_insert(locations)
-            .values(location_id=location.location_id, name=location.name, regimes=list(location.regimes))
-            .on_conflict_do_nothing()
-        )
+        result = await self._db.execute(pg_insert(locations).values(_location_row(location)).on_conflict_do_nothing())
         return result.rowcount == 1
 
-    async def add_placement(self, placement: Placement) -> None:
+    async def update_location(self, location: Location) -> None:
         await self._db.execute(
-            insert(placements).values(
-                camera_id=placement.camera_id,
-                location_id=placement.location_id,
-                valid_from=placement.valid_from,
-                valid_until=placement.valid_until,
-            )
+            update(locations).where(locations.c.location_id == location.location_id).values(_location_row(location))
         )
 
-    async def end_open_placement(self, camera_id: str, at: datetime) -> None:
-        await self._db.execute(
+    async def add_placement(self, placement: Placement) -> None:
+        statement = insert(placements).values(
+            camera_id=placement.camera_id,
+            location_id=placement.location_id,
+            valid_from=placement.valid_from,
+            valid_until=placement.valid_until,
+        )
+        try:
+            await self._db.execute(statement)
+        except IntegrityError as exc:  # uq_placements_open: another request placed this camera meanwhile
+            raise Conflict(f"camera {placement.camera_id} was placed by another request at the same time") from exc
+
+    async def end_open_placement(self, camera_id: str, at: datetime) -> bool:
+        """False when the camera stood nowhere (already taken down, or never placed)."""
+        result = await self._db.execute(
             update(placements)
             .where(and_(placements.c.camera_id == camera_id, placements.c.valid_until.is_(None)))
             .values(valid_until=at)
         )
+        return result.rowcount == 1
 
     async def get_camera(self, camera_id: str) -> Camera | None:
         row = (await self._db.execute(select(cameras).where(cameras.c.camera_id == camera_id))).first()
@@ -68,7 +77,7 @@ class PostgresIngestRepository:
 
     async def get_location(self, location_id: str) -> Location | None:
         row = (await self._db.execute(select(locations).where(locations.c.location_id == location_id))).first()
-        return None if row is None else Location(row.location_id, row.name, tuple(row.regimes))
+        return None if row is None else _location(row)
 
     async def list_cameras(self) -> list[Camera]:
         rows = await self._db.execute(select(cameras).order_by(cameras.c.camera_id))
@@ -76,7 +85,7 @@ class PostgresIngestRepository:
 
     async def list_locations(self) -> list[Location]:
         rows = await self._db.execute(select(locations).order_by(locations.c.location_id))
-        return [Location(r.location_id, r.name, tuple(r.regimes)) for r in rows]
+        return [_location(r) for r in rows]
 
     async def placements_of(self, camera_id: str) -> list[Placement]:
         rows = await self._db.execute(
@@ -109,3 +118,27 @@ class PostgresIngestRepository:
             .on_conflict_do_nothing()
         )
         return result.rowcount == 1
+
+
+def _location_row(location: Location) -> dict[str, object]:
+    return {
+        "location_id": location.location_id,
+        "name": location.name,
+        "regimes": list(location.regimes),
+        "zone_id": location.zone_id,
+        "direction": location.direction,
+        "sign": location.sign,
+        "consent_reference": location.consent_reference,
+    }
+
+
+def _location(row: Row[Any]) -> Location:
+    return Location(
+        row.location_id,
+        row.name,
+        tuple(row.regimes),
+        zone_id=row.zone_id,
+        direction=Direction(row.direction) if row.direction else None,
+        sign=row.sign,
+        consent_reference=row.consent_reference,
+    )

@@ -2,14 +2,18 @@
 
 import base64
 import binascii
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from anpr_contracts import PlateRecognized, ReadSource
+from anpr_contracts import Direction, PlateRecognized, ReadSource
+from anpr_ingest.domain.model import Location, Placement
 from anpr_ingest.domain.plates import normalise_plate
 
 _ID = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$")]
+# RVV 1990 sign codes: C7, C12, C22a.
+_Sign = Annotated[str, Field(min_length=2, max_length=20, pattern=r"^[A-L][0-9]{1,3}[a-z]?$")]
+_Consent = Annotated[str, Field(min_length=1, max_length=200)]
 
 
 def _decode_base64(value: object) -> object:
@@ -33,11 +37,72 @@ class CameraIn(BaseModel):
 
 
 class LocationIn(BaseModel):
+    """A place a camera can stand, with what is enforced there."""
+
     model_config = ConfigDict(extra="forbid")
 
     location_id: _ID
     name: str = Field(min_length=1, max_length=200)
     regimes: list[_ID] = Field(description="Regimes enforced at this location.")
+    zone_id: _ID | None = Field(default=None, description="Zone a regime may apply to, e.g. centrum.")
+    direction: Direction | None = Field(
+        default=None, description="entry or exit for a camera on the zone's boundary (maximum stay)."
+    )
+    sign: _Sign | None = Field(default=None, description="C-sign that must be in view on the photo, e.g. C7.")
+    consent_reference: _Consent | None = Field(
+        default=None, description="The public prosecutor's consent for camera enforcement here."
+    )
+
+    @model_validator(mode="after")
+    def _direction_needs_a_zone(self) -> "LocationIn":
+        if self.direction is not None and self.zone_id is None:
+            raise ValueError("direction is entry or exit of a zone: give zone_id too")
+        return self
+
+    def to_location(self) -> Location:
+        return Location(
+            self.location_id,
+            self.name,
+            tuple(self.regimes),
+            zone_id=self.zone_id,
+            direction=self.direction,
+            sign=self.sign,
+            consent_reference=self.consent_reference,
+        )
+
+    @classmethod
+    def of(cls, location: Location) -> "LocationIn":
+        return cls(
+            location_id=location.location_id,
+            name=location.name,
+            regimes=list(location.regimes),
+            zone_id=location.zone_id,
+            direction=location.direction,
+            sign=location.sign,
+            consent_reference=location.consent_reference,
+        )
+
+
+class LocationPatch(BaseModel):
+    """What may change at a location; a field left out stays, null clears sign or consent."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    regimes: list[_ID] | None = Field(default=None, description="Regimes enforced at this location.")
+    sign: _Sign | None = Field(default=None, description="C-sign that must be in view on the photo.")
+    consent_reference: _Consent | None = Field(default=None, description="The public prosecutor's consent.")
+
+    @model_validator(mode="after")
+    def _regimes_are_a_list(self) -> "LocationPatch":
+        if "regimes" in self.model_fields_set and self.regimes is None:
+            raise ValueError("regimes cannot be null: send [] for none")
+        return self
+
+    def changes(self) -> dict[str, Any]:
+        changed: dict[str, Any] = {name: getattr(self, name) for name in self.model_fields_set}
+        if self.regimes is not None:
+            changed["regimes"] = tuple(self.regimes)
+        return changed
 
 
 class PlacementIn(BaseModel):
@@ -45,6 +110,24 @@ class PlacementIn(BaseModel):
 
     location_id: _ID
     valid_from: AwareDatetime
+
+
+class PlacementEnd(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    valid_until: AwareDatetime = Field(description="When the camera was taken down.")
+
+
+class PlacementOut(BaseModel):
+    location_id: str
+    valid_from: AwareDatetime
+    valid_until: AwareDatetime | None = Field(description="None while the camera still stands there.")
+
+    @classmethod
+    def of(cls, placement: Placement) -> "PlacementOut":
+        return cls(
+            location_id=placement.location_id, valid_from=placement.valid_from, valid_until=placement.valid_until
+        )
 
 
 class ReadIn(BaseModel):

@@ -1,0 +1,80 @@
+"""Cameras, locations and placements: where each camera stood when, and what is enforced there."""
+
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Request, status
+
+from anpr_ingest.adapters.repository import PostgresIngestRepository
+from anpr_ingest.domain.model import Camera, CameraKind, Placement
+from anpr_ingest.entrypoints.deps import Admin, Operator, resources_of
+from anpr_ingest.entrypoints.schemas import CameraIn, LocationIn, LocationPatch, PlacementEnd, PlacementIn, PlacementOut
+from anpr_ingest.handlers import amend_location, end_placement, find_location, place_camera, placement_history
+from anpr_runtime import Conflict
+
+router = APIRouter(prefix="/v1")
+
+
+@router.post("/cameras", status_code=status.HTTP_201_CREATED)
+async def post_camera(request: Request, _: Admin, body: CameraIn) -> CameraIn:
+    async with resources_of(request).engine.begin() as connection:
+        camera = Camera(body.camera_id, CameraKind(body.kind), body.description)
+        if not await PostgresIngestRepository(connection).add_camera(camera, datetime.now(UTC)):
+            raise Conflict(f"camera {body.camera_id!r} exists")
+    return body
+
+
+@router.get("/cameras")
+async def get_cameras(request: Request, _: Operator) -> list[CameraIn]:
+    async with resources_of(request).engine.connect() as connection:
+        found = await PostgresIngestRepository(connection).list_cameras()
+    return [CameraIn(camera_id=c.camera_id, kind=c.kind, description=c.description) for c in found]
+
+
+@router.post("/locations", status_code=status.HTTP_201_CREATED)
+async def post_location(request: Request, _: Admin, body: LocationIn) -> LocationIn:
+    async with resources_of(request).engine.begin() as connection:
+        if not await PostgresIngestRepository(connection).add_location(body.to_location()):
+            raise Conflict(f"location {body.location_id!r} exists")
+    return body
+
+
+@router.get("/locations")
+async def get_locations(request: Request, _: Operator) -> list[LocationIn]:
+    async with resources_of(request).engine.connect() as connection:
+        found = await PostgresIngestRepository(connection).list_locations()
+    return [LocationIn.of(location) for location in found]
+
+
+@router.get("/locations/{location_id}")
+async def get_location(request: Request, _: Operator, location_id: str) -> LocationIn:
+    async with resources_of(request).engine.connect() as connection:
+        return LocationIn.of(await find_location(location_id, PostgresIngestRepository(connection)))
+
+
+@router.patch("/locations/{location_id}")
+async def patch_location(request: Request, _: Admin, location_id: str, body: LocationPatch) -> LocationIn:
+    async with resources_of(request).engine.begin() as connection:
+        amended = await amend_location(location_id, body.changes(), PostgresIngestRepository(connection))
+    return LocationIn.of(amended)
+
+
+@router.post("/cameras/{camera_id}/placements", status_code=status.HTTP_201_CREATED)
+async def post_placement(request: Request, _: Admin, camera_id: str, body: PlacementIn) -> PlacementOut:
+    placement = Placement(camera_id, body.location_id, body.valid_from, None)
+    async with resources_of(request).engine.begin() as connection:
+        await place_camera(placement, PostgresIngestRepository(connection))
+    return PlacementOut.of(placement)
+
+
+@router.post("/cameras/{camera_id}/placements/end")
+async def post_placement_end(request: Request, _: Admin, camera_id: str, body: PlacementEnd) -> PlacementOut:
+    async with resources_of(request).engine.begin() as connection:
+        ended = await end_placement(camera_id, body.valid_until, PostgresIngestRepository(connection))
+    return PlacementOut.of(ended)
+
+
+@router.get("/cameras/{camera_id}/placements")
+async def get_placements(request: Request, _: Operator, camera_id: str) -> list[PlacementOut]:
+    async with resources_of(request).engine.connect() as connection:
+        history = await placement_history(camera_id, PostgresIngestRepository(connection))
+    return [PlacementOut.of(p) for p in history]
