@@ -20,6 +20,7 @@ from anpr_cli.paths import PORTS, SERVICES, load_run_env, repo_root, run_dir
 
 console = Console()
 REGIME = "milieuzone-centrum"
+REGIMES = [REGIME, "ze-zone-centrum"]  # both apply in zone centrum (deploy/regimes)
 CAMERAS = (("cam-centrum-1", "fixed", "loc-centrum-noord"), ("cam-rotating-1", "rotating", "loc-centrum-zuid"))
 LOCATIONS = (("loc-centrum-noord", "Centrum, Nieuwe Gracht"), ("loc-centrum-zuid", "Centrum, Raamvest"))
 EXEMPT_PLATE = "ZDPB67"  # a resident's permit in the demo registry
@@ -37,7 +38,8 @@ def _post(client: httpx.Client, service: str, path: str, body: Mapping[str, obje
 
 def _seed(client: httpx.Client) -> None:
     for location_id, name in LOCATIONS:
-        _post(client, "ingest", "/v1/locations", {"location_id": location_id, "name": name, "regimes": [REGIME]})
+        location = {"location_id": location_id, "name": name, "regimes": REGIMES, "zone_id": "centrum"}
+        _post(client, "ingest", "/v1/locations", location)
     for camera_id, kind, location_id in CAMERAS:
         _post(client, "ingest", "/v1/cameras", {"camera_id": camera_id, "kind": kind})
         if not client.get(_url("ingest", f"/v1/cameras/{camera_id}/placements")).json():

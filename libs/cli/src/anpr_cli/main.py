@@ -89,27 +89,79 @@ def read(images: Annotated[list[Path], typer.Argument(exists=True, dir_okay=Fals
 def vehicles_import(
     base: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="RDW base CSV (m9d7-ebf2)")],
     fuel: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="RDW fuel CSV (8ys7-d773)")],
+    special: Annotated[
+        list[Path] | None, typer.Option(exists=True, dir_okay=False, help="RDW bijzonderheden CSV (7ug8-2dtt)")
+    ] = None,
+    body: Annotated[
+        list[Path] | None,
+        typer.Option(
+            exists=True, dir_okay=False, help="RDW carrosserie CSV (vezc-m2t6 and/or jhie-znh9; may be repeated)"
+        ),
+    ] = None,
 ) -> None:
-    """Load RDW open-data CSV exports into the vehicle registry (upsert by plate)."""
-    from anpr_rules.adapters.rdw_import import import_vehicles
+    """Make the vehicle registry what these RDW open-data CSV exports say (either header style), in one
+    transaction; streams files of any size. Without --special/--body no vehicle has those codes."""
+    from rich.progress import BarColumn, DownloadColumn, Task, TextColumn, TimeElapsedColumn
+    from rich.text import Text
+
+    from anpr_rules.adapters.rdw_import import ImportReport, RdwImportError, import_vehicles
     from anpr_rules.bootstrap import SPEC
     from anpr_rules.config import RulesSettings
     from anpr_runtime.db import create_engine, run_migrations
 
     load_run_env()
     settings = RulesSettings()
+    roles = {"base": [base], "fuel": [fuel], "special": special or [], "body": body or []}
+    for role in ("special", "body"):
+        if not roles[role]:
+            typer.echo(f"no --{role} file: no vehicle will have {role} codes", err=True)
 
-    async def go() -> int:
+    class FileColumn(DownloadColumn):
+        """Bytes read of a file; nothing for the build step, which has no size."""
+
+        def render(self, task: Task) -> Text:
+            return super().render(task) if task.total else Text("")
+
+    class Bars:
+        def __init__(self, progress: Progress) -> None:
+            self._progress = progress
+            self._tasks = {
+                role: progress.add_task(f"{role} file", total=sum(p.stat().st_size for p in paths))
+                for role, paths in roles.items()
+                if paths
+            }
+
+        def advance(self, role: str, nbytes: int) -> None:
+            self._progress.advance(self._tasks[role], nbytes)
+
+        def building(self) -> None:
+            self._progress.add_task("building the registry", total=None)
+
+    async def go() -> ImportReport:
         await run_migrations(settings.database_url, SPEC.migrations_dir, SPEC.schema)
         engine = create_engine(settings.database_url)
         try:
-            with Progress(transient=True) as progress:
-                task = progress.add_task("importing vehicles", total=None)
-                return await import_vehicles(engine, base, fuel, lambda n: progress.advance(task, n))
+            with Progress(TextColumn("{task.description}"), BarColumn(), FileColumn(), TimeElapsedColumn()) as progress:
+                return await import_vehicles(engine, base, fuel, roles["special"], roles["body"], Bars(progress))
         finally:
             await engine.dispose()
 
-    typer.echo(f"imported {asyncio.run(go())} vehicles")
+    started = time.perf_counter()
+    try:
+        report = asyncio.run(go())
+    except RdwImportError as exc:
+        typer.echo(f"import refused: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    for role, counts in report.files.items():
+        typer.echo(
+            f"{role:>8}: {counts.rows:,} rows, {counts.skipped:,} skipped, {counts.blanked:,} with a value made unknown"
+        )
+    registry = report.registry
+    typer.echo(
+        f"imported {registry.vehicles:,} vehicles in {time.perf_counter() - started:.1f} s "
+        f"({registry.added:,} added, {registry.changed:,} changed, {registry.removed:,} removed; "
+        f"{report.duplicates:,} duplicate plates in the base file, the first row kept)"
+    )
 
 
 @contracts_app.command("export-schemas")

@@ -1,5 +1,5 @@
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from anpr_exemptions.domain.model import Exemption, ExemptionKind
 
@@ -42,3 +42,22 @@ def test_open_ended_covers_far_ahead() -> None:
 def test_revoked_covers_nothing() -> None:
     revoked = replace(PERMIT, revoked=True, regimes=(), valid_until=None)
     assert not revoked.covers("milieuzone-centrum", FROM + timedelta(days=1))
+
+
+def test_zones_limit_a_permit_when_the_zone_is_known() -> None:
+    zoned = replace(PERMIT, zones=("binnenstad",))
+    moment = FROM + timedelta(days=1)
+    assert zoned.covers("milieuzone-centrum", moment, "binnenstad")
+    assert not zoned.covers("milieuzone-centrum", moment, "waarderpolder")
+    assert not zoned.covers("milieuzone-centrum", moment), "unknown zone: as rules judges a read without one"
+    assert PERMIT.covers("milieuzone-centrum", moment, "waarderpolder"), "no zones: every zone"
+
+
+def test_daily_window_applies_on_top_of_the_validity_period() -> None:
+    mornings = replace(PERMIT, daily_from=time(6), daily_until=time(11))
+    # 2026-03-02 is winter time: Amsterdam = UTC+1.
+    assert mornings.covers("milieuzone-centrum", datetime(2026, 3, 2, 5, 0, tzinfo=UTC))  # 06:00 local
+    assert not mornings.covers("milieuzone-centrum", datetime(2026, 3, 2, 10, 0, tzinfo=UTC))  # 11:00 local
+    assert not mornings.covers("milieuzone-centrum", datetime(2026, 3, 2, 4, 59, tzinfo=UTC))
+    assert not replace(mornings, revoked=True).covers("milieuzone-centrum", datetime(2026, 3, 2, 5, 0, tzinfo=UTC))
+    assert not mornings.covers("milieuzone-centrum", datetime(2027, 3, 2, 5, 0, tzinfo=UTC)), "after valid_until"

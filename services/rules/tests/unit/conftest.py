@@ -4,12 +4,12 @@ from anpr_rules.adapters.regime_files import load_regimes
 from anpr_rules.domain.regime import Regime
 from anpr_runtime.publisher import FakeEventPublisher
 
-from .fakes import REGIME_DIR, FakeRulesRepository
+from .fakes import REGIME_DIR, FakeRulesState
 
 
 @pytest.fixture
-def repo() -> FakeRulesRepository:
-    return FakeRulesRepository()
+def state() -> FakeRulesState:
+    return FakeRulesState()
 
 
 @pytest.fixture
@@ -18,6 +18,11 @@ def publisher() -> FakeEventPublisher:
 
 
 @pytest.fixture(scope="session")
-def milieuzone() -> Regime:
-    [regime] = [r for r in load_regimes(REGIME_DIR) if r.id == "milieuzone-centrum"]
-    return regime
+def shipped() -> dict[str, Regime]:
+    """The regimes of deploy/regimes by id."""
+    return {r.id: r for r in load_regimes(REGIME_DIR)}
+
+
+@pytest.fixture(scope="session")
+def milieuzone(shipped: dict[str, Regime]) -> Regime:
+    return shipped["milieuzone-centrum"]

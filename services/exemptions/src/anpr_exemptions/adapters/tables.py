@@ -1,5 +1,5 @@
-from sqlalchemy import BigInteger, Boolean, Column, DateTime, MetaData, String, Table
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, Index, MetaData, String, Table, Time, text
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 metadata = MetaData(schema="exemptions")
 
@@ -10,11 +10,24 @@ exemptions = Table(
     Column("plate", String(16), nullable=False, index=True),
     Column("kind", String(40), nullable=False),
     Column("regimes", ARRAY(String(100)), nullable=False),
+    Column("zones", ARRAY(String(100)), nullable=False, server_default=text("'{}'")),
     Column("valid_from", DateTime(timezone=True), nullable=False),
     Column("valid_until", DateTime(timezone=True)),
+    Column("daily_from", Time),
+    Column("daily_until", Time),
+    Column("permit_day", Date),
+    Column("municipality", String(100)),
     Column("reference", String(200), nullable=False),
     Column("issuer", String(200), nullable=False),
     Column("revoked", Boolean, nullable=False),
+    Index(
+        "uq_exemptions_day_permit",
+        "municipality",
+        "plate",
+        "permit_day",
+        unique=True,
+        postgresql_where=text("kind = 'day-permit' AND NOT revoked"),
+    ),
 )
 
 audit = Table(
@@ -25,4 +38,7 @@ audit = Table(
     Column("actor", String(100), nullable=False),
     Column("action", String(40), nullable=False),
     Column("exemption_id", String(100), nullable=False),
+    Column("before", JSONB(none_as_null=True)),
+    Column("after", JSONB(none_as_null=True)),
+    Index("ix_audit_exemption", "exemption_id", "audit_id"),
 )

@@ -1,4 +1,4 @@
-from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, Integer, MetaData, String, Table
+from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, Integer, MetaData, SmallInteger, String, Table, Text
 from sqlalchemy.dialects.postgresql import ARRAY
 
 metadata = MetaData(schema="rules")
@@ -14,6 +14,56 @@ vehicles = Table(
     Column("empty_mass_kg", Integer),
     Column("fuels", ARRAY(String(40)), nullable=False),
     Column("emission_class", Integer),
+    Column("special_codes", ARRAY(Text), nullable=False, server_default="{}"),  # bijzonderheden (7ug8-2dtt)
+    Column("body_codes", ARRAY(Text), nullable=False, server_default="{}"),  # carrosserie (vezc-m2t6, jhie-znh9)
+    Column("inrichting", Text),
+)
+
+# Staging for `anpr vehicles import`: each RDW file is copied into its own table, then `vehicles` is
+# rebuilt from them in one transaction. UNLOGGED: a crash only loses a half-finished import, never the
+# registry, and millions of rows skip the WAL. `line` (line in the file) makes the first row of a
+# duplicated plate win deterministically.
+rdw_base = Table(
+    "rdw_base",
+    metadata,
+    Column("line", Integer, nullable=False),
+    Column("plate", String(16), nullable=False),
+    Column("kind", String(60), nullable=False),
+    Column("category", String(10)),
+    Column("inrichting", Text),
+    Column("first_admission", Date),
+    Column("max_mass_kg", Integer),
+    Column("empty_mass_kg", Integer),
+    prefixes=["UNLOGGED"],
+)
+
+rdw_fuel = Table(
+    "rdw_fuel",
+    metadata,
+    Column("line", Integer, nullable=False),
+    Column("plate", String(16), nullable=False),
+    Column("seq", Integer),
+    Column("fuel", String(40), nullable=False),
+    Column("emission_class", SmallInteger),
+    prefixes=["UNLOGGED"],
+)
+
+rdw_special = Table(
+    "rdw_special",
+    metadata,
+    Column("line", Integer, nullable=False),
+    Column("plate", String(16), nullable=False),
+    Column("code", Text, nullable=False),
+    prefixes=["UNLOGGED"],
+)
+
+rdw_body = Table(
+    "rdw_body",
+    metadata,
+    Column("line", Integer, nullable=False),
+    Column("plate", String(16), nullable=False),
+    Column("code", Text, nullable=False),
+    prefixes=["UNLOGGED"],
 )
 
 exemption_index = Table(
