@@ -1,0 +1,40 @@
+"""Audit trail: who changed which permit when, with its state before and after."""
+
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time
+from enum import Enum
+from typing import Any
+
+from anpr_exemptions.domain.model import Exemption
+
+Snapshot = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: datetime
+    actor: str
+    action: str  # grant, update, revoke
+    exemption_id: str
+    before: Snapshot | None = None
+    after: Snapshot | None = None
+
+    def changed(self) -> list[str]:
+        if self.before is None or self.after is None:
+            return []
+        return sorted(k for k in self.after.keys() | self.before.keys() if self.before.get(k) != self.after.get(k))
+
+
+def snapshot(exemption: Exemption) -> Snapshot:
+    """JSON-ready state (stored as JSONB and returned by the API as is)."""
+    return {name: _plain(value) for name, value in asdict(exemption).items()}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, tuple):
+        return list(value)
+    return value

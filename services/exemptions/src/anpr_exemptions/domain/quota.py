@@ -1,0 +1,27 @@
+"""ZE day permits: at most N per vehicle per municipality per calendar year.
+
+A revoked day permit gives its place back: revoking is how an operator corrects a permit issued for the
+wrong vehicle or day, and the holder should not lose one of their N for that. Revocations are audited,
+so "use it, then have it revoked" stays visible to a supervisor.
+"""
+
+from collections.abc import Sequence
+from datetime import date
+
+from anpr_exemptions.domain.errors import QuotaExceeded
+from anpr_exemptions.domain.model import Exemption
+from anpr_runtime import Conflict
+
+
+def ensure_day_permit_allowed(
+    plate: str, day: date, municipality: str, same_year: Sequence[Exemption], per_year: int
+) -> None:
+    """`same_year`: the vehicle's other day permits in `municipality` in the year of `day`, revoked ones too."""
+    counted = [e for e in same_year if not e.revoked]
+    if any(e.day == day for e in counted):
+        raise Conflict(f"vehicle {plate} already has a day permit for {day.isoformat()}")
+    if len(counted) >= per_year:
+        raise QuotaExceeded(
+            f"day permit refused: vehicle {plate} already has {len(counted)} of the {per_year} day permits "
+            f"allowed in {municipality} for {day.year} (revoked permits do not count)"
+        )
