@@ -138,7 +138,7 @@ def a_regime(**overrides: object) -> Regime:
     return Regime.model_validate(fields)
 
 
-def a_read(plate: str = "63HKHD", **overrides: object) -> PlateRecognized:
+def a_read(plate: str = "63HKHD", **overrides: Any) -> PlateRecognized:
     fields: dict[str, object] = {
         "source": ReadSource.CAMERA,
         "camera_id": "cam-1",
@@ -153,7 +153,7 @@ def a_read(plate: str = "63HKHD", **overrides: object) -> PlateRecognized:
     return PlateRecognized.model_validate(fields)
 
 
-def a_permit(plate: str = "63HKHD", **overrides: object) -> ExemptionChanged:
+def a_permit(plate: str = "63HKHD", **overrides: Any) -> ExemptionChanged:
     """An open-ended resident permit for every regime and zone, valid from 2020."""
     fields: dict[str, object] = {
         "exemption_id": "ex-1",

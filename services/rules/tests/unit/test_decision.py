@@ -1,4 +1,5 @@
 from datetime import date, datetime
+from typing import Any
 
 import pytest
 
@@ -15,11 +16,11 @@ WHERE = "Test milieuzone (mz-test v7) at loc-a"
 EVERY_VEHICLE = [{"starts": "2025-01-01T00:00:00+01:00"}]  # an access regime: no vehicle data needed
 
 
-def read_at(moment: datetime = ENFORCING, **overrides: object) -> PlateRecognized:
+def read_at(moment: datetime = ENFORCING, **overrides: Any) -> PlateRecognized:
     return a_read(observed_at=moment, **overrides)
 
 
-def permit(**overrides: object) -> Permit:
+def permit(**overrides: Any) -> Permit:
     return Permit.of(a_permit(**overrides))
 
 
@@ -85,8 +86,16 @@ def test_admitted_class_is_no_hit(klass: int) -> None:
 def test_the_rule_set_in_force_at_the_read_applies() -> None:
     regime = a_regime(
         rule_sets=[
-            {"starts": "2025-01-01T00:00:00+01:00", "scope": {"fuels_any": ["Diesel"]}, "admitted": [{"min_emission_class": 3}]},
-            {"starts": "2026-01-01T00:00:00+01:00", "scope": {"fuels_any": ["Diesel"]}, "admitted": [{"min_emission_class": 4}]},
+            {
+                "starts": "2025-01-01T00:00:00+01:00",
+                "scope": {"fuels_any": ["Diesel"]},
+                "admitted": [{"min_emission_class": 3}],
+            },
+            {
+                "starts": "2026-01-01T00:00:00+01:00",
+                "scope": {"fuels_any": ["Diesel"]},
+                "admitted": [{"min_emission_class": 4}],
+            },
         ]
     )
 
@@ -200,4 +209,3 @@ def test_automatic_exemption_only_where_the_regime_admits_it() -> None:
     assert exempt.explanation[-1] == "automatic exemption: age_40_years"
     assert exempt.permit is None
     assert not_admitted.outcome is Outcome.CANDIDATE
-
