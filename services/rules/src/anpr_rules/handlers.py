@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from anpr_contracts import CANDIDATES, CandidateRaised, Direction, PlateRecognized
 from anpr_rules.adapters.state import RulesState
-from anpr_rules.domain.decision import PUBLISHED, Decision, Outcome, judge
+from anpr_rules.domain.decision import PUBLISHED, Decision, Outcome, judge, observed_or
 from anpr_rules.domain.exemption import Permit
 from anpr_rules.domain.regime import Regime
 from anpr_rules.domain.vehicle import Vehicle
@@ -42,9 +42,14 @@ def decide(
     in_force = [r for r in regimes if r.in_force(read.observed_at, read.location_id, read.zone_id)]
     if not in_force:
         return []
-    vehicle = vehicles.get(read.plate) if read.country in (None, "NL") else None
+    vehicle = registered_vehicle(read, vehicles)
     found = permits.permits_of(key)
     return [judge(read, regime, vehicle, found) for regime in in_force]
+
+
+def registered_vehicle(read: PlateRecognized, vehicles: VehicleLookup) -> Vehicle | None:
+    """Only a Dutch (or unknown-country) read is looked up: a foreign plate may match a Dutch one."""
+    return vehicles.get(read.plate) if read.country in (None, "NL") else None
 
 
 async def evaluate_read(
@@ -66,7 +71,9 @@ async def evaluate_read(
         final.append(decision)
         await _record(decision, read, state)
         if decision.outcome in PUBLISHED:
-            await publisher.publish(CANDIDATES.name, key, _candidate(read, decision, vehicles.get(read.plate)))
+            await publisher.publish(
+                CANDIDATES.name, key, _candidate(read, decision, registered_vehicle(read, vehicles))
+            )
     return final
 
 
@@ -89,8 +96,8 @@ async def recheck_due(
         if regime is None:
             continue  # regime withdrawn meanwhile: nothing to enforce
         key = vehicle_key(read.plate, pseudonym_key)
-        vehicle = vehicles.get(read.plate) if read.country in (None, "NL") else None
-        decision = judge(read, regime, vehicle, permits.permits_of(key))
+        vehicle = registered_vehicle(read, vehicles)
+        decision = judge(read, regime, vehicle, permits.permits_of(key), permits_also_at=now)
         if decision.outcome in PUBLISHED and not await _first_in_period(decision, read, key, state, now):
             decision = decision.but(Outcome.DUPLICATE, "already a candidate in this period")
         elif decision.outcome in PUBLISHED:
@@ -126,7 +133,8 @@ async def _track_stay(decision: Decision, read: PlateRecognized, key: str, state
         return decision
     if read.direction is not Direction.EXIT:
         return decision  # a camera that does not know the direction cannot measure a stay
-    stayed = await state.record_exit(key, regime.id, day, read.observed_at)
+    # A stay counts for the day it began, also when the exit is after midnight.
+    stayed, day = await state.record_exit(key, regime.id, read.observed_at)
     if stayed <= regime.max_stay_per_day:
         return decision.but(Outcome.EXEMPT, f"stayed {stayed} of {regime.max_stay_per_day} today")
     over = Decision(
@@ -137,6 +145,9 @@ async def _track_stay(decision: Decision, read: PlateRecognized, key: str, state
         decision.permit,
         decision.exemptions_checked,
     )
+    over = observed_or(over)
+    if over.outcome not in PUBLISHED:
+        return over
     if not await state.mark_candidate(key, regime.id, f"stay:{day}", read.observed_at):
         return over.but(Outcome.DUPLICATE, "already a candidate for this stay today")
     return over

@@ -67,14 +67,19 @@ class FakeRulesState:
         else:
             stay.entered_at, stay.updated_at = at, at
 
-    async def record_exit(self, vehicle_key: str, regime_id: str, day: str, at: datetime) -> timedelta:
-        stay = self.stays.get((vehicle_key, regime_id, day))
-        if stay is None:
-            return timedelta(0)
-        if stay.entered_at is not None and at > stay.entered_at:
-            stay.seconds += int((at - stay.entered_at).total_seconds())
+    async def record_exit(self, vehicle_key: str, regime_id: str, at: datetime) -> tuple[timedelta, str]:
+        open_stays = [
+            (stay.entered_at, day, stay)
+            for (key, regime, day), stay in self.stays.items()
+            if key == vehicle_key and regime == regime_id and stay.entered_at is not None
+        ]
+        if not open_stays:
+            return timedelta(0), ""
+        entered_at, day, stay = max(open_stays, key=lambda item: item[0])
+        if at > entered_at:
+            stay.seconds += int((at - entered_at).total_seconds())
         stay.entered_at, stay.updated_at = None, at
-        return timedelta(seconds=stay.seconds)
+        return timedelta(seconds=stay.seconds), day
 
     async def schedule_recheck(self, read: PlateRecognized, regime_id: str, due: datetime) -> None:
         self.rechecks[uuid4()] = (regime_id, due, read)

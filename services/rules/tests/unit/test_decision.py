@@ -139,20 +139,12 @@ def test_foreign_plate_where_no_vehicle_data_is_needed() -> None:
     assert "regime applies to every vehicle" in enforced.explanation
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a foreign plate with a valid permit becomes a review item (plate and photos go to notices) "
-    "instead of exempt: permits are only checked when vehicle data is known",
-)
 def test_foreign_plate_with_a_valid_permit_is_exempt() -> None:
     decision = judge(read_at(country="DE"), a_regime(), None, [permit()])
 
     assert decision.outcome is Outcome.EXEMPT
 
 
-@pytest.mark.xfail(
-    strict=True, reason="BUG: an unknown Dutch plate with a valid permit becomes a review item instead of exempt"
-)
 def test_unknown_dutch_plate_with_a_valid_permit_is_exempt() -> None:
     assert judge(read_at(), a_regime(), None, [permit()]).outcome is Outcome.EXEMPT
 

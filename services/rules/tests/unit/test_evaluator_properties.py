@@ -6,7 +6,6 @@ as uniformly, and written in several offsets; places mix the shipped locations a
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta, timezone
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -318,9 +317,6 @@ def test_the_offset_a_moment_is_written_in_does_not_matter(
     )
 
 
-@pytest.mark.xfail(
-    strict=True, reason="BUG: automatic exemptions count the age on the date of the read's offset, not the local date"
-)
 @PROPERTY
 @given(st.dates(date(2025, 1, 2), date(2030, 12, 30)), st.integers(0, 59), st.sampled_from(["N1", "N3"]))
 def test_forty_years_are_counted_on_the_local_date_whatever_the_offset(

@@ -180,11 +180,6 @@ async def test_foreign_read_is_not_judged_by_the_dutch_registry(
     assert decision.outcome is Outcome.NOT_ENFORCEABLE
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: evaluate_read looks the foreign plate up in the Dutch registry for the candidate and sends the "
-    "facts of the Dutch vehicle with the same characters to the reviewer",
-)
 async def test_foreign_candidate_carries_no_dutch_vehicle_facts(
     registry: FakeVehicles, permits: RecordingPermits, state: FakeRulesState, publisher: FakeEventPublisher
 ) -> None:
@@ -333,12 +328,13 @@ async def test_fake_state_marks_a_candidate_once_per_period(state: FakeRulesStat
 
 async def test_fake_state_adds_up_stays_and_ignores_an_exit_without_entry(state: FakeRulesState) -> None:
     minute = timedelta(minutes=1)
-    assert await state.record_exit("k", "aw", "2026-02-03", OBSERVED_AT) == timedelta(0)
-    await state.record_entry("k", "aw", "2026-02-03", OBSERVED_AT)
-    assert await state.record_exit("k", "aw", "2026-02-03", OBSERVED_AT + 20 * minute) == 20 * minute
-    assert await state.record_exit("k", "aw", "2026-02-03", OBSERVED_AT + 50 * minute) == 20 * minute  # no entry
-    await state.record_entry("k", "aw", "2026-02-03", OBSERVED_AT + 60 * minute)
-    assert await state.record_exit("k", "aw", "2026-02-03", OBSERVED_AT + 75 * minute) == 35 * minute
+    day = "2026-02-03"
+    assert await state.record_exit("k", "aw", OBSERVED_AT) == (timedelta(0), "")
+    await state.record_entry("k", "aw", day, OBSERVED_AT)
+    assert await state.record_exit("k", "aw", OBSERVED_AT + 20 * minute) == (20 * minute, day)
+    assert await state.record_exit("k", "aw", OBSERVED_AT + 50 * minute) == (timedelta(0), "")  # no open entry
+    await state.record_entry("k", "aw", day, OBSERVED_AT + 60 * minute)
+    assert await state.record_exit("k", "aw", OBSERVED_AT + 75 * minute) == (35 * minute, day)
 
 
 async def test_fake_state_hands_out_due_rechecks_in_order_and_purges_old_state(state: FakeRulesState) -> None:

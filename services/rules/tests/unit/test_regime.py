@@ -203,14 +203,7 @@ def test_shipped_zero_emission_zone_warns_at_least_six_months(shipped: dict[str,
         "ze-zone-centrum",
         "closed-road-polderweg",
         "voetgangersgebied",
-        pytest.param(
-            "parkeren-centrum",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="BUG (deploy/regimes/parking.yaml): enforces from its first day, but domain notes §2 say "
-                "every regime has a warning phase",
-            ),
-        ),
+        "parkeren-centrum",
     ],
 )
 def test_every_shipped_regime_warns_before_it_enforces(shipped: dict[str, Regime], regime_id: str) -> None:

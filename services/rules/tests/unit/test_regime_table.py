@@ -101,7 +101,6 @@ class Case:
     mode: RegimeMode | None = None
     fine: float | None = None
     plate: str = "ZZ999Z"  # used when there is no vehicle
-    bug: str | None = None
 
 
 MZ_ENFORCING = at("2026-03-10T10:00:00+01:00")  # a Tuesday
@@ -145,8 +144,7 @@ MILIEUZONE = [
     Case("mz one day short of 40 years", MZ, MZ_ENFORCING, derived(car(), date(1986, 3, 11), 1100), CANDIDATE,
          mode=ENFORCE, fine=120),
     Case("mz 40 years on the local day of a read written in UTC", MZ, at("2026-03-10T23:30:00+00:00"),
-         derived(car(), date(1986, 3, 11), 1100), EXEMPT,
-         bug="the age is counted on the date of the read's own offset (UTC 03-10), not the Amsterdam date (03-11)"),
+         derived(car(), date(1986, 3, 11), 1100), EXEMPT),
     *[
         Case(f"mz wheelchair code {code} is exempt", MZ, MZ_ENFORCING,
              van(registered_emission_class=3, special_codes=(code,)), EXEMPT)
@@ -156,8 +154,7 @@ MILIEUZONE = [
          van(registered_emission_class=3, body_codes=("SH",)), EXEMPT),
     *[
         Case(f"mz code {code} is not a milieuzone wheelchair code", MZ, MZ_ENFORCING,
-             van(registered_emission_class=3, special_codes=(code,)), CANDIDATE, mode=ENFORCE, fine=120,
-             bug=f"code {code} exempts in the milieuzone; domain notes: only SH, 145-147, 149 there (70, 148 are ZE)")
+             van(registered_emission_class=3, special_codes=(code,)), CANDIDATE, mode=ENFORCE, fine=120)
         for code in ("70", "148")
     ],
     Case("mz foreign plate is review only", MZ, MZ_ENFORCING, None, NOT_ENFORCEABLE, country="BE", mode=ENFORCE),
@@ -172,8 +169,7 @@ MILIEUZONE = [
     Case("mz zone-only read (no location) is judged by the zone", MZ, MZ_ENFORCING, car(), CANDIDATE,
          place=(None, "centrum"), mode=ENFORCE, fine=120),
     Case("mz diesel car whose class cannot be derived is review only", MZ, MZ_ENFORCING,
-         derived(car(), date(2003, 5, 14), 2600), NOT_ENFORCEABLE, mode=ENFORCE,
-         bug="no registered and no derivable emission class (> 2,585 kg) gives an enforceable candidate"),
+         derived(car(), date(2003, 5, 14), 2600), NOT_ENFORCEABLE, mode=ENFORCE),
 ]
 # fmt: on
 
@@ -389,8 +385,7 @@ CASES = [*MILIEUZONE, *PERMITS, *ZERO_EMISSION, *CLOSED_ROAD, *ACCESS_WINDOW, *P
 def _params() -> list[Any]:
     ids = [c.name.replace(" ", "-") for c in CASES]
     assert len(set(ids)) == len(ids), "case names must be unique"
-    marks = [[pytest.mark.xfail(strict=True, reason=f"BUG: {c.bug}")] if c.bug else [] for c in CASES]
-    return [pytest.param(c, id=i, marks=m) for c, i, m in zip(CASES, ids, marks, strict=True)]
+    return [pytest.param(c, id=i) for c, i in zip(CASES, ids, strict=True)]
 
 
 def _read(case: Case) -> PlateRecognized:
@@ -542,7 +537,6 @@ async def test_access_window_stay_budget_starts_again_the_next_day() -> None:
     assert len(scene.candidates()) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a stay over the limit is published as a CANDIDATE while observing")
 async def test_access_window_stay_over_the_limit_is_only_observed_in_observe_mode() -> None:
     scene = Scene(car(), a_permit())
 
@@ -552,9 +546,6 @@ async def test_access_window_stay_over_the_limit_is_only_observed_in_observe_mod
     assert scene.candidates() == []
 
 
-@pytest.mark.xfail(
-    strict=True, reason="BUG: a stay across midnight is never measured (the exit's day has no entry), so never over"
-)
 async def test_access_window_stay_across_midnight_counts() -> None:
     scene = Scene(car(), a_permit())
 
@@ -610,11 +601,6 @@ async def test_parking_recheck_sees_a_right_that_reached_the_index_meanwhile() -
     assert scene.state.counts[PK, "", at("2026-03-14T10:00:00+01:00"), "exempt"] == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the recheck judges the right at the moment of the read, so a right bought in the grace period "
-    "(valid from a minute after the read) never clears it",
-)
 async def test_parking_recheck_accepts_a_right_bought_during_the_grace_period() -> None:
     scene = Scene(car())
     await scene.read(PARKED, place=PARKING)

@@ -15,7 +15,7 @@ class RulesState(Protocol):
     async def count(self, regime_id: str, location_id: str, hour: datetime, outcome: str) -> None: ...
     async def mark_candidate(self, vehicle_key: str, regime_id: str, period: str, now: datetime) -> bool: ...
     async def record_entry(self, vehicle_key: str, regime_id: str, day: str, at: datetime) -> None: ...
-    async def record_exit(self, vehicle_key: str, regime_id: str, day: str, at: datetime) -> timedelta: ...
+    async def record_exit(self, vehicle_key: str, regime_id: str, at: datetime) -> tuple[timedelta, str]: ...
     async def schedule_recheck(self, read: PlateRecognized, regime_id: str, due: datetime) -> None: ...
     async def due_rechecks(self, now: datetime, limit: int) -> list[tuple[UUID, str, PlateRecognized]]: ...
     async def drop_recheck(self, recheck_id: UUID) -> None: ...
@@ -56,16 +56,24 @@ class PostgresRulesState:
             )
         )
 
-    async def record_exit(self, vehicle_key: str, regime_id: str, day: str, at: datetime) -> timedelta:
-        key = (stays.c.vehicle_key == vehicle_key, stays.c.regime_id == regime_id, stays.c.day == day)
-        row = (await self._db.execute(select(stays).where(*key).with_for_update())).first()
+    async def record_exit(self, vehicle_key: str, regime_id: str, at: datetime) -> tuple[timedelta, str]:
+        """Close the open stay (whatever day it began) and return that day's total and the day."""
+        open_stay = (
+            select(stays)
+            .where(stays.c.vehicle_key == vehicle_key, stays.c.regime_id == regime_id, stays.c.entered_at.is_not(None))
+            .order_by(stays.c.entered_at.desc())
+            .limit(1)
+            .with_for_update()
+        )
+        row = (await self._db.execute(open_stay)).first()
         if row is None:
-            return timedelta(0)  # exit without a seen entry: nothing to add
+            return timedelta(0), ""  # an exit without a seen entry: nothing to add
+        key = (stays.c.vehicle_key == vehicle_key, stays.c.regime_id == regime_id, stays.c.day == row.day)
         seconds = row.seconds
         if row.entered_at is not None and at > row.entered_at:
             seconds += int((at - row.entered_at).total_seconds())
         await self._db.execute(stays.update().where(*key).values(seconds=seconds, entered_at=None, updated_at=at))
-        return timedelta(seconds=seconds)
+        return timedelta(seconds=seconds), row.day
 
     async def schedule_recheck(self, read: PlateRecognized, regime_id: str, due: datetime) -> None:
         await self._db.execute(

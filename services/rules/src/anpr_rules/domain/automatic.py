@@ -4,8 +4,8 @@ from datetime import date, datetime
 
 from anpr_rules.domain.regime import AutomaticExemption
 from anpr_rules.domain.vehicle import Vehicle
+from anpr_rules.domain.windows import AMSTERDAM
 
-WHEELCHAIR_SPECIAL_CODES = frozenset({"70", "145", "146", "147", "148", "149"})
 WHEELCHAIR_BODY_CODES = frozenset({"SH"})
 SPECIAL_TRUCK_BODY_CODES = frozenset({"15", "16", "19", "23", "26", "27", "31"})
 SPECIAL_PURPOSE_BODY_CODES = frozenset({"SB", "SF"})
@@ -16,15 +16,17 @@ def _years_between(start: date, end: date) -> int:
 
 
 def automatic_exemption(
-    vehicle: Vehicle, moment: datetime, admitted: tuple[AutomaticExemption, ...]
+    vehicle: Vehicle, moment: datetime, admitted: tuple[AutomaticExemption, ...], wheelchair_codes: tuple[str, ...]
 ) -> AutomaticExemption | None:
-    """The first automatic exemption (of those the regime admits) that this vehicle has at that moment."""
-    age = _years_between(vehicle.first_admission, moment.date()) if vehicle.first_admission else None
+    """The first automatic exemption (of those the regime admits) that this vehicle has at that moment.
+    Ages count on the local (Amsterdam) date: 00:30 on a birthday is the birthday."""
+    today = moment.astimezone(AMSTERDAM).date()
+    age = _years_between(vehicle.first_admission, today) if vehicle.first_admission else None
     for kind in admitted:
         if kind is AutomaticExemption.AGE_40_YEARS and age is not None and age >= 40:
             return kind
         if kind is AutomaticExemption.WHEELCHAIR and (
-            WHEELCHAIR_SPECIAL_CODES & set(vehicle.special_codes) or WHEELCHAIR_BODY_CODES & set(vehicle.body_codes)
+            set(wheelchair_codes) & set(vehicle.special_codes) or WHEELCHAIR_BODY_CODES & set(vehicle.body_codes)
         ):
             return kind
         if kind is AutomaticExemption.SPECIAL_BODY and vehicle.category in ("N2", "N3"):

@@ -5,6 +5,7 @@ admitted clauses -> automatic exemptions -> permits -> candidate (observed only,
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from anpr_contracts import PlateRecognized, RegimeMode
@@ -43,45 +44,77 @@ class Decision:
         )
 
 
-def judge(read: PlateRecognized, regime: Regime, vehicle: Vehicle | None, permits: Sequence[Permit]) -> Decision:
+def judge(
+    read: PlateRecognized,
+    regime: Regime,
+    vehicle: Vehicle | None,
+    permits: Sequence[Permit],
+    permits_also_at: datetime | None = None,
+) -> Decision:
+    """`permits_also_at`: a later moment at which a permit also counts (parking: a right bought during
+    the grace period clears the read)."""
     mode = regime.mode_at(read.observed_at)
     rule_set = regime.rule_set_at(read.observed_at)
     assert rule_set is not None, "judge only regimes in force"
     where = f"{regime.name} ({regime.id} v{regime.version}) at {read.location_id}"
     foreign = read.country is not None and read.country != "NL"
     needs_data = rule_set.scope.needs_vehicle_data or bool(rule_set.admitted)
+    checked = regime.exemption_kinds
+    permit = _valid_permit(regime, read, permits, permits_also_at)
 
     if foreign and regime.foreign_plates == "ignore":
         return Decision(regime, Outcome.NO_HIT, mode, (where, f"foreign plate ({read.country}) not enforced here"))
     if vehicle is None and needs_data:
-        if foreign and regime.foreign_plates == "review":
-            reason = f"foreign plate ({read.country}): no vehicle data, review only"
-            return _observed_or(Decision(regime, Outcome.NOT_ENFORCEABLE, mode, (where, reason)))
-        if regime.unknown_vehicle == "ignore":
+        if foreign and regime.foreign_plates != "review":
+            return Decision(regime, Outcome.NO_HIT, mode, (where, f"foreign plate ({read.country}): no vehicle data"))
+        if not foreign and regime.unknown_vehicle == "ignore":
             return Decision(regime, Outcome.NO_HIT, mode, (where, "plate not in the vehicle registry: ignored"))
-        reason = "plate not in the vehicle registry: review only"
-        return _observed_or(Decision(regime, Outcome.NOT_ENFORCEABLE, mode, (where, reason)))
+        if permit is not None:  # a permit clears it whatever the vehicle is: nothing goes to review
+            return Decision(regime, Outcome.EXEMPT, mode, (where, f"valid {permit.kind} permit"), permit, checked)
+        reason = f"foreign plate ({read.country}): no vehicle data" if foreign else "plate not in the vehicle registry"
+        explanation = (where, f"{reason}, review only" if foreign else f"{reason}: review only")
+        return observed_or(Decision(regime, Outcome.NOT_ENFORCEABLE, mode, explanation, None, checked))
 
     reasons = [where]
+    review_only = False
     if vehicle is not None:
         verdict = _scope_and_admission(rule_set, vehicle, read, regime, mode, reasons)
         if verdict is not None:
             return verdict
-        automatic = automatic_exemption(vehicle, read.observed_at, regime.automatic_exemptions)
+        # Admission depends on an emission class we cannot know: a human has to look.
+        review_only = _needs_class(rule_set) and emission_class(vehicle) is None
+        automatic = automatic_exemption(vehicle, read.observed_at, regime.automatic_exemptions, regime.wheelchair_codes)
         if automatic is not None:
             return Decision(regime, Outcome.EXEMPT, mode, (*reasons, f"automatic exemption: {automatic}"))
     else:
         reasons.append("regime applies to every vehicle")
 
-    checked = regime.exemption_kinds
-    for permit in permits:
-        if permit.kind in checked and permit.covers(regime.id, read.zone_id, read.observed_at):
-            return Decision(regime, Outcome.EXEMPT, mode, (*reasons, f"valid {permit.kind} permit"), permit, checked)
+    if permit is not None:
+        return Decision(regime, Outcome.EXEMPT, mode, (*reasons, f"valid {permit.kind} permit"), permit, checked)
     reasons.append(f"no valid permit ({', '.join(checked) or 'none admitted'}) checked")
+    if review_only:
+        reasons.append("emission class unknown: review only")
+        return observed_or(Decision(regime, Outcome.NOT_ENFORCEABLE, mode, tuple(reasons), None, checked))
     if foreign and regime.foreign_plates == "review":
         reasons.append(f"foreign plate ({read.country}): review only")
-        return _observed_or(Decision(regime, Outcome.NOT_ENFORCEABLE, mode, tuple(reasons), None, checked))
-    return _observed_or(Decision(regime, Outcome.CANDIDATE, mode, tuple(reasons), None, checked))
+        return observed_or(Decision(regime, Outcome.NOT_ENFORCEABLE, mode, tuple(reasons), None, checked))
+    return observed_or(Decision(regime, Outcome.CANDIDATE, mode, tuple(reasons), None, checked))
+
+
+def _valid_permit(
+    regime: Regime, read: PlateRecognized, permits: Sequence[Permit], also_at: datetime | None
+) -> Permit | None:
+    moments = (read.observed_at,) if also_at is None else (read.observed_at, also_at)
+    for permit in permits:
+        if permit.kind in regime.exemption_kinds and any(
+            permit.covers(regime.id, read.zone_id, moment) for moment in moments
+        ):
+            return permit
+    return None
+
+
+def _needs_class(rule_set: RuleSet) -> bool:
+    return any(c.min_emission_class is not None or c.max_emission_class is not None for c in rule_set.admitted)
 
 
 def _scope_and_admission(
@@ -113,7 +146,7 @@ def _facts(vehicle: Vehicle) -> str:
     )
 
 
-def _observed_or(decision: Decision) -> Decision:
+def observed_or(decision: Decision) -> Decision:
     if decision.mode is None or decision.mode is RegimeMode.OBSERVE:
         return decision.but(Outcome.OBSERVED, "regime observes only: counted, nothing kept")
     return decision

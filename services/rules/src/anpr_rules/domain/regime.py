@@ -77,6 +77,8 @@ class Regime(BaseModel):
     rule_sets: tuple[RuleSet, ...] = Field(min_length=1)
     exemption_kinds: tuple[str, ...] = ()
     automatic_exemptions: tuple[AutomaticExemption, ...] = ()
+    # The RDW bijzonderheid codes that mark a wheelchair vehicle differ per regime (domain notes §2).
+    wheelchair_codes: tuple[str, ...] = ("145", "146", "147", "149")
     foreign_plates: Literal["review", "enforce", "ignore"] = "review"
     unknown_vehicle: Literal["review", "ignore"] = "review"
     max_stay_per_day: timedelta | None = Field(default=None, description="Permit holders: at most this per day.")
