@@ -211,7 +211,7 @@ def _rows(reader: Any) -> Iterator[list[str] | None]:
 
 
 async def _stage(pg: Any, source: Source, paths: Sequence[Path], progress: ImportProgress, batch: int) -> FileCounts:
-    counts, reported = FileCounts(), 0
+    counts = FileCounts()
     columns = [column.name for column in source.table.columns]
     await pg.execute(f"TRUNCATE {source.table.fullname}")
     for path in paths:
