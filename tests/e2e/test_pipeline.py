@@ -23,9 +23,10 @@ from anpr_recognition.config import RecognitionSettings
 from anpr_recognition.entrypoints.api import create_app as recognition_app
 from anpr_rules.adapters.rdw_import import import_vehicles
 from anpr_rules.adapters.tables import outcome_counts
+from anpr_rules.bootstrap import SPEC as RULES_SPEC
 from anpr_rules.config import RulesSettings
 from anpr_rules.entrypoints.api import create_app as rules_app
-from anpr_runtime.db import create_engine
+from anpr_runtime.db import create_engine, run_migrations
 
 ROOT = Path(__file__).resolve().parents[2]
 FRAMES = ROOT / "deploy" / "demo" / "frames"
@@ -56,7 +57,9 @@ async def test_frames_over_http_become_one_candidate_per_violation(
         "notices": notices_app(isolated(NoticesSettings)),
     }
     camera = f"cam-{uuid.uuid4().hex[:8]}"
-    engine = create_engine(isolated(RulesSettings).database_url)
+    database_url = isolated(RulesSettings).database_url
+    await run_migrations(database_url, RULES_SPEC.migrations_dir, RULES_SPEC.schema)  # the import needs them
+    engine = create_engine(database_url)
     await import_vehicles(engine, RDW / "voertuigen.csv", RDW / "brandstof.csv", *_codes())
     async with AsyncExitStack() as stack:
         for app in apps.values():
@@ -126,7 +129,7 @@ async def test_frames_over_http_become_one_candidate_per_violation(
     candidate = mine[0]
     assert candidate["location_id"] == LOCATION
     assert candidate["regime_id"] == "milieuzone-centrum"
-    assert candidate["regime_version"] == "2026.1"
+    assert candidate["regime_version"] == "2026.2"
     assert candidate["fine_eur"] == 120
     assert candidate["box"]
     assert len(candidate["box"]) == 4
@@ -142,5 +145,4 @@ async def _counted(engine: Any) -> int:
 
 
 def _codes() -> tuple[list[Path], list[Path]]:
-    special, body = RDW / "bijzonderheden.csv", RDW / "carrosserie.csv"
-    return ([special] if special.exists() else []), ([body] if body.exists() else [])
+    return [RDW / "bijzonderheden.csv"], [RDW / "carrosserie.csv", RDW / "carrosserie_specifiek.csv"]

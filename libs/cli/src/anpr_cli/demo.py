@@ -119,7 +119,12 @@ def demo(
     rdw = root / "deploy" / "demo" / "rdw"
     from anpr_cli.main import vehicles_import
 
-    vehicles_import(base=rdw / "voertuigen.csv", fuel=rdw / "brandstof.csv")
+    vehicles_import(
+        base=rdw / "voertuigen.csv",
+        fuel=rdw / "brandstof.csv",
+        special=[rdw / "bijzonderheden.csv"],
+        body=[rdw / "carrosserie.csv", rdw / "carrosserie_specifiek.csv"],
+    )
     frames = sorted((frames_dir or root / "deploy" / "demo" / "frames").glob("*.jpg"))
     token = os.environ["ANPR_ADMIN_TOKEN"]
     with httpx.Client(headers={"Authorization": f"Bearer {token}"}, timeout=30) as client:

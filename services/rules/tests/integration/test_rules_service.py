@@ -23,10 +23,10 @@ from anpr_contracts import (
     parse_event,
 )
 from anpr_rules.adapters.rdw_import import import_vehicles
-from anpr_rules.bootstrap import RulesComponents
+from anpr_rules.bootstrap import SPEC, RulesComponents
 from anpr_rules.config import RulesSettings
 from anpr_rules.entrypoints.api import create_app
-from anpr_runtime.db import create_engine
+from anpr_runtime.db import create_engine, run_migrations
 from anpr_runtime.pseudonym import vehicle_key
 
 RDW = Path(__file__).resolve().parents[4] / "deploy" / "demo" / "rdw"
@@ -74,9 +74,10 @@ async def test_reads_become_candidates_and_a_new_permit_applies_within_a_second(
     isolated: Callable[..., Any], run_app: Callable[..., Any]
 ) -> None:
     settings: RulesSettings = isolated(RulesSettings)
+    await run_migrations(settings.database_url, SPEC.migrations_dir, SPEC.schema)  # the import needs them
     engine = create_engine(settings.database_url)
-    special = [RDW / "bijzonderheden.csv"] if (RDW / "bijzonderheden.csv").exists() else []
-    body = [RDW / "carrosserie.csv"] if (RDW / "carrosserie.csv").exists() else []
+    special = [RDW / "bijzonderheden.csv"]
+    body = [RDW / "carrosserie.csv", RDW / "carrosserie_specifiek.csv"]
     await import_vehicles(engine, RDW / "voertuigen.csv", RDW / "brandstof.csv", special, body)
     await engine.dispose()
 

@@ -1,4 +1,4 @@
-from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, Integer, MetaData, SmallInteger, String, Table, Text
+from sqlalchemy import BigInteger, Column, Date, DateTime, Integer, MetaData, SmallInteger, String, Table, Text
 from sqlalchemy.dialects.postgresql import ARRAY
 
 metadata = MetaData(schema="rules")
@@ -64,18 +64,6 @@ rdw_body = Table(
     Column("plate", String(16), nullable=False),
     Column("code", Text, nullable=False),
     prefixes=["UNLOGGED"],
-)
-
-exemption_index = Table(
-    "exemption_index",
-    metadata,
-    Column("exemption_id", String(100), primary_key=True),
-    Column("plate_key", String(128), nullable=False, index=True),
-    Column("kind", String(40), nullable=False),
-    Column("regimes", ARRAY(String(100)), nullable=False),
-    Column("valid_from", DateTime(timezone=True), nullable=False),
-    Column("valid_until", DateTime(timezone=True)),
-    Column("revoked", Boolean, nullable=False),
 )
 
 # Aggregates only: no plate, no read id. This is all that survives a no-hit.

@@ -1,5 +1,6 @@
 """The vehicle registry in memory: judging a read needs no database round trip."""
 
+import gc
 import logging
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -22,7 +23,13 @@ class InMemoryVehicleIndex:
 
     async def load(self, engine: AsyncEngine) -> int:
         """Build a new dict and swap it in: reads go on against the old one meanwhile."""
-        fresh = {vehicle.plate: vehicle async for vehicle in stream_vehicles(engine)}
+        # A million long-lived objects would trigger a dozen full collections while loading; none can be
+        # garbage (they all end up in the dict), so collection waits until the index is built.
+        gc.disable()
+        try:
+            fresh = {vehicle.plate: vehicle async for vehicle in stream_vehicles(engine)}
+        finally:
+            gc.enable()
         self._vehicles = fresh
         log.info("vehicle index loaded: %d vehicles", len(fresh))
         return len(fresh)
