@@ -111,10 +111,7 @@ def demo(
     """Start everything, replay the sample frames and print what came through; leaves it all running."""
     infra.up()
     load_run_env()
-    for service in SERVICES:
-        infra.start_service(service)
-    with console.status("waiting for the five services to be ready"):
-        infra.wait_ready()
+    # The registry first: rules loads it into memory when it starts.
     root = repo_root()
     rdw = root / "deploy" / "demo" / "rdw"
     from anpr_cli.main import vehicles_import
@@ -125,9 +122,17 @@ def demo(
         special=[rdw / "bijzonderheden.csv"],
         body=[rdw / "carrosserie.csv", rdw / "carrosserie_specifiek.csv"],
     )
+    for service in SERVICES:
+        infra.start_service(service)
+    with console.status("waiting for the five services to be ready"):
+        infra.wait_ready()
     frames = sorted((frames_dir or root / "deploy" / "demo" / "frames").glob("*.jpg"))
     token = os.environ["ANPR_ADMIN_TOKEN"]
     with httpx.Client(headers={"Authorization": f"Bearer {token}"}, timeout=30) as client:
+        # Rules may have been running already (an earlier demo): swap the imported registry in.
+        reloaded = client.post(_url("rules", "/v1/vehicles/reload"))
+        if reloaded.status_code != 200:
+            raise typer.BadParameter(f"rules did not reload the registry: {reloaded.status_code} {reloaded.text}")
         _seed(client)
         recognised_before = sum(metric_sum(client, "recognition", "anpr_recognition_frames", by="outcome").values())
         posted = _replay(client, frames)
@@ -139,15 +144,16 @@ def _summary(client: httpx.Client, posted: int) -> None:
     plates = metric_sum(client, "recognition", "anpr_recognition_plates", by="country")
     outcomes = metric_sum(client, "rules", "anpr_rules_decisions", by="outcome")
     candidates = client.get(_url("notices", "/v1/candidates"), params={"status": "pending", "limit": 500}).json()
-    per_regime = Counter(c["regime_id"] for c in candidates)
+    per_regime = Counter((c["regime_id"], c["enforceable"]) for c in candidates)
     table = Table("what", "count", title="ANPR demo (counts since the services started)")
     table.add_row("frames posted to ingest (this run)", str(posted))
     for country, count in sorted(plates.items()):
         table.add_row(f"plates read by recognition: {country}", str(int(count)))
     for outcome, count in sorted(outcomes.items()):
         table.add_row(f"rules decisions: {outcome}", str(int(count)))
-    for regime, count in sorted(per_regime.items()):
-        table.add_row(f"pending candidates in notices: {regime}", str(count))
+    for (regime, enforceable), count in sorted(per_regime.items()):
+        kind = "candidates" if enforceable else "review only (no notice possible)"
+        table.add_row(f"pending in notices: {regime}, {kind}", str(count))
     console.print(table)
     run = run_dir()
     console.print(

@@ -49,6 +49,8 @@ class PostgresCandidateRepository:
                 box=list(read.box) if read.box else None,
                 explanation=list(candidate.explanation),
                 vehicle=candidate.vehicle,
+                enforceable=candidate.enforceable,
+                exemptions_checked=list(candidate.exemptions_checked),
                 correlation_id=candidate.correlation_id,
                 created_at=now,
             )

@@ -1,4 +1,16 @@
-from sqlalchemy import BigInteger, Column, DateTime, Float, ForeignKey, LargeBinary, MetaData, String, Table, Text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 metadata = MetaData(schema="notices")
@@ -24,6 +36,9 @@ candidates = Table(
     Column("box", JSONB),
     Column("explanation", JSONB, nullable=False),
     Column("vehicle", JSONB, nullable=False),
+    # False: review only (foreign plate in a ZE zone, no vehicle data); never an automatic notice.
+    Column("enforceable", Boolean, nullable=False, server_default="true"),
+    Column("exemptions_checked", JSONB, nullable=False, server_default="[]"),
     Column("correlation_id", String(100), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("decided_by", String(100)),
