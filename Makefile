@@ -7,7 +7,7 @@ UV_VERSION := 0.13.8
 # The test run gets its own Kafka + PostgreSQL next to a running demo: other ports, other data dir.
 TEST_ENV := ANPR_RUN_DIR=$(CURDIR)/.run/test ANPR_KAFKA_PORT=29092 ANPR_KAFKA_CONTROLLER_PORT=29093 ANPR_PG_PORT=25432
 
-.PHONY: setup up down status demo test lint typecheck unit integration clean
+.PHONY: setup up down status demo test lint typecheck unit integration clean browser
 
 setup: $(VENV)/.synced
 
@@ -39,9 +39,15 @@ typecheck: lint
 unit: setup
 	$(BIN)/pytest -m "not integration and not e2e" -q
 
-# Lint, type checks, unit tests, then integration and end-to-end tests against a real Kafka broker and
-# PostgreSQL that this target starts and always stops again (also when a test fails).
-test: setup lint
+# The review UI's browser tests drive Debian's Chromium (Playwright never downloads a browser here).
+browser:
+	@test -x /usr/bin/chromium || { \
+		echo "installing chromium with apt-get"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# Lint, type checks, unit tests, then integration, end-to-end and browser tests against a real Kafka
+# broker and PostgreSQL that this target starts and always stops again (also when a test fails).
+test: setup lint browser
 	$(TEST_ENV) bash deploy/local/with-infra.sh $(BIN)/pytest -q
 
 clean:
