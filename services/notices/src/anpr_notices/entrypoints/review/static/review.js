@@ -63,6 +63,8 @@ async function show(index) {
   $("detail").hidden = index < 0;
   $("reject-form").hidden = true;
   $("correct-form").hidden = true;
+  $("photo-frame").classList.remove("zoomed");
+  $("photo-inner").style.transform = "";
   if (index < 0) { state.current = null; return; }
   const candidate = await (await api(`/v1/candidates/${idOf(state.queue[index])}`)).json();
   state.current = candidate;
@@ -110,40 +112,32 @@ async function showEvidence(candidate) {
 }
 
 function placeBox(box, img) {
+  // The box sits in the unzoomed picture's coordinates; zoom scales picture and box together.
   const marker = $("plate-box");
   if (!box || !img.naturalWidth) { marker.hidden = true; return; }
   const scale = img.clientWidth / img.naturalWidth;
-  const zoom = $("photo-frame").classList.contains("zoomed") ? 2 : 1;
   const [x0, y0, x1, y1] = box;
   marker.hidden = false;
-  marker.style.left = `${x0 * scale * zoom + offset(0)}px`;
-  marker.style.top = `${y0 * scale * zoom + offset(1)}px`;
-  marker.style.width = `${(x1 - x0) * scale * zoom}px`;
-  marker.style.height = `${(y1 - y0) * scale * zoom}px`;
-}
-
-function offset(axis) {
-  const frame = $("photo-frame");
-  if (!frame.classList.contains("zoomed")) return 0;
-  return axis === 0 ? -Number(frame.dataset.dx || 0) : -Number(frame.dataset.dy || 0);
+  marker.style.left = `${x0 * scale}px`;
+  marker.style.top = `${y0 * scale}px`;
+  marker.style.width = `${(x1 - x0) * scale}px`;
+  marker.style.height = `${(y1 - y0) * scale}px`;
 }
 
 function toggleZoom() {
   const frame = $("photo-frame");
+  const inner = $("photo-inner");
   const img = $("overview");
   const box = state.current && state.current.box;
   frame.classList.toggle("zoomed");
   if (frame.classList.contains("zoomed") && box && img.naturalWidth) {
-    // Zoom 2x around the plate, so the reviewer can read it and see the car around it.
+    // Twice as large around the plate: readable, with the car and the sign still around it.
     const scale = img.clientWidth / img.naturalWidth;
-    const cx = ((box[0] + box[2]) / 2) * scale, cy = ((box[1] + box[3]) / 2) * scale;
-    const dx = Math.max(0, Math.min(cx * 2 - frame.clientWidth / 2, img.clientWidth)), dy = Math.max(0, Math.min(cy * 2 - frame.clientHeight / 2, img.clientHeight));
-    frame.dataset.dx = String(dx); frame.dataset.dy = String(dy);
-    img.style.transform = `translate(${-dx}px, ${-dy}px) scale(2)`;
+    inner.style.transformOrigin = `${((box[0] + box[2]) / 2) * scale}px ${((box[1] + box[3]) / 2) * scale}px`;
+    inner.style.transform = "scale(2)";
   } else {
-    img.style.transform = "";
+    inner.style.transform = "";
   }
-  placeBox(box, img);
 }
 
 async function decide(body) {
