@@ -3,6 +3,8 @@ class AnprError(Exception):
 
     retriable: bool = False
     status_code: int = 500
+    # Sent as Retry-After with a retriable error's 503: how long a client should wait before trying again.
+    retry_after_seconds: int = 1
 
 
 class RetriableError(AnprError):

@@ -28,7 +28,7 @@ def create_service_app(
 
     @app.exception_handler(AnprError)
     async def domain_error(_: Request, exc: AnprError) -> JSONResponse:
-        headers = {"Retry-After": "1"} if exc.retriable else None
+        headers = {"Retry-After": str(exc.retry_after_seconds)} if exc.retriable else None
         return JSONResponse({"detail": str(exc)}, status_code=exc.status_code, headers=headers)
 
     @app.middleware("http")

@@ -1,13 +1,56 @@
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
+from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from anpr_ingest.adapters.health import PostgresCameraHealthRepository
+from anpr_ingest.adapters.token_cache import CameraTokenCache
+from anpr_ingest.adapters.tokens import PostgresCameraTokenRepository
+from anpr_ingest.camera_health import purge_health
 from anpr_ingest.config import IngestSettings
+from anpr_ingest.domain.tokens import CameraToken
 from anpr_runtime.consumer import Handler
 from anpr_runtime.service import Resources, ServiceSpec
 
 SPEC = ServiceSpec(name="ingest", migrations_dir=Path(__file__).parent / "migrations")
+PURGE_EVERY_SECONDS = 3600.0
+TOKEN_CACHE = "camera_tokens"  # noqa: S105 - the key of the cache in Resources.extras, no secret
+
+log = logging.getLogger(__name__)
 
 
 def bootstrap(resources: Resources) -> Handler | None:
-    """Ingest only produces: no consumer loop."""
-    assert isinstance(resources.settings, IngestSettings)
+    """Ingest only produces: no consumer loop. Its routes share a token cache; a loop purges old health rows."""
+    settings = resources.settings
+    assert isinstance(settings, IngestSettings)
+    resources.extras[TOKEN_CACHE] = CameraTokenCache(
+        partial(_token_by_hash, resources.engine), settings.token_cache_seconds
+    )
+    resources.background.append(_purging(resources.engine, timedelta(days=settings.health_retention_days)))
     return None
+
+
+async def _token_by_hash(engine: AsyncEngine, token_hash: str) -> CameraToken | None:
+    async with engine.connect() as connection:
+        return await PostgresCameraTokenRepository(connection).token_by_hash(token_hash)
+
+
+def _purging(engine: AsyncEngine, retention: timedelta) -> Callable[[], Coroutine[Any, Any, None]]:
+    async def purge_camera_health() -> None:
+        while True:
+            # Sleep first: a stop (which cancels this task) then nearly always meets the sleep, not a
+            # database call, and a row a few hours past retention does no harm.
+            await asyncio.sleep(PURGE_EVERY_SECONDS)
+            try:
+                async with engine.begin() as connection:
+                    await purge_health(PostgresCameraHealthRepository(connection), datetime.now(UTC), retention)
+            except (SQLAlchemyError, OSError) as exc:  # database down: the next round purges what this one left
+                log.warning("camera health purge failed: %s", type(exc).__name__)
+
+    return purge_camera_health

@@ -1,3 +1,4 @@
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from anpr_runtime.settings import ServiceSettings
@@ -9,3 +10,10 @@ class IngestSettings(ServiceSettings):
     port: int = 8101
     max_frame_bytes: int = 4 * 1024 * 1024 - 64 * 1024
     max_clock_skew_seconds: float = 300.0
+    max_frame_age_seconds: float = Field(default=24 * 3600.0, gt=0)
+    # How long a request waits for Kafka's acknowledgement before answering 503.
+    publish_timeout_seconds: float = Field(default=5.0, gt=0)
+    max_batch_reads: int = Field(default=1000, ge=1)
+    # A revoked camera token keeps working on other instances for at most this long (0: no cache).
+    token_cache_seconds: float = Field(default=5.0, ge=0)
+    health_retention_days: float = Field(default=7.0, gt=1)

@@ -3,16 +3,16 @@
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 from prometheus_client import Counter
-from pydantic import BaseModel
 
 from anpr_contracts import FRAMES, READS, FrameCaptured, PlateRecognized
+from anpr_ingest.adapters.publisher import Publisher
 from anpr_ingest.adapters.repository import IngestRepository
 from anpr_ingest.domain.clock import check_capture_time
 from anpr_ingest.domain.jpeg import jpeg_dimensions
-from anpr_ingest.domain.model import CameraNotPlaced, Location, Placement
+from anpr_ingest.domain.model import CameraNotPlaced, Location, Placement, UnknownCamera
 from anpr_runtime import Conflict, NotFound, PermanentError
 from anpr_runtime.pseudonym import vehicle_key
 
@@ -20,10 +20,6 @@ from anpr_runtime.pseudonym import vehicle_key
 REJECTED = Counter("anpr_ingest_rejected_total", "Frames and reads refused, by camera", ["camera", "input", "reason"])
 
 AMENDABLE = frozenset({"regimes", "sign", "consent_reference"})
-
-
-class Publisher(Protocol):
-    async def publish(self, topic: str, key: str, event: BaseModel) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -39,6 +35,7 @@ class AcceptFrame:
 class FrameLimits:
     max_bytes: int
     max_skew_seconds: float
+    max_age_seconds: float | None = None
 
 
 async def accept_frame(
@@ -46,8 +43,8 @@ async def accept_frame(
 ) -> bool:
     """Validate and publish a frame; False when it is a retry of a frame already accepted."""
     jpeg_dimensions(command.image, limits.max_bytes)
-    check_capture_time(command.captured_at, now, limits.max_skew_seconds)
-    await _known_camera(command.camera_id, repo)
+    check_capture_time(command.captured_at, now, limits.max_skew_seconds, limits.max_age_seconds)
+    await known_camera(command.camera_id, repo)
     location = await _where_camera_stood(command.camera_id, command.captured_at, "frame", repo)
     if not await repo.remember_frame(command.camera_id, command.frame_id, now):
         return False
@@ -69,22 +66,27 @@ async def accept_read(
     read: PlateRecognized, repo: IngestRepository, publisher: Publisher, pseudonym_key: str
 ) -> PlateRecognized:
     """Stamp the location of an external read and send it straight to rules."""
+    stamped = await stamp_read(read, repo)
+    await publisher.publish(READS.name, vehicle_key(read.plate, pseudonym_key), stamped)
+    return stamped
+
+
+async def stamp_read(read: PlateRecognized, repo: IngestRepository) -> PlateRecognized:
+    """The read with the location, zone and direction where it was taken; refused when there is none."""
     if read.camera_id is not None:
-        await _known_camera(read.camera_id, repo)
+        await known_camera(read.camera_id, repo)
         # Our placement records win over a location the source sent.
         location = await _where_camera_stood(read.camera_id, read.observed_at, "read", repo)
     elif read.location_id is not None:
         location = await find_location(read.location_id, repo)
     else:
         raise PermanentError("a read needs a camera placed at a location at that moment, or a location_id")
-    stamped = read.model_copy(update=_stamp(location))
-    await publisher.publish(READS.name, vehicle_key(read.plate, pseudonym_key), stamped)
-    return stamped
+    return read.model_copy(update=_stamp(location))
 
 
 async def place_camera(placement: Placement, repo: IngestRepository) -> None:
     """Put a camera at a location from a moment on; the open placement before it ends there."""
-    await _known_camera(placement.camera_id, repo)
+    await known_camera(placement.camera_id, repo)
     await find_location(placement.location_id, repo)
     history = await repo.placements_of(placement.camera_id)
     if history and not (last := history[-1]).can_be_followed_at(placement.valid_from):
@@ -99,7 +101,7 @@ async def place_camera(placement: Placement, repo: IngestRepository) -> None:
 
 async def end_placement(camera_id: str, at: datetime, repo: IngestRepository) -> Placement:
     """Take a camera down: it stands nowhere (and its frames are refused) until it is placed again."""
-    await _known_camera(camera_id, repo)
+    await known_camera(camera_id, repo)
     history = await repo.placements_of(camera_id)
     current = history[-1] if history and history[-1].valid_until is None else None
     if current is None:
@@ -112,7 +114,7 @@ async def end_placement(camera_id: str, at: datetime, repo: IngestRepository) ->
 
 
 async def placement_history(camera_id: str, repo: IngestRepository) -> list[Placement]:
-    await _known_camera(camera_id, repo)
+    await known_camera(camera_id, repo)
     return await repo.placements_of(camera_id)
 
 
@@ -132,9 +134,9 @@ async def find_location(location_id: str, repo: IngestRepository) -> Location:
     return location
 
 
-async def _known_camera(camera_id: str, repo: IngestRepository) -> None:
+async def known_camera(camera_id: str, repo: IngestRepository) -> None:
     if await repo.get_camera(camera_id) is None:
-        raise NotFound(f"unknown camera {camera_id!r}")
+        raise UnknownCamera(camera_id)
 
 
 async def _where_camera_stood(

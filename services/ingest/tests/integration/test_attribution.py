@@ -48,14 +48,14 @@ async def ingest(settings: IngestSettings, run_app: Callable[..., Any]) -> Async
 
 
 async def a_camera(ingest: httpx.AsyncClient, placed_at: dict[str, Any] | None) -> tuple[str, str | None]:
-    """A camera, placed since yesterday at a new location with these fields (None: never placed)."""
+    """A camera, placed since two hours ago at a new location with these fields (None: never placed)."""
     camera_id = unique("cam")
     assert (await ingest.post("/v1/cameras", json={"camera_id": camera_id}, headers=ADMIN)).status_code == 201
     if placed_at is None:
         return camera_id, None
     location = {"location_id": unique("loc"), "name": "Poort", "regimes": ["access-centrum"], **placed_at}
     assert (await ingest.post("/v1/locations", json=location, headers=ADMIN)).status_code == 201
-    placement = {"location_id": location["location_id"], "valid_from": (NOW - timedelta(days=1)).isoformat()}
+    placement = {"location_id": location["location_id"], "valid_from": (NOW - timedelta(hours=2)).isoformat()}
     response = await ingest.post(f"/v1/cameras/{camera_id}/placements", json=placement, headers=ADMIN)
     assert response.status_code == 201, response.text
     return camera_id, location["location_id"]
@@ -119,12 +119,13 @@ async def test_frame_of_an_unplaced_camera_is_422_and_never_published(
 ) -> None:
     unplaced, _ = await a_camera(ingest, None)
     placed_later, _ = await a_camera(ingest, {})
-    captured_at = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)  # before `placed_later` stood anywhere
+    # Before `placed_later` stood anywhere, and young enough not to be refused as too old.
+    captured_at = (NOW - timedelta(hours=3)).replace(microsecond=0)
 
     refused = [await post_frame(ingest, camera_id, captured_at) for camera_id in (unplaced, placed_later)]
 
     assert [r.status_code for r in refused] == [422, 422]
-    assert refused[0].json()["detail"] == f"camera {unplaced} has no placement at 2026-03-01T10:00:00+00:00"
+    assert refused[0].json()["detail"] == f"camera {unplaced} has no placement at {captured_at.isoformat()}"
     assert await messages_on(settings, FRAMES.name) == 0
     metrics = (await ingest.get("/metrics")).text
     assert f'anpr_ingest_rejected_total{{camera="{unplaced}",input="frame",reason="no_placement"}} 1.0' in metrics

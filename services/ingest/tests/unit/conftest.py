@@ -2,7 +2,7 @@ import pytest
 
 from anpr_runtime.publisher import FakeEventPublisher
 
-from .fakes import FakeIngestRepository
+from .fakes import FakeCameraHealthRepository, FakeCameraTokenRepository, FakeIngestRepository
 from .scenario import set_up
 
 
@@ -19,3 +19,13 @@ async def placed(repo: FakeIngestRepository) -> FakeIngestRepository:
 @pytest.fixture
 def publisher() -> FakeEventPublisher:
     return FakeEventPublisher()
+
+
+@pytest.fixture
+def health() -> FakeCameraHealthRepository:
+    return FakeCameraHealthRepository()
+
+
+@pytest.fixture
+def tokens() -> FakeCameraTokenRepository:
+    return FakeCameraTokenRepository()

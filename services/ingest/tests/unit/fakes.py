@@ -1,9 +1,11 @@
-"""In-memory stand-ins for the ingest ports (same methods as `PostgresIngestRepository`)."""
+"""In-memory stand-ins for the ingest ports (the same methods as their Postgres adapters)."""
 
 from dataclasses import replace
 from datetime import datetime
 
+from anpr_ingest.domain.health import UNREGISTERED, CameraStatus, FrameSeen, Outcome, OutcomeCount, Windows, minute_of
 from anpr_ingest.domain.model import Camera, Location, Placement
+from anpr_ingest.domain.tokens import CameraToken
 
 
 class FakeIngestRepository:
@@ -64,3 +66,73 @@ class FakeIngestRepository:
             return False
         self.frames_seen[camera_id, frame_id] = now
         return True
+
+
+class FakeCameraTokenRepository:
+    def __init__(self) -> None:
+        self.rows: dict[str, tuple[CameraToken, str]] = {}  # token_id -> (token, hash)
+
+    async def add_token(self, token: CameraToken, token_hash: str) -> None:
+        self.rows[token.token_id] = (token, token_hash)
+
+    async def tokens_of(self, camera_id: str) -> list[CameraToken]:
+        mine = [token for token, _ in self.rows.values() if token.camera_id == camera_id]
+        return sorted(mine, key=lambda t: (t.created_at, t.token_id))
+
+    async def get_token(self, camera_id: str, token_id: str) -> CameraToken | None:
+        token, _ = self.rows.get(token_id, (None, ""))
+        return token if token is not None and token.camera_id == camera_id else None
+
+    async def revoke_token(self, camera_id: str, token_id: str, at: datetime) -> bool:
+        token = await self.get_token(camera_id, token_id)
+        if token is None or token.revoked_at is not None:
+            return False
+        self.rows[token_id] = (replace(token, revoked_at=at), self.rows[token_id][1])
+        return True
+
+    async def token_by_hash(self, token_hash: str) -> CameraToken | None:
+        return next((token for token, hashed in self.rows.values() if hashed == token_hash), None)
+
+
+class FakeCameraHealthRepository:
+    def __init__(self) -> None:
+        self.minutes: dict[tuple[str, datetime, Outcome], int] = {}
+        self.status: dict[str, CameraStatus] = {}
+
+    async def record(self, seen: FrameSeen) -> None:
+        key = (seen.camera_id, minute_of(seen.at), seen.outcome)
+        self.minutes[key] = self.minutes.get(key, 0) + 1
+        if seen.camera_id == UNREGISTERED:
+            return
+        old = self.status.get(seen.camera_id, CameraStatus(seen.camera_id, None, None, None))
+        measured = seen.at if seen.skew_seconds is not None else None
+        newer = old.skew_measured_at is None or (measured is not None and measured >= old.skew_measured_at)
+        self.status[seen.camera_id] = CameraStatus(
+            seen.camera_id,
+            _latest(old.last_frame_at, seen.at if seen.outcome is Outcome.ACCEPTED else None),
+            seen.skew_seconds if newer else old.skew_seconds,
+            _latest(old.skew_measured_at, measured),
+        )
+
+    async def outcome_counts(self, camera_id: str | None, windows: Windows) -> list[OutcomeCount]:
+        totals: dict[tuple[str, Outcome], list[int]] = {}
+        for (camera, minute, outcome), frames in self.minutes.items():
+            if minute < windows.since_24h or camera_id not in (None, camera):
+                continue
+            counts = totals.setdefault((camera, outcome), [0, 0, 0])
+            for n, since in enumerate((windows.since_5m, windows.since_60m, windows.since_24h)):
+                counts[n] += frames if minute >= since else 0
+        return [OutcomeCount(camera, outcome, *counts) for (camera, outcome), counts in totals.items()]
+
+    async def statuses(self, camera_id: str | None) -> list[CameraStatus]:
+        return [s for c, s in sorted(self.status.items()) if camera_id in (None, c)]
+
+    async def purge_before(self, moment: datetime) -> int:
+        old = [key for key in self.minutes if key[1] < moment]
+        for key in old:
+            del self.minutes[key]
+        return len(old)
+
+
+def _latest(a: datetime | None, b: datetime | None) -> datetime | None:
+    return max((m for m in (a, b) if m is not None), default=None)

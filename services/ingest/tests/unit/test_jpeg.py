@@ -3,7 +3,7 @@ import io
 import pytest
 from PIL import Image
 
-from anpr_ingest.domain.jpeg import FrameTooLarge, InvalidFrame, jpeg_dimensions
+from anpr_ingest.domain.jpeg import FrameTooLarge, InvalidFrame, check_media_type, jpeg_dimensions
 from anpr_runtime import PermanentError
 
 LIMIT = 1024 * 1024
@@ -96,3 +96,15 @@ def test_zero_height_in_the_header_is_invalid() -> None:
     data[sof + 5 : sof + 7] = b"\x00\x00"
     with pytest.raises(InvalidFrame, match="zero"):
         jpeg_dimensions(bytes(data), LIMIT)
+
+
+@pytest.mark.parametrize("content_type", ["image/jpeg", "IMAGE/JPEG", "image/jpeg; charset=binary", " image/jpeg "])
+def test_jpeg_media_type_is_accepted(content_type: str) -> None:
+    check_media_type(content_type)
+
+
+@pytest.mark.parametrize("content_type", [None, "", "image/png", "application/octet-stream", "image/jpg"])
+def test_other_media_type_is_unsupported_415(content_type: str | None) -> None:
+    with pytest.raises(InvalidFrame, match="Content-Type must be image/jpeg") as caught:
+        check_media_type(content_type)
+    assert caught.value.status_code == 415

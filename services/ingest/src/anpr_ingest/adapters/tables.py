@@ -1,4 +1,16 @@
-from sqlalchemy import CheckConstraint, Column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, text
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    text,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 
 metadata = MetaData(schema="ingest")
@@ -45,4 +57,36 @@ frames_seen = Table(
     Column("camera_id", String(100), primary_key=True),
     Column("frame_id", String(200), primary_key=True),
     Column("accepted_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+# Per-camera bearer tokens: the token itself is shown once and never stored, only its SHA-256.
+camera_tokens = Table(
+    "camera_tokens",
+    metadata,
+    Column("token_id", String(36), primary_key=True),
+    Column("camera_id", String(100), ForeignKey("ingest.cameras.camera_id"), nullable=False, index=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("label", String(200), nullable=False, server_default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+)
+
+# Camera health: frames per camera, minute and outcome. No FK: unregistered ids share one bucket row.
+camera_minutes = Table(
+    "camera_minutes",
+    metadata,
+    Column("camera_id", String(100), primary_key=True),
+    Column("minute", DateTime(timezone=True), primary_key=True),
+    Column("outcome", String(20), primary_key=True),
+    Column("frames", Integer, nullable=False),
+    Index("ix_camera_minutes_minute", "minute"),
+)
+
+camera_status = Table(
+    "camera_status",
+    metadata,
+    Column("camera_id", String(100), ForeignKey("ingest.cameras.camera_id"), primary_key=True),
+    Column("last_frame_at", DateTime(timezone=True)),
+    Column("clock_skew_seconds", Float),
+    Column("skew_measured_at", DateTime(timezone=True)),
 )

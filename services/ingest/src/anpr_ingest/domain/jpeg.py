@@ -13,7 +13,16 @@ class FrameTooLarge(PermanentError):
     status_code = 413
 
 
+JPEG_MEDIA_TYPE = "image/jpeg"
+
 _SOF_MARKERS = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
+
+
+def check_media_type(content_type: str | None) -> None:
+    """Checked before the body is read: a gateway set up to send another format is told so plainly."""
+    media_type = (content_type or "").split(";", 1)[0].strip().lower()
+    if media_type != JPEG_MEDIA_TYPE:
+        raise InvalidFrame(f"Content-Type must be {JPEG_MEDIA_TYPE}, got {content_type or 'none'!r}")
 
 
 def jpeg_dimensions(data: bytes, max_bytes: int) -> tuple[int, int]:

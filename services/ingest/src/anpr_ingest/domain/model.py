@@ -3,7 +3,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from anpr_contracts import Direction
-from anpr_runtime import PermanentError
+from anpr_runtime import NotFound, PermanentError
 
 
 class CameraKind(StrEnum):
@@ -54,3 +54,8 @@ class CameraNotPlaced(PermanentError):
 
     def __init__(self, camera_id: str, moment: datetime) -> None:
         super().__init__(f"camera {camera_id} has no placement at {moment.isoformat()}")
+
+
+class UnknownCamera(NotFound):
+    def __init__(self, camera_id: str) -> None:
+        super().__init__(f"unknown camera {camera_id!r}")

@@ -4,7 +4,7 @@ import base64
 import binascii
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
 from anpr_contracts import Direction, PlateRecognized, ReadSource
 from anpr_ingest.domain.model import Location, Placement
@@ -25,7 +25,13 @@ def _decode_base64(value: object) -> object:
     return value
 
 
-Jpeg = Annotated[bytes, BeforeValidator(_decode_base64), Field(max_length=4 * 1024 * 1024)]
+Jpeg = Annotated[
+    bytes,
+    BeforeValidator(_decode_base64),
+    Field(max_length=4 * 1024 * 1024),
+    # What a client sends, not the bytes it becomes: integrators read the exported schema.
+    WithJsonSchema({"type": "string", "contentEncoding": "base64", "contentMediaType": "image/jpeg"}),
+]
 
 
 class CameraIn(BaseModel):
@@ -135,15 +141,24 @@ class ReadIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    source: ReadSource
-    camera_id: _ID | None = None
-    location_id: _ID | None = None
-    observed_at: AwareDatetime
-    plate: Annotated[str, BeforeValidator(lambda v: normalise_plate(v) if isinstance(v, str) else v)] = Field(
-        min_length=1, max_length=16, pattern=r"^[A-Z0-9]+$"
+    source: ReadSource = Field(description="Kind of system that produced the read.")
+    camera_id: _ID | None = Field(
+        default=None, description="Registered camera that took the read: its placement at observed_at is the location."
     )
-    country: str | None = Field(default=None, min_length=2, max_length=3)
-    confidence: float = Field(default=1.0, ge=0, le=1)
+    location_id: _ID | None = Field(
+        default=None, description="Where the read was taken, for a source without a registered camera."
+    )
+    observed_at: AwareDatetime = Field(description="When the vehicle was seen: ISO 8601 with a UTC offset.")
+    plate: Annotated[str, BeforeValidator(lambda v: normalise_plate(v) if isinstance(v, str) else v)] = Field(
+        min_length=1,
+        max_length=16,
+        pattern=r"^[A-Z0-9]+$",
+        description="Plate as read, e.g. 72VGX6; spaces, dashes and dots are removed and letters upper-cased first.",
+    )
+    country: str | None = Field(
+        default=None, min_length=2, max_length=3, description="Country code of the plate when known, e.g. NL."
+    )
+    confidence: float = Field(default=1.0, ge=0, le=1, description="How sure the source is of the plate, 0 to 1.")
     plate_jpeg: Jpeg | None = Field(default=None, description="Plate close-up, base64 JPEG.")
     overview_jpeg: Jpeg | None = Field(default=None, description="Overview photo, base64 JPEG.")
 

@@ -1,0 +1,87 @@
+from datetime import datetime
+from typing import Protocol
+
+from sqlalchemy import case, delete, func, select
+from sqlalchemy.dialects.postgresql import Insert
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from anpr_ingest.adapters.tables import camera_minutes, camera_status
+from anpr_ingest.domain.health import UNREGISTERED, CameraStatus, FrameSeen, Outcome, OutcomeCount, Windows, minute_of
+
+
+class CameraHealthRepository(Protocol):
+    async def record(self, seen: FrameSeen) -> None: ...
+    async def outcome_counts(self, camera_id: str | None, windows: Windows) -> list[OutcomeCount]: ...
+    async def statuses(self, camera_id: str | None) -> list[CameraStatus]: ...
+    async def purge_before(self, moment: datetime) -> int: ...
+
+
+class PostgresCameraHealthRepository:
+    """Upserts, so several ingest instances count into the same rows; works in the caller's transaction."""
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._db = connection
+
+    async def record(self, seen: FrameSeen) -> None:
+        counted = pg_insert(camera_minutes).values(
+            camera_id=seen.camera_id, minute=minute_of(seen.at), outcome=seen.outcome, frames=1
+        )
+        await self._db.execute(
+            counted.on_conflict_do_update(
+                index_elements=["camera_id", "minute", "outcome"], set_={"frames": camera_minutes.c.frames + 1}
+            )
+        )
+        if seen.camera_id != UNREGISTERED:
+            await self._db.execute(_status_upsert(seen))
+
+    async def outcome_counts(self, camera_id: str | None, windows: Windows) -> list[OutcomeCount]:
+        m = camera_minutes.c
+        query = (
+            select(
+                m.camera_id,
+                m.outcome,
+                func.coalesce(func.sum(m.frames).filter(m.minute >= windows.since_5m), 0),
+                func.coalesce(func.sum(m.frames).filter(m.minute >= windows.since_60m), 0),
+                func.sum(m.frames),
+            )
+            .where(m.minute >= windows.since_24h)
+            .group_by(m.camera_id, m.outcome)
+        )
+        if camera_id is not None:
+            query = query.where(m.camera_id == camera_id)
+        rows = await self._db.execute(query)
+        return [OutcomeCount(r[0], Outcome(r[1]), int(r[2]), int(r[3]), int(r[4])) for r in rows]
+
+    async def statuses(self, camera_id: str | None) -> list[CameraStatus]:
+        query = select(camera_status).order_by(camera_status.c.camera_id)
+        if camera_id is not None:
+            query = query.where(camera_status.c.camera_id == camera_id)
+        rows = await self._db.execute(query)
+        return [CameraStatus(r.camera_id, r.last_frame_at, r.clock_skew_seconds, r.skew_measured_at) for r in rows]
+
+    async def purge_before(self, moment: datetime) -> int:
+        result = await self._db.execute(delete(camera_minutes).where(camera_minutes.c.minute < moment))
+        return result.rowcount
+
+
+def _status_upsert(seen: FrameSeen) -> Insert:
+    accepted = seen.at if seen.outcome is Outcome.ACCEPTED else None
+    measured = seen.at if seen.skew_seconds is not None else None
+    row = pg_insert(camera_status).values(
+        camera_id=seen.camera_id,
+        last_frame_at=accepted,
+        clock_skew_seconds=seen.skew_seconds,
+        skew_measured_at=measured,
+    )
+    current, new = camera_status.c, row.excluded
+    # Requests commit out of order: a reading only replaces a newer one's if it is at least as recent.
+    newer = (current.skew_measured_at.is_(None)) | (new.skew_measured_at >= current.skew_measured_at)
+    return row.on_conflict_do_update(
+        index_elements=["camera_id"],
+        set_={
+            "last_frame_at": func.greatest(current.last_frame_at, new.last_frame_at),  # greatest() skips NULLs
+            "clock_skew_seconds": case((newer, new.clock_skew_seconds), else_=current.clock_skew_seconds),
+            "skew_measured_at": func.greatest(current.skew_measured_at, new.skew_measured_at),
+        },
+    )

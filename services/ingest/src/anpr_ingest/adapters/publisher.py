@@ -1,0 +1,41 @@
+"""A publish that waits a bounded time: what cannot be delivered now is refused (503), never accepted."""
+
+import asyncio
+from typing import Protocol
+
+from pydantic import BaseModel
+
+from anpr_runtime import RetriableError
+
+
+class Publisher(Protocol):
+    async def publish(self, topic: str, key: str, event: BaseModel) -> None: ...
+
+
+class BrokerUnavailable(RetriableError):
+    """Kafka down, unreachable or the producer's buffer full: the client should retry shortly."""
+
+    retry_after_seconds = 2
+
+
+class BoundedPublisher:
+    """Gives up after `timeout_seconds`.
+
+    A send that timed out may still reach the broker once it recovers; the client's retry then publishes
+    it again. That is at-least-once: consumers recognise the repeat by its frame or read id.
+    """
+
+    def __init__(self, inner: Publisher, timeout_seconds: float) -> None:
+        self._inner = inner
+        self._timeout = timeout_seconds
+
+    async def publish(self, topic: str, key: str, event: BaseModel) -> None:
+        try:
+            await asyncio.wait_for(self._inner.publish(topic, key, event), self._timeout)
+        except TimeoutError as exc:
+            raise BrokerUnavailable(
+                f"Kafka did not acknowledge within {self._timeout:g} s (broker unavailable or producer buffer"
+                " full): nothing was accepted, retry later"
+            ) from exc
+        except RetriableError as exc:
+            raise BrokerUnavailable(f"Kafka is unavailable ({exc}): nothing was accepted, retry later") from exc

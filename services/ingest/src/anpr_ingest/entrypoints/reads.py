@@ -1,0 +1,100 @@
+"""POST /v1/reads and /v1/reads/batch: already-recognised reads from systems the municipality has."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Request, Response, status
+from pydantic import BaseModel, Field, ValidationError
+
+from anpr_contracts import Direction, PlateRecognized
+from anpr_ingest.adapters.repository import PostgresIngestRepository
+from anpr_ingest.entrypoints.deps import publisher_of, resources_of, settings_of
+from anpr_ingest.entrypoints.schemas import ReadIn
+from anpr_ingest.entrypoints.senders import ReadSender
+from anpr_ingest.handlers import accept_read
+from anpr_ingest.read_batches import accept_reads
+from anpr_runtime import AnprError, PermanentError
+
+router = APIRouter(prefix="/v1")
+
+
+class ReadAccepted(BaseModel):
+    read_id: str
+    location_id: str = Field(description="Where the read was attributed: the camera's placement, or as sent.")
+    zone_id: str | None
+    direction: Direction | None
+
+
+class BatchItem(BaseModel):
+    index: int = Field(description="Position of the read in the submitted array.")
+    read_id: str | None = Field(default=None, description="Set when the read was accepted.")
+    error: str | None = Field(default=None, description="Why the read was refused.")
+    status: int = Field(description="What POST /v1/reads would have answered for this read alone.")
+
+
+class BatchAnswer(BaseModel):
+    accepted: int
+    refused: int
+    results: list[BatchItem]
+
+
+@router.post("/reads", status_code=status.HTTP_202_ACCEPTED)
+async def post_read(request: Request, sender: ReadSender, body: ReadIn) -> ReadAccepted:
+    resources = resources_of(request)
+    sender.authorise(body.camera_id)
+    async with resources.engine.connect() as connection:
+        read = await accept_read(
+            body.to_event(),
+            PostgresIngestRepository(connection),
+            publisher_of(resources),
+            resources.settings.pseudonym_key.get_secret_value(),
+        )
+    return ReadAccepted(
+        read_id=str(read.read_id), location_id=read.location_id or "", zone_id=read.zone_id, direction=read.direction
+    )
+
+
+@router.post(
+    "/reads/batch",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses={207: {"model": BatchAnswer, "description": "Some reads were refused: see their `error`."}},
+)
+async def post_read_batch(
+    request: Request,
+    response: Response,
+    sender: ReadSender,
+    body: Annotated[list[Any], Body(description="Reads as POST /v1/reads takes them (read-submission.schema.json).")],
+) -> BatchAnswer:
+    resources = resources_of(request)
+    limit = settings_of(resources).max_batch_reads
+    if len(body) > limit:
+        raise PermanentError(f"a batch holds at most {limit} reads, got {len(body)}")
+    parsed = [_parse(item) for item in body]
+    valid = [read for read in parsed if isinstance(read, PlateRecognized)]
+    async with resources.engine.connect() as connection:
+        outcomes = iter(
+            await accept_reads(
+                valid,
+                sender,
+                PostgresIngestRepository(connection),
+                publisher_of(resources),
+                resources.settings.pseudonym_key.get_secret_value(),
+            )
+        )
+    results = [_item(n, next(outcomes) if isinstance(read, PlateRecognized) else read) for n, read in enumerate(parsed)]
+    refused = sum(item.error is not None for item in results)
+    response.status_code = status.HTTP_207_MULTI_STATUS if refused else status.HTTP_202_ACCEPTED
+    return BatchAnswer(accepted=len(results) - refused, refused=refused, results=results)
+
+
+def _parse(item: object) -> PlateRecognized | PermanentError:
+    try:
+        return ReadIn.model_validate(item).to_event()
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'read'}: {e['msg']}" for e in exc.errors())
+        return PermanentError(problems)
+
+
+def _item(index: int, outcome: PlateRecognized | AnprError) -> BatchItem:
+    if isinstance(outcome, AnprError):
+        return BatchItem(index=index, error=str(outcome), status=outcome.status_code)
+    return BatchItem(index=index, read_id=str(outcome.read_id), status=status.HTTP_202_ACCEPTED)

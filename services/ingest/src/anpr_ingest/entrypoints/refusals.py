@@ -1,0 +1,41 @@
+"""Refused frames still count in camera health, in a transaction of their own (the request's rolled back)."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from anpr_ingest.adapters.health import PostgresCameraHealthRepository
+from anpr_ingest.adapters.repository import PostgresIngestRepository
+from anpr_ingest.camera_health import note_frame
+from anpr_ingest.domain.health import Outcome, refusal_of
+from anpr_runtime import AnprError
+from anpr_runtime.service import Resources
+
+log = logging.getLogger(__name__)
+
+
+async def count_refusal(
+    resources: Resources, camera_id: str, outcome: Outcome, captured_at: datetime | None, now: datetime
+) -> None:
+    try:
+        async with resources.engine.begin() as connection:
+            repo = PostgresIngestRepository(connection)
+            await note_frame(camera_id, outcome, captured_at, now, repo, PostgresCameraHealthRepository(connection))
+    except (SQLAlchemyError, OSError) as exc:
+        # The client's answer is the refusal, not our bookkeeping: it keeps it, and the gap is logged.
+        log.warning("refused frame not counted in camera health (%s): %s", outcome, type(exc).__name__)
+
+
+@asynccontextmanager
+async def counting_refusals(
+    resources: Resources, camera_id: str, captured_at: datetime, now: datetime
+) -> AsyncIterator[None]:
+    try:
+        yield
+    except AnprError as exc:
+        if (outcome := refusal_of(exc)) is not None:
+            await count_refusal(resources, camera_id, outcome, captured_at, now)
+        raise

@@ -1,0 +1,57 @@
+import asyncio
+
+import pytest
+from pydantic import BaseModel
+
+from anpr_ingest.adapters.publisher import BoundedPublisher, BrokerUnavailable
+from anpr_runtime import RetriableError
+from anpr_runtime.publisher import FakeEventPublisher
+
+
+class Event(BaseModel):
+    n: int
+
+
+class StuckPublisher:
+    """A producer whose broker never answers (or whose buffer never drains)."""
+
+    def __init__(self) -> None:
+        self.cancelled = False
+
+    async def publish(self, topic: str, key: str, event: BaseModel) -> None:
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            self.cancelled = True
+            raise
+
+
+class FailingPublisher:
+    async def publish(self, topic: str, key: str, event: BaseModel) -> None:
+        raise RetriableError("could not publish to anpr.frames.v1: KafkaConnectionError")
+
+
+async def test_publish_within_the_timeout_goes_through() -> None:
+    inner = FakeEventPublisher()
+
+    await BoundedPublisher(inner, 1).publish("t", "k", Event(n=1))
+
+    assert inner.published == [("t", "k", Event(n=1))]
+
+
+async def test_publish_that_is_not_acknowledged_in_time_is_unavailable_and_stops_waiting() -> None:
+    inner = StuckPublisher()
+
+    with pytest.raises(BrokerUnavailable, match=r"did not acknowledge within 0.05 s") as caught:
+        await BoundedPublisher(inner, 0.05).publish("t", "k", Event(n=1))
+
+    assert inner.cancelled
+    assert caught.value.retriable
+    assert (caught.value.status_code, caught.value.retry_after_seconds) == (503, 2)
+
+
+async def test_producer_failure_is_unavailable_with_its_cause() -> None:
+    with pytest.raises(BrokerUnavailable, match=r"KafkaConnectionError.*retry later") as caught:
+        await BoundedPublisher(FailingPublisher(), 1).publish("t", "k", Event(n=1))
+
+    assert caught.value.retry_after_seconds == 2
