@@ -12,14 +12,17 @@ from anpr_contracts.events import (
     ExemptionChanged,
     FrameCaptured,
     PlateRecognized,
+    ReadReevaluated,
     ReadSource,
+    ReevaluateRead,
     RegimeMode,
 )
 from anpr_contracts.serialisation import ContractError, event_to_bytes, parse_event
-from anpr_contracts.topics import CANDIDATES, DLQ, EXEMPTIONS, FRAMES, READS, TOPICS, TopicSpec
+from anpr_contracts.topics import CANDIDATES, COMMANDS, DLQ, EXEMPTIONS, FRAMES, READS, TOPICS, TopicSpec
 
 __all__ = [
     "CANDIDATES",
+    "COMMANDS",
     "DLQ",
     "EXEMPTIONS",
     "FRAMES",
@@ -33,7 +36,9 @@ __all__ = [
     "ExemptionChanged",
     "FrameCaptured",
     "PlateRecognized",
+    "ReadReevaluated",
     "ReadSource",
+    "ReevaluateRead",
     "RegimeMode",
     "TopicSpec",
     "event_to_bytes",

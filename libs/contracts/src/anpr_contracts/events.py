@@ -113,6 +113,31 @@ class CandidateRaised(Envelope):
         description="False: review only, never an automatic notice (foreign plate in a ZE zone, no vehicle data).",
     )
     exemptions_checked: tuple[str, ...] = Field(default=(), description="Exemption kinds checked and not found.")
+    replaces: str | None = Field(
+        default=None,
+        max_length=200,
+        description="candidate_key of the candidate this one replaces after a reviewer corrected the plate.",
+    )
+
+
+class ReevaluateRead(Envelope):
+    """Command from notices to rules: judge this read again with the plate a reviewer corrected."""
+
+    event_type: Literal["read.reevaluate"] = Field(default="read.reevaluate", description="Event type discriminator.")
+    read: PlateRecognized = Field(description="The original read (with its evidence), plate corrected, formatted None.")
+    candidate_key: str = Field(max_length=200, description="Natural key of the candidate the correction replaces.")
+    regime_id: str = Field(max_length=100, description="Regime of that candidate: the only one judged again.")
+    requested_by: str = Field(max_length=100, description="Reviewer who corrected the plate.")
+
+
+class ReadReevaluated(Envelope):
+    """Answer of rules to `ReevaluateRead`; carries no plate. A candidate, if any, is published before it."""
+
+    event_type: Literal["read.reevaluated"] = Field(default="read.reevaluated", description="Event type discriminator.")
+    candidate_key: str = Field(max_length=200, description="Natural key of the candidate that was corrected.")
+    outcomes: dict[str, str] = Field(
+        description="Regime id -> outcome of the corrected read (candidate, no_hit, exempt, duplicate, ...)."
+    )
 
 
 class ExemptionChanged(Envelope):
@@ -134,6 +159,6 @@ class ExemptionChanged(Envelope):
 
 
 Event = Annotated[
-    FrameCaptured | PlateRecognized | CandidateRaised | ExemptionChanged,
+    FrameCaptured | PlateRecognized | CandidateRaised | ExemptionChanged | ReevaluateRead | ReadReevaluated,
     Field(discriminator="event_type"),
 ]

@@ -5,13 +5,22 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from anpr_contracts.events import CandidateRaised, ExemptionChanged, FrameCaptured, PlateRecognized
+from anpr_contracts.events import (
+    CandidateRaised,
+    ExemptionChanged,
+    FrameCaptured,
+    PlateRecognized,
+    ReadReevaluated,
+    ReevaluateRead,
+)
 
 SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "frame.captured": FrameCaptured,
     "plate.recognized": PlateRecognized,
     "candidate.raised": CandidateRaised,
     "exemption.changed": ExemptionChanged,
+    "read.reevaluate": ReevaluateRead,
+    "read.reevaluated": ReadReevaluated,
 }
 
 

@@ -22,6 +22,8 @@ FRAMES = TopicSpec(
 READS = TopicSpec("anpr.reads.v1", config={"retention.ms": str(6 * 3600 * 1000), "max.message.bytes": _FRAME_BYTES})
 CANDIDATES = TopicSpec("anpr.candidates.v1", config={"max.message.bytes": _FRAME_BYTES})
 EXEMPTIONS = TopicSpec("anpr.exemptions.v1", config={"cleanup.policy": "compact"})
+# Commands between services (notices -> rules: re-evaluate a corrected read); carries evidence images.
+COMMANDS = TopicSpec("anpr.commands.v1", config={"max.message.bytes": _FRAME_BYTES})
 DLQ = TopicSpec("anpr.dlq.v1", partitions=1, config={"max.message.bytes": _FRAME_BYTES})
 
-TOPICS: tuple[TopicSpec, ...] = (FRAMES, READS, CANDIDATES, EXEMPTIONS, DLQ)
+TOPICS: tuple[TopicSpec, ...] = (FRAMES, READS, CANDIDATES, EXEMPTIONS, COMMANDS, DLQ)

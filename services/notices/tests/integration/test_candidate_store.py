@@ -83,7 +83,9 @@ async def test_candidate_published_upstream_is_listed_once_even_when_redelivered
         await asyncio.sleep(1)  # give the duplicate time to arrive
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://notices") as client:
-            listed = (await client.get("/v1/candidates", params={"status": "pending"}, headers=REVIEWER)).json()
+            listed = (
+                await client.get("/v1/candidates", params={"status": "pending", "order": "newest"}, headers=REVIEWER)
+            ).json()
             mine = [c for c in listed if c["candidate_key"] == candidate.candidate_key]
             assert len(mine) == 1
             assert mine[0]["plate"] == "63HKHD"

@@ -9,12 +9,13 @@ from pathlib import Path
 
 from aiokafka import ConsumerRecord
 
-from anpr_contracts import EXEMPTIONS, READS, PlateRecognized, parse_event
+from anpr_contracts import COMMANDS, EXEMPTIONS, READS, PlateRecognized, ReevaluateRead, parse_event
 from anpr_rules.adapters.permit_index import InMemoryPermitIndex, PermitFeed
 from anpr_rules.adapters.regime_store import RegimeStore
 from anpr_rules.adapters.state import PostgresRulesState
 from anpr_rules.adapters.vehicle_index import InMemoryVehicleIndex
 from anpr_rules.config import RulesSettings
+from anpr_rules.corrections import reevaluate_read
 from anpr_rules.handlers import evaluate_read, recheck_due
 from anpr_runtime import PermanentError, RetriableError
 from anpr_runtime.consumer import Handler
@@ -22,7 +23,9 @@ from anpr_runtime.publisher import KafkaEventPublisher
 from anpr_runtime.service import Resources, ServiceSpec
 
 log = logging.getLogger(__name__)
-SPEC = ServiceSpec(name="rules", migrations_dir=Path(__file__).parent / "migrations", consumes=(READS.name,))
+SPEC = ServiceSpec(
+    name="rules", migrations_dir=Path(__file__).parent / "migrations", consumes=(READS.name, COMMANDS.name)
+)
 
 
 @dataclass
@@ -83,7 +86,7 @@ def bootstrap(resources: Resources) -> Handler:
 
     async def handle(record: ConsumerRecord[bytes, bytes]) -> None:
         event = parse_event(record.value or b"")
-        if not isinstance(event, PlateRecognized):
+        if not isinstance(event, PlateRecognized | ReevaluateRead):
             raise PermanentError(f"rules does not handle {event.event_type}")
         if not (parts.vehicles_loaded.is_set() and parts.permit_feed.caught_up.is_set()):
             try:
@@ -92,16 +95,11 @@ def bootstrap(resources: Resources) -> Handler:
                 raise RetriableError("vehicle registry or permit index still loading") from exc
         # One transaction per read: counts and state are durable before the offset is committed.
         async with resources.engine.begin() as connection:
-            await evaluate_read(
-                event,
-                parts.regimes.regimes,
-                parts.vehicles,
-                permits,
-                PostgresRulesState(connection),
-                publisher,
-                key,
-                datetime.now(UTC),
-            )
+            state, regimes, now = PostgresRulesState(connection), parts.regimes.regimes, datetime.now(UTC)
+            if isinstance(event, ReevaluateRead):
+                await reevaluate_read(event, regimes, parts.vehicles, permits, state, publisher, key, now)
+            else:
+                await evaluate_read(event, regimes, parts.vehicles, permits, state, publisher, key, now)
 
     return handle
 

@@ -36,15 +36,25 @@ class PermitLookup(Protocol):
 
 
 def decide(
-    read: PlateRecognized, regimes: Sequence[Regime], vehicles: VehicleLookup, permits: PermitLookup, key: str
+    read: PlateRecognized,
+    regimes: Sequence[Regime],
+    vehicles: VehicleLookup,
+    permits: PermitLookup,
+    key: str,
+    corrected: bool = False,
 ) -> list[Decision]:
-    """The pure, in-memory part: every regime in force at the read's place and moment."""
+    """The pure, in-memory part: every regime in force at the read's place and moment. A corrected read
+    is judged long after its grace period, so a right bought within that period counts at once."""
     in_force = [r for r in regimes if r.in_force(read.observed_at, read.location_id, read.zone_id)]
     if not in_force:
         return []
     vehicle = registered_vehicle(read, vehicles)
     found = permits.permits_of(key)
-    return [judge(read, regime, vehicle, found) for regime in in_force]
+    return [judge(read, regime, vehicle, found, _grace_end(read, regime) if corrected else None) for regime in in_force]
+
+
+def _grace_end(read: PlateRecognized, regime: Regime) -> datetime | None:
+    return read.observed_at + regime.recheck_after if regime.recheck_after is not None else None
 
 
 def registered_vehicle(read: PlateRecognized, vehicles: VehicleLookup) -> Vehicle | None:
@@ -61,19 +71,21 @@ async def evaluate_read(
     publisher: Publisher,
     pseudonym_key: str,
     now: datetime,
+    replaces: str | None = None,
 ) -> list[Decision]:
+    """`replaces`: the read is a reviewer's plate correction of that candidate (see `corrections`)."""
     key = vehicle_key(read.plate, pseudonym_key)
     with JUDGE_SECONDS.time():
-        decisions = decide(read, regimes, vehicles, permits, key)
+        decisions = decide(read, regimes, vehicles, permits, key, corrected=replaces is not None)
     final = []
     for decision in decisions:
-        decision = await _apply_state(decision, read, key, state, now)
+        decision = await _apply_state(decision, read, key, state, now, recheck=replaces is None)
         final.append(decision)
-        await _record(decision, read, state)
+        if replaces is None:  # a corrected read was counted when it was first judged
+            await _record(decision, read, state)
         if decision.outcome in PUBLISHED:
-            await publisher.publish(
-                CANDIDATES.name, key, _candidate(read, decision, registered_vehicle(read, vehicles))
-            )
+            vehicle = registered_vehicle(read, vehicles)
+            await publisher.publish(CANDIDATES.name, key, _candidate(read, decision, vehicle, replaces))
     return final
 
 
@@ -109,14 +121,14 @@ async def recheck_due(
 
 
 async def _apply_state(
-    decision: Decision, read: PlateRecognized, key: str, state: RulesState, now: datetime
+    decision: Decision, read: PlateRecognized, key: str, state: RulesState, now: datetime, recheck: bool = True
 ) -> Decision:
     regime = decision.regime
     if regime.max_stay_per_day is not None and decision.outcome is Outcome.EXEMPT and decision.permit:
         return await _track_stay(decision, read, key, state)
     if decision.outcome not in PUBLISHED:
         return decision
-    if regime.recheck_after is not None:
+    if regime.recheck_after is not None and recheck:
         await state.schedule_recheck(read, regime.id, read.observed_at + regime.recheck_after)
         return decision.but(Outcome.PENDING_RECHECK, f"judged again after {regime.recheck_after}")
     if not await _first_in_period(decision, read, key, state, now):
@@ -167,12 +179,16 @@ async def _record(decision: Decision, read: PlateRecognized, state: RulesState) 
     await state.count(decision.regime.id, read.location_id or "", hour, decision.outcome)
 
 
-def _candidate(read: PlateRecognized, decision: Decision, vehicle: Vehicle | None) -> CandidateRaised:
+def _candidate(
+    read: PlateRecognized, decision: Decision, vehicle: Vehicle | None, replaces: str | None = None
+) -> CandidateRaised:
     regime = decision.regime
     enforceable = decision.outcome is Outcome.CANDIDATE
     category = vehicle.category if vehicle else None
+    # A correction gets its own key, derived from the one it replaces: a redelivered command maps to the
+    # same candidate, and a corrected candidate can be corrected again.
     return CandidateRaised(
-        candidate_key=f"{regime.id}:{read.read_id}",
+        candidate_key=f"{replaces}:corrected" if replaces else f"{regime.id}:{read.read_id}",
         read=read,
         regime_id=regime.id,
         regime_version=regime.version,
@@ -184,4 +200,5 @@ def _candidate(read: PlateRecognized, decision: Decision, vehicle: Vehicle | Non
         enforceable=enforceable,
         exemptions_checked=decision.exemptions_checked,
         correlation_id=read.correlation_id,
+        replaces=replaces,
     )

@@ -5,6 +5,8 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
+    Integer,
     LargeBinary,
     MetaData,
     String,
@@ -20,8 +22,8 @@ candidates = Table(
     metadata,
     Column("candidate_id", UUID(as_uuid=True), primary_key=True),
     Column("candidate_key", String(200), nullable=False, unique=True),  # redelivery never duplicates
-    Column("status", String(20), nullable=False, index=True),
-    Column("regime_id", String(100), nullable=False, index=True),
+    Column("status", String(30), nullable=False),
+    Column("regime_id", String(100), nullable=False),
     Column("regime_version", String(50), nullable=False),
     Column("mode", String(20), nullable=False),
     Column("legal_reference", Text, nullable=False),
@@ -32,7 +34,7 @@ candidates = Table(
     Column("confidence", Float, nullable=False),
     Column("observed_at", DateTime(timezone=True), nullable=False),
     Column("camera_id", String(100)),
-    Column("location_id", String(100), index=True),
+    Column("location_id", String(100)),
     Column("box", JSONB),
     Column("explanation", JSONB, nullable=False),
     Column("vehicle", JSONB, nullable=False),
@@ -41,11 +43,25 @@ candidates = Table(
     Column("exemptions_checked", JSONB, nullable=False, server_default="[]"),
     Column("correlation_id", String(100), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("decided_by", String(100)),
-    Column("decided_at", DateTime(timezone=True)),
-    Column("reason", String(40)),
-    Column("reason_text", Text),
-    Column("corrected_plate", String(16)),
+    # Keyed hash of the plate: "first offence" looks for earlier ones without comparing clear plates.
+    Column("vehicle_key", String(64)),
+    # The read as received, without images (those are in `evidence`): a plate correction sends it back.
+    Column("read_event", JSONB),
+    # When the candidate entered its retention class (domain/retention.py); the purge counts from here.
+    Column("retention_from", DateTime(timezone=True), nullable=False),
+    Column("issued_at", DateTime(timezone=True)),
+    Column("issued_as", String(10)),  # notice | warning
+    Column("export_batch_id", UUID(as_uuid=True), ForeignKey("notices.export_batches.batch_id")),
+    Column("replaces_id", UUID(as_uuid=True), ForeignKey("notices.candidates.candidate_id", ondelete="SET NULL")),
+    Column("replaced_by_id", UUID(as_uuid=True), ForeignKey("notices.candidates.candidate_id", ondelete="SET NULL")),
+    # The queue pages newest first by (observed_at, candidate_id), filtered by status, regime or location.
+    Index("ix_candidates_queue", "status", "observed_at", "candidate_id"),
+    Index("ix_candidates_regime_queue", "regime_id", "status", "observed_at", "candidate_id"),
+    Index("ix_candidates_location_queue", "location_id", "status", "observed_at", "candidate_id"),
+    Index("ix_candidates_observed", "observed_at", "candidate_id"),
+    Index("ix_candidates_retention", "status", "retention_from"),
+    Index("ix_candidates_vehicle", "vehicle_key", "regime_id"),
+    Index("ix_candidates_export_batch", "export_batch_id"),
 )
 
 evidence = Table(
@@ -61,6 +77,37 @@ evidence = Table(
     Column("jpeg", LargeBinary, nullable=False),
 )
 
+# Who decided what, when: every reviewer decision, also the first of a four-eyes pair.
+decisions = Table(
+    "decisions",
+    metadata,
+    Column("decision_id", BigInteger, primary_key=True, autoincrement=True),
+    Column(
+        "candidate_id",
+        UUID(as_uuid=True),
+        ForeignKey("notices.candidates.candidate_id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("by", String(100), nullable=False),
+    Column("decision", String(10), nullable=False),  # accept | reject
+    Column("reason", String(40)),
+    Column("reason_text", Text),
+    Column("corrected_plate", String(16)),
+    Index("ix_decisions_candidate", "candidate_id", "at"),
+    Index("ix_decisions_at", "at"),
+)
+
+export_batches = Table(
+    "export_batches",
+    metadata,
+    Column("batch_id", UUID(as_uuid=True), primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(100), nullable=False),
+    Column("notices", Integer, nullable=False),
+    Column("warnings", Integer, nullable=False),
+)
+
 audit_log = Table(
     "audit_log",
     metadata,
@@ -70,4 +117,6 @@ audit_log = Table(
     Column("action", String(60), nullable=False),
     Column("subject", String(200), nullable=False),
     Column("reason", Text, nullable=False),
+    Index("ix_audit_log_actor", "actor", "at"),
+    Index("ix_audit_log_subject", "subject", "at"),
 )

@@ -1,12 +1,21 @@
 from enum import StrEnum
 
-from anpr_runtime import Conflict
-
 
 class Status(StrEnum):
+    """Where a candidate is in the review workflow (see `workflow` for the transitions)."""
+
     PENDING = "pending"
-    ACCEPTED = "accepted"
+    AWAITING_SECOND_REVIEW = "awaiting_second_review"  # four-eyes: accepted once, a different reviewer next
+    ACCEPTED = "accepted"  # only rows decided before issuing followed acceptance (migration 0003)
+    ACCEPTED_NO_NOTICE = "accepted_no_notice"  # review only (not enforceable): confirmed, never a notice
+    NOTICE_ISSUED = "notice_issued"
+    WARNING_ISSUED = "warning_issued"
+    EXPORTED = "exported"
     REJECTED = "rejected"
+    REEVALUATING = "reevaluating"  # plate corrected: rules judges the corrected read
+    REPLACED = "replaced"  # the corrected read became a new candidate
+    CORRECTED_NO_VIOLATION = "corrected_no_violation"  # the corrected read broke no rule
+    CORRECTED_DUPLICATE = "corrected_duplicate"  # the corrected vehicle already had a candidate that period
 
 
 class RejectReason(StrEnum):
@@ -19,8 +28,7 @@ class RejectReason(StrEnum):
     OTHER = "other"
 
 
-def decide(current: Status, decision: str) -> Status:
-    """Only a pending candidate can be decided; a decision is final (four-eyes comes later)."""
-    if current is not Status.PENDING:
-        raise Conflict(f"candidate is already {current}")
-    return Status.ACCEPTED if decision == "accept" else Status.REJECTED
+OPEN = frozenset({Status.PENDING, Status.AWAITING_SECOND_REVIEW})
+ISSUED = frozenset({Status.NOTICE_ISSUED, Status.WARNING_ISSUED})
+# A confirmed offence: what "first offence" looks back at.
+CONFIRMED = frozenset({Status.ACCEPTED, Status.ACCEPTED_NO_NOTICE, *ISSUED, Status.EXPORTED})

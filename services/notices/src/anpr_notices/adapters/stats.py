@@ -1,0 +1,98 @@
+"""Read-only queries behind `GET /v1/stats`.
+
+`rules.outcome_counts` is the one read across schemas in notices: how many reads rules judged, per
+regime, location, hour and outcome (counts only, no plates). Both services share one PostgreSQL, so a
+SELECT on that aggregate is simpler and sturdier than an HTTP call (no peer to be down, no service
+token to configure). It is read on its own connection, so a missing rules schema only leaves
+`reads_judged` empty; `tests/integration/test_stats.py` pins the columns against rules' migrations."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    MetaData,
+    String,
+    Table,
+    cast,
+    func,
+    literal,
+    select,
+)
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from anpr_notices.adapters.tables import candidates, decisions
+from anpr_notices.domain.model import Status
+
+# Owned by rules (services/rules/src/anpr_rules/adapters/tables.py); only the columns read here.
+rules_outcome_counts = Table(
+    "outcome_counts",
+    MetaData(schema="rules"),
+    Column("regime_id", String(100)),
+    Column("location_id", String(100)),
+    Column("hour", DateTime(timezone=True)),
+    Column("outcome", String(30)),
+    Column("count", BigInteger),
+)
+Rows = list[tuple[Any, ...]]
+WAITING = (Status.PENDING, Status.AWAITING_SECOND_REVIEW, Status.REEVALUATING)
+
+
+def _hour(column: Any) -> Any:
+    return func.date_trunc("hour", column, literal("UTC"))  # UTC hours whatever the session time zone
+
+
+class PostgresStats:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def reads_judged(self, since: datetime, until: datetime) -> Rows | None:
+        """None when the rules counters cannot be read (rules never migrated, no grant)."""
+        c = rules_outcome_counts.c
+        query = (
+            select(c.regime_id, c.location_id, c.hour, c.outcome, cast(func.sum(c.count), BigInteger))
+            .where(c.hour >= since, c.hour < until)
+            .group_by(c.regime_id, c.location_id, c.hour, c.outcome)
+        )
+        try:
+            async with self._engine.connect() as connection:
+                return [tuple(row) for row in await connection.execute(query)]
+        except DBAPIError:
+            return None
+
+    async def notices(self, since: datetime, until: datetime, now: datetime) -> dict[str, Any]:
+        c, d = candidates.c, decisions.c
+        hour = _hour(c.observed_at)
+        by_status = (
+            select(c.regime_id, c.location_id, hour, c.status, func.count())
+            .where(c.observed_at >= since, c.observed_at < until)
+            .group_by(c.regime_id, c.location_id, hour, c.status)
+        )
+        rejections = (
+            select(c.regime_id, c.location_id, hour, d.reason, func.count())
+            .select_from(decisions.join(candidates, d.candidate_id == c.candidate_id))
+            .where(d.decision == "reject", c.observed_at >= since, c.observed_at < until)
+            .group_by(c.regime_id, c.location_id, hour, d.reason)
+        )
+        decided_hour = _hour(d.at)
+        throughput = (
+            select(d.by, decided_hour, func.count())
+            .where(d.at >= since, d.at < until)
+            .group_by(d.by, decided_hour)
+            .order_by(decided_hour, d.by)
+        )
+        waiting = select(c.status, func.count(), func.min(c.created_at)).where(c.status.in_(WAITING)).group_by(c.status)
+        async with self._engine.connect() as connection:
+            found = {
+                name: [tuple(row) for row in await connection.execute(query)]
+                for name, query in (
+                    ("candidates", by_status),
+                    ("rejections", rejections),
+                    ("throughput", throughput),
+                    ("waiting", waiting),
+                )
+            }
+        return found

@@ -1,0 +1,74 @@
+"""What leaves the system: export batches of issued notices and warnings, and warning letters."""
+
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse
+
+from anpr_notices.adapters.audit import PostgresAuditLog
+from anpr_notices.adapters.candidates import PostgresCandidateRepository
+from anpr_notices.adapters.exports import PostgresExportRepository
+from anpr_notices.domain.exports import export_record, to_csv, to_json
+from anpr_notices.domain.letter import render_warning_letter
+from anpr_notices.entrypoints.deps import Purpose, Supervisor, settings, transaction
+from anpr_notices.handlers import export_issued
+from anpr_runtime import Conflict, NotFound
+
+router = APIRouter(prefix="/v1", tags=["exports"])
+PRIVATE = {"Cache-Control": "private, no-store"}
+
+
+@router.post("/exports", status_code=201)
+async def create_export(request: Request, who: Supervisor) -> dict[str, Any]:
+    """Moves every issued, not yet exported notice and warning into a new batch (status `exported`)."""
+    async with transaction(request) as connection:
+        batch = await export_issued(who.subject, datetime.now(UTC), PostgresExportRepository(connection))
+    base = f"/v1/exports/{batch['batch_id']}"
+    return {**batch, "csv": f"{base}.csv", "json": f"{base}.json"}
+
+
+@router.get("/exports/{batch_id}.csv", response_class=Response)
+async def export_csv(request: Request, who: Supervisor, batch_id: UUID, purpose: Purpose = "review") -> Response:
+    _, records = await _records(request, who.subject, batch_id, purpose)
+    return Response(
+        to_csv(records),
+        media_type="text/csv; charset=utf-8",
+        headers={**PRIVATE, "Content-Disposition": f'attachment; filename="export-{batch_id}.csv"'},
+    )
+
+
+@router.get("/exports/{batch_id}.json", response_class=Response)
+async def export_json(request: Request, who: Supervisor, batch_id: UUID, purpose: Purpose = "review") -> Response:
+    batch, records = await _records(request, who.subject, batch_id, purpose)
+    return Response(to_json(batch, records), media_type="application/json", headers=PRIVATE)
+
+
+@router.get("/letters/{candidate_id}", response_class=HTMLResponse)
+async def warning_letter(request: Request, who: Supervisor, candidate_id: UUID, purpose: Purpose = "review") -> Any:
+    """The printable warning letter of a candidate for which a warning was issued (409 otherwise)."""
+    async with transaction(request) as connection:
+        candidate = await PostgresCandidateRepository(connection).get(candidate_id)
+        if candidate is None:
+            raise NotFound(f"no candidate {candidate_id}")
+        if candidate["issued_as"] != "warning":
+            raise Conflict(f"no warning was issued for candidate {candidate_id} (status {candidate['status']})")
+        await PostgresAuditLog(connection).record(
+            datetime.now(UTC), who.subject, "warning_letter", [str(candidate_id)], purpose
+        )
+    return HTMLResponse(render_warning_letter(candidate), headers=PRIVATE)
+
+
+async def _records(
+    request: Request, actor: str, batch_id: UUID, purpose: str
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    base_url = settings(request).public_url or str(request.base_url)
+    async with transaction(request) as connection:
+        found = await PostgresExportRepository(connection).batch(batch_id)
+        if found is None:
+            raise NotFound(f"no export batch {batch_id}")
+        batch, members = found
+        subjects = [str(c["candidate_id"]) for c in members]
+        await PostgresAuditLog(connection).record(datetime.now(UTC), actor, "export", subjects, purpose)
+    return batch, [export_record(c, base_url) for c in members]

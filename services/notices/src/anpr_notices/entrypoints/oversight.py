@@ -1,0 +1,81 @@
+"""For supervisors, operators and admins: the audit trail, operational statistics, the retention purge."""
+
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from pydantic import AwareDatetime, BaseModel, ConfigDict
+
+from anpr_notices.adapters.audit import AuditQuery, PostgresAuditLog
+from anpr_notices.adapters.retention import PostgresRetentionRepository
+from anpr_notices.adapters.stats import PostgresStats
+from anpr_notices.domain.model import Status
+from anpr_notices.domain.stats import backlog, per_hour
+from anpr_notices.entrypoints.deps import Admin, StatsReader, Supervisor, resources, settings, transaction
+from anpr_notices.handlers import purge
+from anpr_runtime import Forbidden, PermanentError
+
+router = APIRouter(prefix="/v1", tags=["oversight"])
+MAX_STATS_WINDOW = timedelta(days=92)
+
+
+class PurgeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    now: AwareDatetime | None = None  # a chosen clock, for tests and rehearsals; refused in production
+
+
+@router.get("/audit")
+async def get_audit(
+    request: Request,
+    _: Supervisor,
+    actor: str | None = None,
+    subject: Annotated[str | None, Query(description="a candidate id")] = None,
+    since: AwareDatetime | None = None,
+    until: AwareDatetime | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[dict[str, Any]]:
+    """Who looked at which candidate's personal data, when and why; newest first."""
+    async with transaction(request) as connection:
+        return await PostgresAuditLog(connection).query(AuditQuery(actor, subject, since, until, limit))
+
+
+@router.get("/stats")
+async def get_stats(
+    request: Request, _: StatsReader, since: AwareDatetime | None = None, until: AwareDatetime | None = None
+) -> dict[str, Any]:
+    """Per regime, location and UTC hour (default: the last 24 hours); reviewer throughput; backlog."""
+    now = datetime.now(UTC)
+    until = until or now
+    since = since or until - timedelta(hours=24)
+    if not since < until <= since + MAX_STATS_WINDOW:
+        raise PermanentError(f"since must be before until, at most {MAX_STATS_WINDOW.days} days apart")
+    stats = PostgresStats(resources(request).engine)
+    reads = await stats.reads_judged(since, until)
+    found = await stats.notices(since, until, now)
+    waiting = {status: count for status, count, _ in found["waiting"]}
+    queued = [oldest for status, _, oldest in found["waiting"] if status != Status.REEVALUATING]
+    return {
+        "since": since,
+        "until": until,
+        "per_hour": per_hour(reads or [], found["candidates"], found["rejections"]),
+        "reviewers": [{"reviewer": by, "hour": hour, "decisions": n} for by, hour, n in found["throughput"]],
+        "backlog": backlog(waiting, min(queued, default=None), now),
+        "sources": {"rules_outcome_counts": "ok" if reads is not None else "unavailable"},
+    }
+
+
+@router.post("/retention/purge")
+async def run_purge(request: Request, who: Admin, body: PurgeIn | None = None) -> dict[str, Any]:
+    """Run the purge now (it also runs every hour); `now` moves the clock, outside production only."""
+    config = settings(request)
+    chosen = body.now if body is not None else None
+    if chosen is not None and config.environment == "production":
+        raise Forbidden("a chosen 'now' is refused in production")
+    now = chosen or datetime.now(UTC)
+    async with transaction(request) as connection:
+        purged = await purge(now, config.retention, PostgresRetentionRepository(connection))
+        await PostgresAuditLog(connection).record(
+            datetime.now(UTC), who.subject, "retention_purge", [f"purged={sum(purged.values())}"], f"now={now}"
+        )
+    return {"now": now, "purged": purged, "policy": config.retention.model_dump()}

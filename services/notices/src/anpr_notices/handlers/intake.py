@@ -1,0 +1,49 @@
+"""What arrives from rules: candidates (stored once, also when one replaces a corrected candidate) and
+the answer to a plate correction that raised none."""
+
+import logging
+from datetime import datetime
+
+from prometheus_client import Counter
+
+from anpr_contracts import CandidateRaised, ReadReevaluated
+from anpr_notices.adapters.candidates import CandidateRepository
+from anpr_notices.domain.model import Status
+from anpr_notices.domain.workflow import answered
+from anpr_notices.handlers.status import move
+from anpr_runtime.pseudonym import vehicle_key
+
+log = logging.getLogger(__name__)
+STORED = Counter("anpr_notices_candidates_total", "Candidates received", ["regime", "outcome"])
+CORRECTIONS = Counter("anpr_notices_corrections_total", "Plate corrections answered by rules", ["outcome"])
+
+
+async def store_candidate(
+    candidate: CandidateRaised, repo: CandidateRepository, pseudonym_key: str, now: datetime
+) -> bool:
+    """False for a redelivery. A candidate that `replaces` a corrected one closes that one as replaced."""
+    old = await repo.get_by_key(candidate.replaces, lock=True) if candidate.replaces else None
+    key = vehicle_key(candidate.read.plate, pseudonym_key)
+    new_id = await repo.store(candidate, key, now, old["candidate_id"] if old else None)
+    STORED.labels(candidate.regime_id, "stored" if new_id else "duplicate").inc()
+    if new_id is None:
+        return False
+    if old is not None and old["status"] is Status.REEVALUATING:
+        await move(repo, old, Status.REPLACED, now, replaced_by_id=new_id)
+        CORRECTIONS.labels("replaced").inc()
+    elif candidate.replaces:
+        # Nobody asked for this correction any more (decided meanwhile, or purged): both stay, linked.
+        log.warning("candidate %s replaces one that is not being re-evaluated", new_id)
+    return True
+
+
+async def close_reevaluated(answer: ReadReevaluated, repo: CandidateRepository, now: datetime) -> Status | None:
+    """The new status of the corrected candidate, or None when a replacing candidate settles it."""
+    old = await repo.get_by_key(answer.candidate_key, lock=True)
+    if old is None or old["status"] is not Status.REEVALUATING:
+        return None  # already replaced (the candidate arrives first), or a redelivered answer
+    status = answered(answer.outcomes)
+    if status is not None:
+        await move(repo, old, status, now)
+        CORRECTIONS.labels(status).inc()
+    return status
