@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Awaitable, Callable, Iterable
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -12,6 +13,18 @@ from anpr_contracts import TopicSpec
 from anpr_runtime.settings import ServiceSettings
 
 MAX_MESSAGE_BYTES = 4 * 1024 * 1024
+
+
+class _NoPayloads(logging.Filter):
+    """aiokafka's producer logs every message value at DEBUG: plates and photos. Never let that through."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Sending (key=")
+
+
+_PRODUCER_LOG = logging.getLogger("aiokafka.producer.producer")
+if not any(isinstance(f, _NoPayloads) for f in _PRODUCER_LOG.filters):
+    _PRODUCER_LOG.addFilter(_NoPayloads())
 
 
 def new_producer(settings: ServiceSettings) -> AIOKafkaProducer:

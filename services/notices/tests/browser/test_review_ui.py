@@ -20,7 +20,6 @@ from playwright.async_api import async_playwright
 
 from anpr_contracts import CANDIDATES, CandidateRaised, PlateRecognized, ReadSource, RegimeMode, event_to_bytes
 from anpr_notices.config import NoticesSettings
-from anpr_notices.entrypoints import review
 from anpr_notices.entrypoints.api import create_app
 
 ROOT = Path(__file__).resolve().parents[4]
@@ -86,8 +85,6 @@ def candidate(regime: str, plate: str, minutes: int) -> CandidateRaised:
 async def served(isolated: Callable[..., Any]) -> AsyncIterator[tuple[str, NoticesSettings]]:
     settings: NoticesSettings = isolated(NoticesSettings)
     app = create_app(settings)
-    if not any(getattr(route, "path", "") == "/review" for route in app.routes):
-        app.include_router(review.router)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     task = asyncio.create_task(server.serve())
