@@ -107,6 +107,7 @@ async function showEvidence(candidate) {
     }
   }
   const overview = $("overview");
+  $("photo-frame").hidden = overview.hidden;  // a read from a system without photos: nothing to show
   const place = () => placeBox(candidate.box, overview);
   if (overview.complete) place(); else overview.onload = place;
 }
@@ -148,8 +149,9 @@ async function decide(body) {
     })).json();
     state.queue[state.index] = { ...state.queue[state.index], status: result.status };
     renderQueue();
-    say(`${state.current.formatted || state.current.plate}: ${result.status}`);
-    await next();
+    const decided = `${state.current.formatted || state.current.plate}: ${result.status}`;
+    if (state.index + 1 < state.queue.length) await next(); else await show(state.index);  // last: show the outcome
+    say(decided);
   } catch (error) {
     say(`Niet opgeslagen (${error.message})`, true);
   }

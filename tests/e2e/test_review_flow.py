@@ -1,0 +1,156 @@
+"""Issue 5 end to end: reads in at ingest, judged by rules, queued in notices; a reviewer in headless
+Chromium accepts one, rejects one with a reason and corrects a misread plate (rules re-judges it); the
+export then holds exactly the accepted ones. Real Kafka, PostgreSQL, services and browser."""
+
+import asyncio
+import socket
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+from fastapi import FastAPI
+from playwright.async_api import Page, async_playwright
+
+from anpr_ingest.config import IngestSettings
+from anpr_ingest.entrypoints.api import create_app as ingest_app
+from anpr_notices.config import NoticesSettings
+from anpr_notices.entrypoints.api import create_app as notices_app
+from anpr_rules.adapters.rdw_import import import_vehicles
+from anpr_rules.bootstrap import SPEC as RULES_SPEC
+from anpr_rules.config import RulesSettings
+from anpr_rules.entrypoints.api import create_app as rules_app
+from anpr_runtime.db import create_engine, run_migrations
+
+ROOT = Path(__file__).resolve().parents[2]
+RDW = ROOT / "deploy" / "demo" / "rdw"
+ARTIFACTS = ROOT / "test-artifacts"
+ADMIN = {"Authorization": "Bearer test-admin-token"}
+REVIEWER = "test-reviewer-token"
+REGIME = "milieuzone-centrum"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@asynccontextmanager
+async def serving(app: FastAPI) -> AsyncIterator[str]:
+    """A real HTTP server (the browser needs one), with the app's lifespan, in this event loop."""
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        assert not task.done(), "server did not start"
+        await asyncio.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
+
+
+async def until(condition: Callable[[], Any], timeout: float = 60) -> Any:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not (found := await condition()):
+        assert asyncio.get_running_loop().time() < deadline, "timed out"
+        await asyncio.sleep(0.3)
+    return found
+
+
+async def plate_shown(page: Page, plate: str) -> None:
+    await page.wait_for_function(f"document.getElementById('plate').textContent === '{plate}'")
+
+
+async def test_reads_to_review_to_export(isolated: Callable[..., Any], run_app: Callable[..., Any]) -> None:
+    database_url = isolated(RulesSettings).database_url
+    await run_migrations(database_url, RULES_SPEC.migrations_dir, RULES_SPEC.schema)
+    engine = create_engine(database_url)
+    special, body = [RDW / "bijzonderheden.csv"], [RDW / "carrosserie.csv", RDW / "carrosserie_specifiek.csv"]
+    await import_vehicles(engine, RDW / "voertuigen.csv", RDW / "brandstof.csv", special, body)
+    await engine.dispose()
+    location = f"loc-{uuid.uuid4().hex[:8]}"  # this test's queue: no other test's candidates in view
+    camera = f"cam-{location}"
+
+    async with AsyncExitStack() as stack:
+        ingest = ingest_app(isolated(IngestSettings))
+        await stack.enter_async_context(run_app(ingest))
+        await stack.enter_async_context(run_app(rules_app(isolated(RulesSettings))))
+        notices_url = await stack.enter_async_context(serving(notices_app(isolated(NoticesSettings))))
+        http = await stack.enter_async_context(
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=ingest), base_url="http://ingest", headers=ADMIN)
+        )
+        notices = await stack.enter_async_context(httpx.AsyncClient(base_url=notices_url, headers=ADMIN))
+
+        site = {"location_id": location, "name": "Centrum (e2e)", "regimes": [REGIME], "zone_id": "centrum"}
+        assert (await http.post("/v1/locations", json=site)).status_code == 201
+        assert (await http.post("/v1/cameras", json={"camera_id": camera})).status_code == 201
+        since = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
+        placed = await http.post(
+            f"/v1/cameras/{camera}/placements", json={"location_id": location, "valid_from": since}
+        )
+        assert placed.status_code == 201, placed.text
+        # 63HKHD and 01XJND: old diesel cars; XSNB28: a misread of XS-NB-23 (not in the registry: review only).
+        for plate in ("63HKHD", "01XJND", "XSNB28"):
+            read = {"source": "fixed_anpr", "camera_id": camera, "observed_at": datetime.now(UTC).isoformat(),
+                    "plate": plate, "country": "NL", "confidence": 0.96}  # fmt: skip
+            response = await http.post("/v1/reads", json=read)
+            assert response.status_code == 202, response.text
+
+        async def queued() -> list[dict[str, Any]]:
+            found = (await notices.get("/v1/candidates", params={"location": location, "regime": REGIME})).json()
+            return found if len(found) == 3 else []
+
+        await until(queued)
+
+        ARTIFACTS.mkdir(exist_ok=True)
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            context = await browser.new_context(viewport={"width": 1400, "height": 900}, bypass_csp=True)
+            page = await context.new_page()
+            await page.goto(f"{notices_url}/review")
+            await page.fill("#f-regime", REGIME)
+            await page.fill("#f-location", location)
+            await page.fill("#token", REVIEWER)
+            await page.click("#login button")
+            await page.wait_for_selector("#queue li:nth-child(3)")
+            await plate_shown(page, "63HKHD")
+            await page.keyboard.press("a")  # accept
+            await plate_shown(page, "01XJND")
+            await page.keyboard.press("r")
+            await page.keyboard.press("5")  # reject: not in zone
+            await plate_shown(page, "XSNB28")
+            await page.screenshot(path=str(ARTIFACTS / "review-flow-misread.png"))
+            await page.keyboard.press("c")
+            await page.keyboard.type("XS-NB-23")
+            await page.keyboard.press("Enter")  # rules judges XSNB23: a new candidate replaces this one
+            await page.wait_for_function("document.getElementById('message').textContent.startsWith('XSNB28')")
+
+            async def corrected_arrived() -> bool:
+                found = (await notices.get("/v1/candidates", params={"location": location, "status": "pending"})).json()
+                return any(c["plate"] == "XSNB23" for c in found)
+
+            await until(corrected_arrived)
+            await page.click("#filters button")  # reload the queue: the corrected candidate is pending
+            await plate_shown(page, "XSNB23")  # a corrected read has no formatted form
+            await page.keyboard.press("a")
+            await page.wait_for_function("document.getElementById('message').textContent.startsWith('XSNB23')")
+            await page.screenshot(path=str(ARTIFACTS / "review-flow-done.png"))
+            await browser.close()
+
+        batch = (await notices.post("/v1/exports")).json()
+        exported = (await notices.get(batch["json"].removeprefix(notices_url))).json()
+
+    records = exported["items"]
+    mine = sorted(r["plate"] for r in records if r["location"] == location)
+    assert mine == ["63HKHD", "XSNB23"], "the export holds exactly the accepted candidates"
+    assert all(r["officer_ids"] for r in records if r["location"] == location)
