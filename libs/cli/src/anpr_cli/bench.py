@@ -41,4 +41,31 @@ def bench_rules(
         print(json.dumps(result))
 
 
+@bench_app.command("ingest")
+def bench_ingest(
+    frames: Annotated[int, typer.Option(min=1, help="frames of ~100 KB posted to POST /v1/frames")] = 2_000,
+    reads: Annotated[int, typer.Option(min=1, help="reads posted to POST /v1/reads")] = 5_000,
+    concurrency: Annotated[int, typer.Option(min=1, max=512, help="requests (and producer sends) in flight")] = 16,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object on the last line")] = False,
+) -> None:
+    """Frames and reads per second accepted into Kafka by a real ingest server (own port, topics and
+    database, removed afterwards), against a bare aiokafka producer sending the same bytes in the same run."""
+    import asyncio
+
+    from anpr_cli.bench_ingest import BenchConfig, run
+
+    load_run_env()
+    bootstrap, database_url = os.environ.get("KAFKA_BOOTSTRAP"), os.environ.get("DATABASE_URL")
+    if not bootstrap or not database_url:
+        raise typer.BadParameter("the bench needs Kafka and PostgreSQL: run `anpr up` first")
+    config = BenchConfig(frames, reads, concurrency)
+    result = asyncio.run(run(config, bootstrap, database_url, log=lambda m: console.log(m)))
+    table = Table("figure", "value", title="anpr bench ingest")
+    for name, value in result.items():
+        table.add_row(name, f"{value:,.3f}" if isinstance(value, float) else f"{value:,}")
+    Console().print(table)
+    if as_json:
+        print(json.dumps(result))
+
+
 __all__ = ["bench_app"]

@@ -1,0 +1,340 @@
+"""`anpr bench ingest`: frames and reads per second accepted by a real ingest server (HTTP, auth, placement
+lookup, idempotency row, Kafka acks=all), against a bare aiokafka producer sending the same event bytes
+with the same settings and concurrency, in the same run.
+
+The server is started for the bench on a free port, with its own topic prefix and its own database on
+the same PostgreSQL, so a running demo is not disturbed; all three are removed afterwards."""
+
+import asyncio
+import io
+import os
+import random
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+
+Log = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class BenchConfig:
+    frames: int = 2_000
+    reads: int = 5_000
+    concurrency: int = 16
+    frame_bytes: int = 100_000
+
+
+@dataclass(frozen=True)
+class Run:
+    """What one measured loop did: requests answered as hoped, wall time, latency of each."""
+
+    ok: int
+    failed: int
+    seconds: float
+    latencies_ms: list[float]
+    cpu_seconds: float = 0.0  # of the process doing the work: the ingest server, or the bare producer
+
+
+def make_jpeg(target_bytes: int, seed: int = 0) -> bytes:
+    """A noise JPEG of about target_bytes (within 5%): noise does not compress, so size follows area."""
+    from PIL import Image
+
+    rng, side, data = random.Random(seed), 256, b""
+    for _ in range(12):
+        pixels = Image.frombytes("RGB", (side, side), rng.randbytes(side * side * 3))
+        buffer = io.BytesIO()
+        pixels.save(buffer, "JPEG", quality=75)
+        data = buffer.getvalue()
+        if abs(len(data) - target_bytes) <= target_bytes * 0.05:
+            return data
+        side = max(16, round(side * (target_bytes / len(data)) ** 0.5))
+    return data
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def result_of(config: BenchConfig, runs: dict[str, Run], frame_bytes: int, in_kafka: int) -> dict[str, float | int]:
+    """The figures `--json` prints: rates, their ratios to the bare producer, latencies, counts."""
+
+    def rate(name: str) -> float:
+        run = runs[name]
+        return round(run.ok / run.seconds, 1) if run.seconds > 0 else 0.0
+
+    frames, raw_frames, reads, raw_reads = (rate(n) for n in ("frames", "raw_frames", "reads", "raw_reads"))
+    return {
+        "frames_per_s": frames,
+        "raw_producer_frames_per_s": raw_frames,
+        "ratio_frames_vs_raw": round(frames / raw_frames, 3) if raw_frames else 0.0,
+        "reads_per_s": reads,
+        "raw_producer_reads_per_s": raw_reads,
+        "ratio_reads_vs_raw": round(reads / raw_reads, 3) if raw_reads else 0.0,
+        # CPU per accepted request varies far less than rates on a shared machine.
+        "ingest_cpu_ms_per_frame": _cpu_ms(runs["frames"]),
+        "raw_producer_cpu_ms_per_frame": _cpu_ms(runs["raw_frames"]),
+        "ingest_cpu_ms_per_read": _cpu_ms(runs["reads"]),
+        "raw_producer_cpu_ms_per_read": _cpu_ms(runs["raw_reads"]),
+        "frames_p50_ms": round(percentile(runs["frames"].latencies_ms, 0.5), 2),
+        "frames_p99_ms": round(percentile(runs["frames"].latencies_ms, 0.99), 2),
+        "reads_p50_ms": round(percentile(runs["reads"].latencies_ms, 0.5), 2),
+        "reads_p99_ms": round(percentile(runs["reads"].latencies_ms, 0.99), 2),
+        "frame_bytes": frame_bytes,
+        "frames": config.frames,
+        "reads": config.reads,
+        "concurrency": config.concurrency,
+        "frames_in_kafka": in_kafka,
+        "failed_requests": runs["frames"].failed + runs["reads"].failed,
+    }
+
+
+def _cpu_ms(run: Run) -> float:
+    return round(run.cpu_seconds * 1000 / run.ok, 3) if run.ok else 0.0
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux /proc); 0 where there is no /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def drive(
+    count: int, concurrency: int, one: Callable[[int], Awaitable[bool]], cpu: Callable[[], float] = time.process_time
+) -> Run:
+    """`one(n)` for n in 0..count-1 by `concurrency` workers; True counts as done. `cpu`: the worker's CPU clock."""
+    counter, latencies, failed = iter(range(count)), [], 0
+
+    async def worker() -> None:
+        nonlocal failed
+        for n in counter:
+            started = time.perf_counter()
+            ok = await one(n)
+            latencies.append((time.perf_counter() - started) * 1000)
+            failed += not ok
+
+    started, cpu_before = time.perf_counter(), cpu()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return Run(count - failed, failed, time.perf_counter() - started, latencies, cpu() - cpu_before)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@asynccontextmanager
+async def bench_database(database_url: str, log: Log) -> AsyncIterator[str]:
+    """A database of its own on the same server, dropped afterwards."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    name = f"anpr_bench_{secrets.token_hex(4)}"
+    admin = create_async_engine(database_url, isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as connection:
+            await connection.execute(text(f'CREATE DATABASE "{name}"'))
+        log(f"database {name} created")
+        yield make_url(database_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        async with admin.connect() as connection:
+            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await admin.dispose()
+
+
+class IngestProcess:
+    """`anpr run ingest` in a process of its own, logging to a temporary file; stop() ends it for sure."""
+
+    def __init__(self, env: dict[str, str], port: int) -> None:
+        self.url = f"http://127.0.0.1:{port}"
+        self.log_file = Path(tempfile.gettempdir()) / f"anpr-bench-ingest-{port}.log"
+        self._env = {**os.environ, **env, "ANPR_INGEST_PORT": str(port)}
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self, wait_seconds: float = 120) -> None:
+        with self.log_file.open("wb") as output:
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "anpr_cli.main", "run", "ingest"],
+                env=self._env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+            )
+        deadline = time.monotonic() + wait_seconds
+        with httpx.Client(timeout=2) as client:
+            while time.monotonic() < deadline:
+                if self._process.poll() is not None:
+                    tail = self.log_file.read_text(errors="replace").splitlines()[-20:]
+                    raise RuntimeError("ingest exited during start-up:\n" + "\n".join(tail))
+                try:
+                    if client.get(f"{self.url}/readyz").status_code == 200:
+                        return
+                except httpx.HTTPError:
+                    pass
+                time.sleep(0.3)
+        raise RuntimeError(f"ingest not ready after {wait_seconds:.0f} s; see {self.log_file}")
+
+    def cpu_seconds(self) -> float:
+        return process_cpu_seconds(self._process.pid) if self._process else 0.0
+
+    def stop(self) -> None:
+        if self._process is None:
+            return
+        self._process.terminate()  # graceful: the producer flushes, the engine closes
+        try:
+            self._process.wait(30)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+
+
+async def place_bench_camera(client: httpx.AsyncClient, tag: str) -> tuple[str, str]:
+    camera_id, location_id = f"bench-{tag}-cam", f"bench-{tag}-loc"
+    since = (datetime.now(UTC) - timedelta(days=1)).isoformat()
+    location = {"location_id": location_id, "name": "Bench", "regimes": ["milieuzone-centrum"], "zone_id": "centrum"}
+    for path, body in (
+        ("/v1/locations", location),
+        ("/v1/cameras", {"camera_id": camera_id}),
+        (f"/v1/cameras/{camera_id}/placements", {"location_id": location_id, "valid_from": since}),
+    ):
+        response = await client.post(path, json=body)
+        if response.status_code != 201:
+            raise RuntimeError(f"{path}: {response.status_code} {response.text}")
+    return camera_id, location_id
+
+
+async def run(config: BenchConfig, bootstrap: str, database_url: str, log: Log) -> dict[str, float | int]:
+    from anpr_contracts import FRAMES
+
+    tag = secrets.token_hex(4)
+    prefix, token, jpeg = f"bench-{tag}.", secrets.token_urlsafe(24), make_jpeg(config.frame_bytes)
+    log(f"frame JPEG {len(jpeg):,} bytes; topic prefix {prefix}")
+    try:
+        async with bench_database(database_url, log) as own_database:
+            env = {"KAFKA_BOOTSTRAP": bootstrap, "DATABASE_URL": own_database, "ANPR_TOPIC_PREFIX": prefix}
+            server = IngestProcess({**env, "ANPR_ADMIN_TOKEN": token}, free_port())
+            try:
+                await asyncio.to_thread(server.start)
+                log(f"ingest ready at {server.url} (log {server.log_file})")
+                runs, camera_id = await _through_ingest(config, server, token, tag, jpeg, log)
+            finally:
+                await asyncio.to_thread(server.stop)
+            server.log_file.unlink()  # kept only when something failed: the error names it
+        in_kafka = await messages_on(bootstrap, f"{prefix}{FRAMES.name}")
+        runs |= await _through_bare_producer(config, bootstrap, f"{prefix}raw.", camera_id, jpeg, log)
+    finally:
+        await delete_topics(bootstrap, prefix)
+    return result_of(config, runs, len(jpeg), in_kafka - 2 * config.concurrency)  # minus the warm-up frames
+
+
+async def _through_ingest(
+    config: BenchConfig, server: IngestProcess, token: str, tag: str, jpeg: bytes, log: Log
+) -> tuple[dict[str, Run], str]:
+    limits = httpx.Limits(max_connections=config.concurrency, max_keepalive_connections=config.concurrency)
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=server.url, headers=headers, timeout=60, limits=limits) as client:
+        camera_id, _ = await place_bench_camera(client, tag)
+
+        def frame(kind: str) -> Callable[[int], Awaitable[bool]]:
+            async def post(n: int) -> bool:
+                frame_headers = {
+                    "Content-Type": "image/jpeg",
+                    "X-Camera-Id": camera_id,
+                    "X-Captured-At": datetime.now(UTC).isoformat(),
+                    "X-Frame-Id": f"{kind}-{n}",
+                }
+                answer = await client.post("/v1/frames", content=jpeg, headers=frame_headers)
+                return answer.status_code == 202 and not answer.json()["duplicate"]
+
+            return post
+
+        async def read(n: int) -> bool:
+            body = {"source": "fixed_anpr", "camera_id": camera_id, "plate": f"BN{n:06d}", "confidence": 0.9}
+            answer = await client.post("/v1/reads", json={**body, "observed_at": datetime.now(UTC).isoformat()})
+            return answer.status_code == 202
+
+        await drive(2 * config.concurrency, config.concurrency, frame("warm-up"))
+        await drive(2 * config.concurrency, config.concurrency, read)
+        log(f"posting {config.frames:,} frames, {config.concurrency} at a time")
+        frames = await drive(config.frames, config.concurrency, frame("bench"), server.cpu_seconds)
+        log(f"posting {config.reads:,} reads, {config.concurrency} at a time")
+        reads = await drive(config.reads, config.concurrency, read, server.cpu_seconds)
+    return {"frames": frames, "reads": reads}, camera_id
+
+
+async def _through_bare_producer(
+    config: BenchConfig, bootstrap: str, prefix: str, camera_id: str, jpeg: bytes, log: Log
+) -> dict[str, Run]:
+    """The same event bytes ingest publishes, with the producer settings every service uses."""
+    from anpr_contracts import FRAMES, READS, FrameCaptured, PlateRecognized, ReadSource, event_to_bytes
+    from anpr_runtime.kafka import ensure_topics, new_producer
+    from anpr_runtime.settings import ServiceSettings
+
+    settings = ServiceSettings(kafka_bootstrap=bootstrap, topic_prefix=prefix)
+    await ensure_topics(settings, [FRAMES, READS])
+    now = datetime.now(UTC)
+    frame = event_to_bytes(FrameCaptured(frame_id="raw", camera_id=camera_id, captured_at=now, image_jpeg=jpeg))
+    read = event_to_bytes(
+        PlateRecognized(source=ReadSource.FIXED_ANPR, camera_id=camera_id, observed_at=now, plate="BN1", confidence=0.9)
+    )
+    producer = new_producer(settings)
+    await producer.start()
+    try:
+
+        def send(topic: str, value: bytes) -> Callable[[int], Awaitable[bool]]:
+            async def one(n: int) -> bool:
+                await producer.send_and_wait(settings.topic(topic), value, key=f"{camera_id}-{n}".encode())
+                return True
+
+            return one
+
+        await drive(2 * config.concurrency, config.concurrency, send(FRAMES.name, frame))
+        log(f"bare producer: {config.frames:,} frames, {config.reads:,} reads")
+        frames = await drive(config.frames, config.concurrency, send(FRAMES.name, frame))
+        reads = await drive(config.reads, config.concurrency, send(READS.name, read))
+    finally:
+        await producer.stop()
+    return {"raw_frames": frames, "raw_reads": reads}
+
+
+async def messages_on(bootstrap: str, topic: str) -> int:
+    """Every message on a topic: the sum of its partitions' end offsets."""
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap)
+    await consumer.start()  # subscribed: start() waits for the topic's metadata
+    try:
+        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
+        return sum((await consumer.end_offsets(partitions)).values()) if partitions else 0
+    finally:
+        await consumer.stop()
+
+
+async def delete_topics(bootstrap: str, prefix: str) -> None:
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        if names := [name for name in await admin.list_topics() if name.startswith(prefix)]:
+            await admin.delete_topics(names)
+    finally:
+        await admin.close()
