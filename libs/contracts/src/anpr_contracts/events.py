@@ -27,10 +27,12 @@ class Envelope(BaseModel):
         description="Follows one frame or read from ingest to notice.",
     )
 
-    @field_validator("occurred_at")
+    @field_validator("*")
     @classmethod
-    def _to_utc(cls, value: datetime) -> datetime:
-        return value.astimezone(UTC)
+    def _to_utc(cls, value: object) -> object:
+        # Every moment in UTC: two datetimes with the same ZoneInfo compare by wall clock, which is
+        # ambiguous around a DST change (02:00-03:00); UTC instants never are.
+        return value.astimezone(UTC) if isinstance(value, datetime) else value
 
 
 class ReadSource(StrEnum):
