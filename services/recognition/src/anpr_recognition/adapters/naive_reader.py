@@ -1,8 +1,7 @@
-"""Plate reader on two ONNX models: the platedet YOLOv8-seg plate detector and the PP-OCRv4 text recogniser
-shipped in rapidocr-onnxruntime. Only their model files are used; the pre- and post-processing is ours."""
+"""The naive pipeline, as first shipped, kept as the benchmark's baseline: the platedet YOLOv8-seg detector
+as shipped (fp16, square 640x640 letterbox), PP-OCRv4 on padded crops, greedy CTC, no grammar inside
+decoding. `anpr bench recognition` measures the new reader against it in the same run."""
 
-import importlib.util
-import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -13,11 +12,10 @@ import cv2
 import numpy as np
 import onnxruntime as ort
 from numpy.typing import NDArray
-from PIL import Image, ImageOps
 
+from anpr_recognition.adapters.images import Pixels, decode_rgb
+from anpr_recognition.adapters.model_files import package_file
 from anpr_recognition.domain.plates import PlateReading, format_dutch, guess_country, normalise
-
-Pixels = NDArray[np.uint8]
 
 _LETTERBOX_GREY = 114  # the fill colour YOLOv8 was trained with
 _MIN_DETECTOR_SCORE = 0.25
@@ -31,17 +29,13 @@ _REC_MIN_WIDTH = 320  # PaddleOCR pads narrower lines to this width; the model i
 _MIN_PLATE_CHARACTERS = 4
 
 
-class ImageDecodeError(ValueError):
-    retriable = False
-
-
 @dataclass(frozen=True)
 class _Detection:
     box: tuple[int, int, int, int]
     score: float
 
 
-class OnnxPlateReader:
+class NaivePlateReader:
     def __init__(self, detector_path: Path, recogniser_path: Path, threads: int | None = None) -> None:
         self._detector = _session(detector_path, threads)
         self._recogniser = _session(recogniser_path, threads)
@@ -57,8 +51,8 @@ class OnnxPlateReader:
     @classmethod
     def from_installed_packages(cls, threads: int | None = None) -> Self:
         return cls(
-            detector_path=_package_file("platedet", "artifacts/platedet.onnx"),
-            recogniser_path=_package_file("rapidocr_onnxruntime", "models/ch_PP-OCRv4_rec_infer.onnx"),
+            detector_path=package_file("platedet", "artifacts/platedet.onnx"),
+            recogniser_path=package_file("rapidocr_onnxruntime", "models/ch_PP-OCRv4_rec_infer.onnx"),
             threads=threads,
         )
 
@@ -71,7 +65,7 @@ class OnnxPlateReader:
         }
 
     def read(self, jpeg: bytes) -> list[PlateReading]:
-        rgb = _decode_rgb(jpeg)
+        rgb = decode_rgb(jpeg)
         readings = [self._read_plate(rgb, detection) for detection in self._detect(rgb)]
         plates = [reading for reading in readings if reading is not None]
         return sorted(plates, key=lambda plate: plate.box[0])
@@ -134,19 +128,6 @@ def _session(model_path: Path, threads: int | None) -> Any:
     return ort.InferenceSession(str(model_path), sess_options=options, providers=["CPUExecutionProvider"])
 
 
-def _package_file(package: str, relative_path: str) -> Path:
-    # find_spec locates the package without importing it: importing rapidocr_onnxruntime would pull in
-    # the GUI build of OpenCV, which this workspace replaces with the headless one.
-    spec = importlib.util.find_spec(package)
-    locations = spec.submodule_search_locations if spec is not None else None
-    if not locations:
-        raise FileNotFoundError(f"package {package!r} is not installed")
-    path = Path(next(iter(locations))) / relative_path
-    if not path.is_file():
-        raise FileNotFoundError(f"{path} is missing from the installed {package!r} package")
-    return path
-
-
 def _ctc_characters(recogniser: Any) -> list[str]:
     # rapidocr 1.4.4 ships the dictionary inside the model's metadata, one character a line. CTC adds the
     # blank at index 0, and PaddleOCR appends a space class at the end.
@@ -166,16 +147,6 @@ def _ctc_greedy_decode(probabilities: NDArray[np.float32], characters: list[str]
     text = "".join(characters[index] for index in best[kept])
     confidence = float(probabilities.max(axis=1)[kept].mean()) if kept.any() else 0.0
     return text, confidence
-
-
-def _decode_rgb(data: bytes) -> Pixels:
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            # Phone photos store rotation in EXIF; boxes must refer to the image as it is shown.
-            upright = ImageOps.exif_transpose(image).convert("RGB")
-    except (OSError, Image.DecompressionBombError) as error:
-        raise ImageDecodeError(f"not a decodable image ({len(data)} bytes): {error}") from error
-    return np.asarray(upright, dtype=np.uint8)
 
 
 def _letterbox(rgb: Pixels, size: int) -> tuple[NDArray[np.float32], float, tuple[float, float]]:

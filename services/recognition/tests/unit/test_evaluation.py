@@ -1,0 +1,60 @@
+import json
+import warnings
+from pathlib import Path
+
+import pytest
+
+from anpr_recognition.domain.plates import PlateReading
+from anpr_recognition.evaluation import Score, calibration_table, labelled_directory
+
+FRAMES = Path(__file__).parents[4] / "deploy/demo/frames"
+
+
+def _reading(text: str, confidence: float = 0.9) -> PlateReading:
+    return PlateReading(text, text, None, confidence, (0, 0, 10, 5))
+
+
+def test_labels_match_readings_by_text_whatever_the_order() -> None:
+    score = Score()
+    score.add(["89NVJP", "24LSB1"], [_reading("24LSB1"), _reading("89NVJP")])
+    score.add(["98JJGB"], [_reading("9891GB", 0.6), _reading("XXXX", 0.3)])
+    assert (score.plates, score.exact, score.false_reads) == (3, 2, 1)
+    assert score.character_accuracy == (12 + 4) / 18
+    assert sorted(score.reads) == [(0.3, False), (0.6, False), (0.9, True), (0.9, True)]
+
+
+def test_a_missed_plate_counts_against_both_accuracies() -> None:
+    score = Score()
+    score.add(["72VGX6"], [])
+    assert (score.accuracy, score.character_accuracy) == (0.0, 0.0)
+
+
+def test_calibration_table_buckets_every_read_once() -> None:
+    table = calibration_table([(0.2, False), (0.85, True), (0.97, True), (1.0, True), (0.97, False)])
+    assert sum(b.reads for b in table) == 5
+    top = next(b for b in table if b.low == 0.95)
+    assert (top.reads, top.accuracy) == (2, 0.5)
+
+
+def test_labelled_directory_reads_labels_csv() -> None:
+    frames = labelled_directory(FRAMES)
+    assert len(frames) == len(list(FRAMES.glob("*.jpg")))
+    assert {len(f.plates) for f in frames} == {1, 2}
+
+
+def test_bench_prints_its_figures_and_one_json_object_last(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with warnings.catch_warnings():  # typer's import touches a click API deprecated in click 8.3
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from anpr_cli.bench_recognition import bench_recognition
+
+    data = tmp_path / "frames"
+    data.mkdir()
+    (data / "labels.csv").write_text("image,x0,y0,x1,y1,plate,as_printed\nc12_28.jpg,0,0,1,1,72TBZ9,72-TBZ-9\n")
+    (data / "c12_28.jpg").write_bytes((FRAMES / "c12_28.jpg").read_bytes())
+
+    bench_recognition(data=data, synthetic=2, as_json=True)
+
+    figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    for key in ("dev_accuracy", "dev_fps", "baseline_accuracy", "baseline_fps", "synthetic_accuracy", "calibration"):
+        assert key in figures
+    assert figures["dev_plates"] == 1
