@@ -65,3 +65,18 @@ def test_crops_stay_inside_the_frame() -> None:
         crop = plate_crop(rgb, (x0, y0, x0 + 20, y0 + 10))
         assert crop.line.size > 0
         assert 0 <= crop.box[0] < crop.box[2] <= rgb.shape[1]
+
+
+def test_the_band_sign_is_kept_apart_for_the_country() -> None:
+    rgb, box = _on_grey(render_plate("1-ABC-234", PlateStyle(WHITE, (150, 20, 20), "B")))
+    crop = plate_crop(rgb, box)
+    assert crop.band is not None
+    height, width = crop.band.shape[:2]
+    assert width < height * 1.5  # the band's width, not the plate's
+    white = (crop.band.min(axis=2) > 200).mean()
+    assert white > 0.02  # the sign's white letter is in it
+
+
+def test_a_plate_without_band_has_no_sign() -> None:
+    rgb, box = _on_grey(render_plate("AB-12-34", PlateStyle(band_letters=None)))
+    assert plate_crop(rgb, box).band is None

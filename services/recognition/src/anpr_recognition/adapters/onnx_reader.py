@@ -13,13 +13,14 @@ import onnxruntime as ort
 from anpr_recognition.adapters.detector import Box, Detection, PlateDetector
 from anpr_recognition.adapters.images import ImageDecodeError, Pixels, decode_rgb
 from anpr_recognition.adapters.model_files import RECOGNISER_PACKAGE, package_file
-from anpr_recognition.adapters.plate_crops import plate_crop
+from anpr_recognition.adapters.plate_crops import PlateCrop, plate_crop
 from anpr_recognition.adapters.prepared_models import Precision, prepared_detector
 from anpr_recognition.adapters.recogniser import TextRecogniser
 from anpr_recognition.domain.calibration import Calibration, raw_score
-from anpr_recognition.domain.ctc import Lattice, folding_matrix
+from anpr_recognition.domain.countries import country_of_band
+from anpr_recognition.domain.ctc import Lattice, folding_matrix, greedy_decode
 from anpr_recognition.domain.plates import PlateReading
-from anpr_recognition.domain.reading import read_lattice
+from anpr_recognition.domain.reading import TextReading, named_by_band, read_lattice
 
 __all__ = ["ImageDecodeError", "OnnxPlateReader"]
 
@@ -80,20 +81,40 @@ class OnnxPlateReader:
     def _recognise(self, frames: list[Pixels], found: list[tuple[int, Detection]]) -> list[list[PlateReading]]:
         crops = [plate_crop(frames[index], detection.box) for index, detection in found]
         probabilities = self._recogniser.probabilities([crop.line for crop in crops])
+        texts = [
+            read_lattice(Lattice.from_probabilities(probs, self._folding), crop.yellow)
+            for crop, probs in zip(crops, probabilities, strict=True)
+        ]
+        texts = self._name_by_band(crops, texts)
         readings: list[list[PlateReading]] = [[] for _ in frames]
-        for (index, detection), crop, probs in zip(found, crops, probabilities, strict=True):
-            reading = self._reading(Lattice.from_probabilities(probs, self._folding), crop.yellow, crop.box, detection)
-            if reading is not None:
-                readings[index].append(reading)
+        for (index, detection), crop, text in zip(found, crops, texts, strict=True):
+            if text is not None:
+                dutch = text.sidecode is not None  # checked by the grammar (a band saying NL checks nothing)
+                score = raw_score(
+                    text.min_character_probability, detection.score, text.grammar_cost, dutch, crop.yellow
+                )
+                readings[index].append(
+                    PlateReading(text.text, text.formatted, text.country, self._calibration(score), crop.box)
+                )
         return [sorted(plates, key=lambda plate: plate.box[0]) for plates in readings]
 
-    def _reading(self, lattice: Lattice, yellow: bool, box: Box, detection: Detection) -> PlateReading | None:
-        text = read_lattice(lattice, yellow)
-        if text is None:
-            return None
-        dutch = text.country == "NL"
-        score = raw_score(text.min_character_probability, detection.score, text.grammar_cost, dutch, yellow)
-        return PlateReading(text.text, text.formatted, text.country, self._calibration(score), box)
+    def _name_by_band(self, crops: list[PlateCrop], texts: list[TextReading | None]) -> list[TextReading | None]:
+        """The country of readings the grammar did not claim, from their EU band's sign. Read only for
+        those: a Dutch reading needs no sign, and a sign costs a recogniser run of its own."""
+        wanted: list[int] = []
+        bands: list[Pixels] = []
+        for index, (text, crop) in enumerate(zip(texts, crops, strict=True)):
+            if text is not None and text.sidecode is None and crop.band is not None:
+                wanted.append(index)
+                bands.append(crop.band)
+        signs = self._recogniser.probabilities(bands)
+        named = list(texts)
+        for index, probabilities in zip(wanted, signs, strict=True):
+            sign = greedy_decode(Lattice.from_probabilities(probabilities, self._folding))
+            text = texts[index]
+            if text is not None:
+                named[index] = named_by_band(text, country_of_band(sign.text, sign.character_probabilities))
+        return named
 
 
 def default_calibration() -> Calibration:

@@ -4,7 +4,7 @@
   a large or close plate, and a missing edge character cannot be decoded back.
 - The blue EU band is painted over with the plate's own colour, so its country letters and stars never
   become characters (its colour gives it away; night frames without colour keep it, and the grammar then
-  has to pay for any character it adds).
+  has to pay for any character it adds). Its lower half, the country's sign, is kept to be read apart.
 - Two-line plates (motorcycles, square plates) are cut into their lines, laid side by side."""
 
 from dataclasses import dataclass
@@ -26,6 +26,7 @@ _YELLOW_COLUMN = 0.2  # a column still belongs to the plate with this much yello
 _BAND_COLUMN = 0.3
 _BAND_START = 0.15  # the band starts in the crop's margin or just after it
 _BAND_WIDTH = 0.6  # and is narrow: about 0.4 of a one-line plate's height (the crop has margins)
+_SIGN_TOP = 0.45  # the country's sign fills the lower half of the band, the stars the upper
 _TWO_LINE_ASPECT = 2.0  # one-line plates are about 4.7 wide per unit of height, two-line ones 1.2-2
 
 
@@ -34,6 +35,7 @@ class PlateCrop:
     line: Pixels  # RGB, one line of text
     box: Box  # the plate in the frame, after growing
     yellow: bool
+    band: Pixels | None = None  # the lower part of the EU band, where the country's sign is
 
 
 def plate_crop(rgb: Pixels, box: Box) -> PlateCrop:
@@ -49,11 +51,16 @@ def plate_crop(rgb: Pixels, box: Box) -> PlateCrop:
         local = _grow(yellow, local)
     box = (local[0] + left, local[1] + top, local[2] + left, local[3] + top)
     crop, crop_hsv = _with_margin(rgb, box), _with_margin(hsv, local)
-    crop = _paint_over_band(crop, crop_hsv)
+    band = _band_columns(crop_hsv)
+    sign = None
+    if band is not None:
+        sign = np.ascontiguousarray(crop[int(crop.shape[0] * _SIGN_TOP) :, max(0, band[0] - 1) : band[1] + 2])
+        crop = crop.copy()
+        crop[:, : band[1] + 1] = _background(crop)
     height, width = crop.shape[:2]
     if width < _TWO_LINE_ASPECT * height:
         crop = _side_by_side(crop)
-    return PlateCrop(crop, box, is_yellow)
+    return PlateCrop(crop, box, is_yellow, sign)
 
 
 def _in_hue(hsv: Pixels, hues: tuple[int, int]) -> NDArray[np.bool_]:
@@ -101,22 +108,21 @@ def _with_margin(pixels: Pixels, box: Box) -> Pixels:
     return pixels[max(0, y0 - margin_y) : min(height, y1 + margin_y), max(0, x0 - margin_x) : min(width, x1 + margin_x)]
 
 
-def _paint_over_band(crop: Pixels, crop_hsv: Pixels) -> Pixels:
+def _band_columns(crop_hsv: Pixels) -> tuple[int, int] | None:
+    """First and last column of the EU band, if the crop has one."""
     blue = _in_hue(crop_hsv, _BLUE_HUE)
-    width = crop.shape[1]
+    height, width = crop_hsv.shape[:2]
     if blue[:, width // 4 : 3 * width // 4].mean() >= _BAND_COLUMN / 2:
-        return crop  # a blue plate (or a blue-lit one): its band cannot be told apart by colour
+        return None  # a blue plate (or a blue-lit one): its band cannot be told apart by colour
     columns = blue.mean(axis=0) >= _BAND_COLUMN
     start = int(np.argmax(columns[: max(1, int(width * _BAND_START))]))
     if not columns[start]:
-        return crop
+        return None
     # The plate's rim can cut through the band: bridge a few columns.
     end = start + _run_length(columns[start:], gap=max(2, width // 50)) - 1
-    if end - start + 1 > crop.shape[0] * _BAND_WIDTH:
-        return crop
-    painted = crop.copy()
-    painted[:, : end + 1] = _background(crop)
-    return painted
+    if end - start + 1 > height * _BAND_WIDTH:
+        return None
+    return start, end
 
 
 def _background(crop: Pixels) -> NDArray[np.uint8]:

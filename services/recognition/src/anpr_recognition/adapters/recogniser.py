@@ -23,12 +23,12 @@ class TextRecogniser:
         self._input = session.get_inputs()[0].name
         self.characters = ctc_characters(session)
 
-    def probabilities(self, lines_rgb: Sequence[Pixels]) -> list[NDArray[np.float32]]:
+    def probabilities(self, lines_rgb: Sequence[Pixels], min_width: int = _MIN_WIDTH) -> list[NDArray[np.float32]]:
         """Per line: CTC class probabilities, shape (frames, classes). Lines are padded to a multiple of
         32 pixels and batched with the lines of the same padded width: a line reads the same whether it
         comes alone or with others (the model's attention sees the padding)."""
         widths = [min(_MAX_WIDTH, max(1, math.ceil(_HEIGHT * line.shape[1] / line.shape[0]))) for line in lines_rgb]
-        padded = [max(_MIN_WIDTH, -(-width // _WIDTH_STEP) * _WIDTH_STEP) for width in widths]
+        padded = [max(min_width, -(-width // _WIDTH_STEP) * _WIDTH_STEP) for width in widths]
         results: list[NDArray[np.float32]] = [np.zeros((0, 0), np.float32)] * len(lines_rgb)
         for canvas_width in sorted(set(padded)):
             members = [index for index, width in enumerate(padded) if width == canvas_width]

@@ -6,7 +6,7 @@ The price of the grammar is the log-probability gap between the best Dutch path 
 confident character or replacing a clear C costs a lot, so a foreign 7-character plate stays foreign. A
 yellow plate is Dutch a priori and may pay more than a plate of another colour."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from anpr_recognition.domain.constrained import backtrace, pattern_scores
 from anpr_recognition.domain.ctc import Decoded, Lattice, greedy_decode
@@ -53,6 +53,14 @@ def read_lattice(lattice: Lattice, yellow: bool) -> TextReading | None:
     if not MIN_CHARACTERS <= len(free.text) <= MAX_CHARACTERS:
         return None
     return TextReading(free.text, free.text, _foreign_country(free.text), None, free.character_probabilities, 0.0)
+
+
+def named_by_band(reading: TextReading, band_country: str | None) -> TextReading:
+    """The country the EU band's sign names, for a reading the grammar did not claim (a Dutch sign on
+    such a reading says "NL, misread or unusual plate"); a Dutch reading stays Dutch whatever the sign."""
+    if reading.sidecode is not None or band_country is None:
+        return reading
+    return replace(reading, country=band_country)
 
 
 def _limit(free: Decoded, dutch: Decoded, yellow: bool) -> float:
