@@ -6,6 +6,8 @@
 #   deploy/local/infra.sh up               start both (idempotent), write <run>/env
 #   deploy/local/infra.sh down [--purge]   stop both; --purge also deletes their data
 #   deploy/local/infra.sh status           exit 0 when both run, 3 otherwise
+#   deploy/local/infra.sh restart kafka|postgres
+#                                          stop and start one of them, data kept (fault-injection tests)
 #
 # Environment (see deploy/local/README.md):
 #   ANPR_RUN_DIR                 default <repo>/.run (a relative path is taken relative to the repo root)
@@ -596,6 +598,15 @@ cmd_status() {
   return 3
 }
 
+cmd_restart() {
+  lock_run_dir
+  case "${1:-}" in
+    kafka) kafka_down; kafka_up ;;
+    postgres) pg_down; pg_up ;;
+    *) die "usage: $0 restart kafka|postgres" ;;
+  esac
+}
+
 main() {
   check_port_number ANPR_KAFKA_PORT "$KAFKA_PORT"
   check_port_number ANPR_KAFKA_CONTROLLER_PORT "$KAFKA_CONTROLLER_PORT"
@@ -606,7 +617,8 @@ main() {
     up) cmd_up "$@" ;;
     down) cmd_down "$@" ;;
     status) cmd_status "$@" ;;
-    *) echo "usage: $0 {up|down [--purge]|status}" >&2; exit 2 ;;
+    restart) cmd_restart "$@" ;;
+    *) echo "usage: $0 {up|down [--purge]|status|restart kafka|postgres}" >&2; exit 2 ;;
   esac
 }
 
