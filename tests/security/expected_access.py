@@ -1,0 +1,126 @@
+"""Who may call what: the access policy of every route of every service, written down here on its own.
+
+This is the reviewed statement of intent. The services declare their roles in code (require_roles and
+the ingest sender check); test_access_matrix.py checks the running apps against THIS table, so a route
+whose code drifts from the policy, or a route that nobody put here, fails the test.
+
+Callers besides the roles: no token, a wrong token, a camera's own token from ingest (`camera_token`,
+valid only for sending frames and reads of its camera) and a revoked camera token. Admin may do
+everything. Operational routes (health, readiness, metrics, the OpenAPI document and its pages) and the
+review UI's static shell carry no personal data and are public.
+"""
+
+from anpr_runtime.auth import Role
+
+ADMIN, CAMERA, REVIEWER, SUPERVISOR, OPERATOR, SERVICE = (
+    Role.ADMIN,
+    Role.CAMERA,
+    Role.REVIEWER,
+    Role.SUPERVISOR,
+    Role.OPERATOR,
+    Role.SERVICE,
+)
+CAMERA_TOKEN = "camera_token"  # a per-camera token issued by an admin through ingest
+PUBLIC = "public"  # anyone, without a token
+
+Access = frozenset[Role | str]
+
+
+def allow(*callers: Role | str) -> Access:
+    return frozenset({ADMIN, *callers})
+
+
+OPERATIONS: dict[tuple[str, str], Access] = {
+    ("GET", "/healthz"): frozenset({PUBLIC}),
+    ("GET", "/readyz"): frozenset({PUBLIC}),
+    ("GET", "/metrics"): frozenset({PUBLIC}),
+    ("GET", "/openapi.json"): frozenset({PUBLIC}),
+    ("GET", "/docs"): frozenset({PUBLIC}),
+    ("GET", "/docs/oauth2-redirect"): frozenset({PUBLIC}),
+    ("GET", "/redoc"): frozenset({PUBLIC}),
+}
+
+# Ingest: gateways send; operators and supervisors look at cameras and sites; only admin changes them
+# and manages camera tokens.
+SENDERS = allow(CAMERA, SERVICE, CAMERA_TOKEN)
+SITE_VIEWERS = allow(OPERATOR, SUPERVISOR)
+INGEST: dict[tuple[str, str], Access] = {
+    ("POST", "/v1/frames"): SENDERS,
+    ("POST", "/v1/reads"): SENDERS,
+    ("POST", "/v1/reads/batch"): SENDERS,
+    ("POST", "/v1/webhooks/openalpr"): SENDERS,
+    ("POST", "/v1/webhooks/platerecognizer"): SENDERS,
+    ("GET", "/v1/cameras/health"): SITE_VIEWERS,
+    ("GET", "/v1/cameras/{camera_id}/health"): SITE_VIEWERS,
+    ("POST", "/v1/cameras/{camera_id}/tokens"): allow(),
+    ("GET", "/v1/cameras/{camera_id}/tokens"): allow(),
+    ("POST", "/v1/cameras/{camera_id}/tokens/{token_id}/revoke"): allow(),
+    ("POST", "/v1/cameras"): allow(),
+    ("GET", "/v1/cameras"): SITE_VIEWERS,
+    ("POST", "/v1/locations"): allow(),
+    ("GET", "/v1/locations"): SITE_VIEWERS,
+    ("GET", "/v1/locations/{location_id}"): SITE_VIEWERS,
+    ("PATCH", "/v1/locations/{location_id}"): allow(),
+    ("POST", "/v1/cameras/{camera_id}/placements"): allow(),
+    ("POST", "/v1/cameras/{camera_id}/placements/end"): allow(),
+    ("GET", "/v1/cameras/{camera_id}/placements"): SITE_VIEWERS,
+}
+
+# Recognition: which model reads plates is for operators and other services.
+RECOGNITION: dict[tuple[str, str], Access] = {
+    ("GET", "/v1/model"): allow(OPERATOR, SERVICE),
+}
+
+# Rules: everyone who works with decisions may see the regimes and the state; only admin reloads.
+RULES_READERS = allow(OPERATOR, SUPERVISOR, REVIEWER, SERVICE)
+RULES: dict[tuple[str, str], Access] = {
+    ("GET", "/v1/regimes"): RULES_READERS,
+    ("GET", "/v1/status"): RULES_READERS,
+    ("POST", "/v1/regimes/reload"): allow(),
+    ("POST", "/v1/vehicles/reload"): allow(),
+}
+
+# Exemptions: operators issue and change permits, supervisors may look and audit; the yes/no check is
+# also for reviewers and services. Permits hold plates: no camera.
+PERMIT_ISSUERS = allow(OPERATOR)
+EXEMPTIONS: dict[tuple[str, str], Access] = {
+    ("POST", "/v1/exemptions"): PERMIT_ISSUERS,
+    ("POST", "/v1/exemptions/import"): PERMIT_ISSUERS,
+    ("PATCH", "/v1/exemptions/{exemption_id}"): PERMIT_ISSUERS,
+    ("POST", "/v1/exemptions/{exemption_id}/revoke"): PERMIT_ISSUERS,
+    ("GET", "/v1/exemptions"): allow(OPERATOR, SUPERVISOR),
+    ("GET", "/v1/exemptions/{exemption_id}"): allow(OPERATOR, SUPERVISOR),
+    ("GET", "/v1/exemptions/{exemption_id}/audit"): allow(SUPERVISOR),
+    ("GET", "/v1/check"): allow(OPERATOR, SUPERVISOR, REVIEWER, SERVICE),
+}
+
+# Notices: reviewers and supervisors see and decide candidates; what leaves the system (exports,
+# letters) and the audit trail are for supervisors; operators see statistics without plates; the
+# retention purge is admin's. The review page itself is a static shell: its data needs a token.
+REVIEWERS = allow(REVIEWER, SUPERVISOR)
+NOTICES: dict[tuple[str, str], Access] = {
+    ("GET", "/v1/candidates"): REVIEWERS,
+    ("GET", "/v1/candidates/{candidate_id}"): REVIEWERS,
+    ("GET", "/v1/candidates/{candidate_id}/evidence/{kind}"): REVIEWERS,
+    ("POST", "/v1/candidates/{candidate_id}/decision"): REVIEWERS,
+    ("POST", "/v1/exports"): allow(SUPERVISOR),
+    ("GET", "/v1/exports/{batch_id}.csv"): allow(SUPERVISOR),
+    ("GET", "/v1/exports/{batch_id}.json"): allow(SUPERVISOR),
+    ("GET", "/v1/letters/{candidate_id}"): allow(SUPERVISOR),
+    ("GET", "/v1/audit"): allow(SUPERVISOR),
+    ("GET", "/v1/stats"): allow(SUPERVISOR, OPERATOR),
+    ("POST", "/v1/retention/purge"): allow(),
+    ("GET", "/review"): frozenset({PUBLIC}),
+    ("GET", "/review/static/{name}"): frozenset({PUBLIC}),
+}
+
+EXPECTED: dict[str, dict[tuple[str, str], Access]] = {
+    name: {**OPERATIONS, **table}
+    for name, table in {
+        "ingest": INGEST,
+        "recognition": RECOGNITION,
+        "rules": RULES,
+        "exemptions": EXEMPTIONS,
+        "notices": NOTICES,
+    }.items()
+}
