@@ -13,6 +13,7 @@ from rich.progress import Progress
 from anpr_cli import demo as demo_module
 from anpr_cli import infra
 from anpr_cli.bench import bench_app
+from anpr_cli.bench_faults import bench_faults
 from anpr_cli.bench_recognition import bench_recognition
 from anpr_cli.camera import camera_app
 from anpr_cli.paths import PORTS, SERVICES, load_run_env
@@ -25,6 +26,7 @@ app.add_typer(vehicles_app, name="vehicles")
 app.add_typer(contracts_app, name="contracts")
 app.add_typer(bench_app, name="bench")
 bench_app.command("recognition")(bench_recognition)
+bench_app.command("faults")(bench_faults)
 app.add_typer(camera_app, name="camera")
 app.add_typer(reads_app, name="reads")
 app.command()(infra.up)
@@ -44,12 +46,16 @@ def run(service: Annotated[str, typer.Argument(help=f"one of {', '.join(SERVICES
     module = importlib.import_module(f"anpr_{service}.config")
     settings_class = next(getattr(module, n) for n in dir(module) if n.endswith("Settings") and n != "ServiceSettings")
     settings = settings_class()
+    from anpr_runtime.logs import LogSettings, configure_logging
+
+    configure_logging(service)  # JSON lines from the first one on (uvicorn's own config is not used)
     uvicorn.run(
         f"anpr_{service}.entrypoints.api:create_app",
         factory=True,
         host=settings.host,
         port=settings.port or PORTS[service],
-        log_level="info",
+        log_config=None,
+        log_level=LogSettings().level.lower(),
         access_log=False,  # access logs would carry query strings with plates
     )
 

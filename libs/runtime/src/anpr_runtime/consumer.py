@@ -7,6 +7,7 @@ and bugs that keep failing go to the dead-letter topic with the reason in header
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -17,6 +18,7 @@ from prometheus_client import Counter, Histogram
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from anpr_contracts import ContractError
+from anpr_runtime.correlation import bound, envelope_of
 from anpr_runtime.errors import AnprError
 
 log = logging.getLogger(__name__)
@@ -25,7 +27,12 @@ Handler = Callable[[ConsumerRecord[bytes, bytes]], Awaitable[None]]
 Verdict = Literal["retry", "retry_limited", "dead_letter"]
 
 PROCESSED = Counter("anpr_consumer_messages_total", "Messages handled", ["group", "topic", "outcome"])
-PROCESS_TIME = Histogram("anpr_consumer_process_seconds", "Time to handle one message", ["group", "topic"])
+PROCESS_TIME = Histogram(
+    "anpr_consumer_process_seconds",
+    "Time to handle one message, per handler (group) and event type",
+    ["group", "topic", "event_type"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
 
 
 def default_error_policy(exc: BaseException) -> Verdict:
@@ -59,7 +66,10 @@ class DeadLetters:
         self._group = group
 
     async def send(self, record: ConsumerRecord[bytes, bytes], exc: BaseException) -> None:
+        # The envelope headers stay (the correlation id still finds the dead letter); ours are added.
+        kept = [(name, value) for name, value in record.headers or () if not name.startswith("dlq.")]
         headers = [
+            *kept,
             ("dlq.topic", record.topic.encode()),
             ("dlq.partition", str(record.partition).encode()),
             ("dlq.offset", str(record.offset).encode()),
@@ -135,13 +145,24 @@ class ConsumerRunner:
 
     async def _process(self, record: ConsumerRecord[bytes, bytes]) -> bool:
         """True when the record is finished (handled or dead-lettered); False when stopping mid-retry."""
+        envelope = envelope_of(record.headers, record.value)
+        with bound(correlation_id=envelope.get("correlation_id"), event_id=envelope.get("event_id")):
+            return await self._attempt(record, envelope.get("event_type") or "unknown")
+
+    async def _attempt(self, record: ConsumerRecord[bytes, bytes], event_type: str) -> bool:
         attempt = 0
+        where = {"topic": record.topic, "partition": record.partition, "offset": record.offset}
         while True:
             attempt += 1
+            started = time.perf_counter()
             try:
-                with PROCESS_TIME.labels(self._group, record.topic).time():
-                    await self._handle(record)
+                await self._handle(record)
+                elapsed = time.perf_counter() - started
+                PROCESS_TIME.labels(self._group, record.topic, event_type).observe(elapsed)
                 PROCESSED.labels(self._group, record.topic, "ok").inc()
+                log.debug(
+                    "handled %s", event_type, extra={**where, "event_type": event_type, "ms": round(elapsed * 1000, 2)}
+                )
                 return True
             except Exception as exc:
                 verdict = self._error_policy(exc)
@@ -149,12 +170,24 @@ class ConsumerRunner:
                     verdict == "retry_limited" and attempt >= self._retry.max_attempts_for_unknown
                 ):
                     log.warning(
-                        "dead-lettering %s[%d]@%d: %s", record.topic, record.partition, record.offset, _describe(exc)
+                        "dead-lettering %s[%d]@%d: %s",
+                        record.topic,
+                        record.partition,
+                        record.offset,
+                        _describe(exc),
+                        extra={**where, "event_type": event_type, "error": _describe(exc)},
                     )
                     await self._dead_letters.send(record, exc)
                     PROCESSED.labels(self._group, record.topic, "dead_letter").inc()
                     return True
-                log.info("retrying %s[%d]@%d after %s", record.topic, record.partition, record.offset, _describe(exc))
+                log.info(
+                    "retrying %s[%d]@%d after %s",
+                    record.topic,
+                    record.partition,
+                    record.offset,
+                    _describe(exc),
+                    extra={**where, "event_type": event_type, "attempt": attempt, "error": _describe(exc)},
+                )
                 PROCESSED.labels(self._group, record.topic, "retry").inc()
                 try:
                     await asyncio.wait_for(self._stopping.wait(), timeout=self._retry.delay(attempt))

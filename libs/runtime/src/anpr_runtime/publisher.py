@@ -1,8 +1,39 @@
+import logging
+
 from aiokafka import AIOKafkaProducer
 from pydantic import BaseModel
 
 from anpr_contracts import event_to_bytes
+from anpr_runtime.correlation import CORRELATION_HEADER, CORRELATION_ID, EVENT_ID_HEADER, EVENT_TYPE_HEADER
 from anpr_runtime.errors import RetriableError
+
+log = logging.getLogger(__name__)
+
+
+def correlated(event: BaseModel) -> BaseModel:
+    """The event with the correlation id of the work in hand, unless its maker chose one on purpose.
+
+    An envelope nobody gave a correlation id to got a fresh one by default; an event made while handling
+    a message or a request belongs to that message's or request's chain instead.
+    """
+    current = CORRELATION_ID.get()
+    if current is None or "correlation_id" in event.model_fields_set or not hasattr(event, "correlation_id"):
+        return event
+    return event.model_copy(update={"correlation_id": current})
+
+
+def envelope_headers(event: BaseModel) -> list[tuple[str, bytes]]:
+    """Kafka headers with the envelope's ids: consumers bind them without parsing the payload."""
+    headers = []
+    for header, field in (
+        (CORRELATION_HEADER, "correlation_id"),
+        (EVENT_ID_HEADER, "event_id"),
+        (EVENT_TYPE_HEADER, "event_type"),
+    ):
+        value = getattr(event, field, None)
+        if value is not None:
+            headers.append((header, str(value).encode()))
+    return headers
 
 
 class KafkaEventPublisher:
@@ -13,17 +44,22 @@ class KafkaEventPublisher:
         self._prefix = topic_prefix
 
     async def publish(self, topic: str, key: str, event: BaseModel) -> None:
+        event = correlated(event)
+        headers = envelope_headers(event)
         try:
-            await self._producer.send_and_wait(f"{self._prefix}{topic}", event_to_bytes(event), key=key.encode())
+            await self._producer.send_and_wait(
+                f"{self._prefix}{topic}", event_to_bytes(event), key=key.encode(), headers=headers
+            )
         except Exception as exc:  # every producer failure means "not delivered, try again later"
             raise RetriableError(f"could not publish to {topic}: {type(exc).__name__}") from exc
+        log.debug("published %s", getattr(event, "event_type", type(event).__name__), extra={"topic": topic})
 
 
 class FakeEventPublisher:
-    """In-memory publisher for unit tests."""
+    """In-memory publisher for unit tests; applies the same correlation rule as the real one."""
 
     def __init__(self) -> None:
         self.published: list[tuple[str, str, BaseModel]] = []
 
     async def publish(self, topic: str, key: str, event: BaseModel) -> None:
-        self.published.append((topic, key, event))
+        self.published.append((topic, key, correlated(event)))

@@ -19,8 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from anpr_contracts import DLQ, TOPICS
 from anpr_runtime.auth import TokenStore
 from anpr_runtime.consumer import ConsumerRunner, DeadLetters, Handler, RetryPolicy
+from anpr_runtime.correlation import bound
 from anpr_runtime.db import create_engine, database_check, run_migrations
 from anpr_runtime.kafka import ensure_topics, kafka_check, new_consumer, new_producer
+from anpr_runtime.lag import LagGauge
+from anpr_runtime.logs import configure_logging
+from anpr_runtime.metrics import MetricSettings
 from anpr_runtime.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -74,14 +78,18 @@ async def consuming(spec: ServiceSpec, resources: Resources, handle: Handler) ->
     runner = ConsumerRunner(
         consumer, handle, dead_letters, group, RetryPolicy(settings.retry_initial_seconds, settings.retry_max_seconds)
     )
+    lag = LagGauge(consumer, group, MetricSettings().lag_interval_seconds)
     await consumer.start()
     task = asyncio.create_task(runner.run(), name=f"{spec.name}-consumer")
     task.add_done_callback(_report_crash)
+    lag_task = asyncio.create_task(lag.run(), name=f"{spec.name}-consumer-lag")
     try:
         yield runner
     finally:
+        lag_task.cancel()
         runner.stop()
         with contextlib.suppress(asyncio.CancelledError):
+            await lag_task
             await asyncio.wait_for(task, timeout=30)
         await consumer.stop()
 
@@ -111,22 +119,32 @@ def service_lifespan(
 ) -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        settings = settings_factory()
-        app.state.tokens = TokenStore.from_settings(settings)
-        async with open_resources(spec, settings) as resources:
-            app.state.resources = resources
-            app.state.readiness = {
-                "postgres": database_check(resources.engine),
-                "kafka": kafka_check(resources.producer),
-            }
-            handle = bootstrap(resources)
-            app.state.readiness.update(resources.readiness)
-            async with running_background(resources):
-                if handle is None:
-                    yield
-                else:
-                    async with consuming(spec, resources, handle) as runner:
-                        app.state.readiness["consumer"] = runner.alive_check()
-                        yield
+        configure_logging(spec.name)
+        # Tasks started below (consumer, lag, background loops) inherit the service name for their logs.
+        with bound(service=spec.name):
+            async with _serving(app, spec, settings_factory(), bootstrap):
+                yield
 
     return lifespan
+
+
+@contextlib.asynccontextmanager
+async def _serving(
+    app: FastAPI, spec: ServiceSpec, settings: ServiceSettings, bootstrap: Bootstrap
+) -> AsyncIterator[None]:
+    app.state.tokens = TokenStore.from_settings(settings)
+    async with open_resources(spec, settings) as resources:
+        app.state.resources = resources
+        app.state.readiness = {
+            "postgres": database_check(resources.engine),
+            "kafka": kafka_check(resources.producer),
+        }
+        handle = bootstrap(resources)
+        app.state.readiness.update(resources.readiness)
+        async with running_background(resources):
+            if handle is None:
+                yield
+            else:
+                async with consuming(spec, resources, handle) as runner:
+                    app.state.readiness["consumer"] = runner.alive_check()
+                    yield

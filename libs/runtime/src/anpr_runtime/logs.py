@@ -1,0 +1,119 @@
+"""Structured logs: one JSON object per line on stderr, with the service and correlation id of the work.
+
+Fields: ts (UTC, ISO 8601), level, logger, service, message, correlation_id and event_id when known, then
+whatever the call passed with `extra=`; an exception adds its type and stack, never its text (exception
+messages may quote input, such as a plate). Plate-like tokens in messages are masked as a last line of
+defence: code must not log plates in the first place.
+
+Settings: ANPR_LOG_LEVEL (default INFO), ANPR_LOG_FORMAT (json, or text for a person at a terminal).
+"""
+
+import json
+import logging
+import re
+import sys
+import traceback
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from anpr_runtime.correlation import CORRELATION_ID, EVENT_ID, SERVICE
+
+# Attributes every LogRecord has; anything else on a record came from `extra=`.
+_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime", "taskName"}
+# Fields that are ids by construction: never masked (a correlation id may look like a plate).
+_IDS = {"correlation_id", "event_id", "event_type", "topic", "group", "route", "method"}
+# Dutch sidecodes with dashes (63-HK-HD, 1-KBB-12, ZD-PB-67) and bare plates: 4-8 capitals and digits with
+# at least one of each. Wider than any plate on purpose; a masked id in a log costs little.
+# Not inside longer tokens joined by - : or . (timestamps such as 2026-11-29T01:02, dotted names).
+_PLATE = re.compile(
+    r"(?<![A-Za-z0-9:.\-])(?:(?=[A-Z0-9-]*[A-Z])[A-Z0-9]{1,3}-[A-Z0-9]{2,3}-[A-Z0-9]{1,3}"
+    r"|(?=[A-Z0-9]*[A-Z])(?=[A-Z0-9]*[0-9])[A-Z0-9]{4,8})(?![A-Za-z0-9:\-])"
+)
+MASK = "[masked]"
+
+
+class LogSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ANPR_LOG_", frozen=True, extra="ignore")
+
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    format: Literal["json", "text"] = "json"
+
+
+def mask_plates(text: str) -> str:
+    return _PLATE.sub(MASK, text)
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per record; context comes from `anpr_runtime.correlation`."""
+
+    def __init__(self, default_service: str = "anpr") -> None:
+        super().__init__()
+        self._default_service = default_service
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "service": SERVICE.get() or self._default_service,
+            "message": mask_plates(record.getMessage()),
+        }
+        for name, var in (("correlation_id", CORRELATION_ID), ("event_id", EVENT_ID)):
+            value = var.get()
+            if value is not None:
+                entry[name] = value
+        for name, value in vars(record).items():
+            if name not in _STANDARD and name not in entry:
+                entry[name] = _masked(name, value)
+        if record.exc_info and record.exc_info[0] is not None:
+            entry["error"] = record.exc_info[0].__name__
+            entry["stack"] = [
+                f"{frame.filename}:{frame.lineno} in {frame.name}" for frame in traceback.extract_tb(record.exc_info[2])
+            ]
+        return json.dumps(entry, default=str, ensure_ascii=False)
+
+
+def _masked(name: str, value: object) -> object:
+    if isinstance(value, str) and name not in _IDS:
+        return mask_plates(value)
+    return value
+
+
+class _TextFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        correlation = CORRELATION_ID.get()
+        prefix = f"{SERVICE.get() or '-'} {correlation or '-'}"
+        line = f"{self.formatTime(record)} {record.levelname:<7} {prefix} {record.name}: {record.getMessage()}"
+        if record.exc_info and record.exc_info[0] is not None:
+            line += f" [{record.exc_info[0].__name__}]"
+        return mask_plates(line)
+
+
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever sys.stderr is at the time (test runners swap it)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stderr
+        super().emit(record)
+
+
+def configure_logging(service: str, settings: LogSettings | None = None) -> None:
+    """Root logger -> one stderr handler in our format. Idempotent; leaves other handlers (pytest's) alone."""
+    settings = settings or LogSettings()
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if isinstance(h, _StderrHandler)]:
+        root.removeHandler(handler)
+    handler = _StderrHandler()
+    handler.setFormatter(JsonFormatter(service) if settings.format == "json" else _TextFormatter())
+    root.addHandler(handler)
+    root.setLevel(settings.level)
+    # uvicorn brings its own plain-text handlers; send its lines through ours instead.
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        uvicorn_logger = logging.getLogger(name)
+        uvicorn_logger.handlers.clear()
+        uvicorn_logger.propagate = True
+
+
+__all__ = ["MASK", "JsonFormatter", "LogSettings", "configure_logging", "mask_plates"]
