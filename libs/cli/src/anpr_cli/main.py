@@ -13,7 +13,6 @@ from rich.progress import Progress
 from anpr_cli import demo as demo_module
 from anpr_cli import infra
 from anpr_cli.bench import bench_app
-from anpr_cli.bench_faults import bench_faults
 from anpr_cli.bench_recognition import bench_recognition
 from anpr_cli.camera import camera_app
 from anpr_cli.paths import PORTS, SERVICES, load_run_env
@@ -26,7 +25,6 @@ app.add_typer(vehicles_app, name="vehicles")
 app.add_typer(contracts_app, name="contracts")
 app.add_typer(bench_app, name="bench")
 bench_app.command("recognition")(bench_recognition)
-bench_app.command("faults")(bench_faults)
 app.add_typer(camera_app, name="camera")
 app.add_typer(reads_app, name="reads")
 app.command()(infra.up)
