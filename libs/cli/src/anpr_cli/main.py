@@ -15,6 +15,7 @@ from anpr_cli import infra
 from anpr_cli.bench import bench_app
 from anpr_cli.bench_recognition import bench_recognition
 from anpr_cli.camera import camera_app
+from anpr_cli.migrate import migrate
 from anpr_cli.paths import PORTS, SERVICES, load_run_env
 from anpr_cli.reads import reads_app
 
@@ -31,6 +32,7 @@ app.command()(infra.up)
 app.command()(infra.down)
 app.command()(infra.status)
 app.command()(demo_module.demo)
+app.command()(migrate)
 
 
 @app.command()
