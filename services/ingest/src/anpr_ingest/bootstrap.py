@@ -10,6 +10,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from anpr_ingest.adapters.health import PostgresCameraHealthRepository
+from anpr_ingest.adapters.health_tally import HealthTally, flushing
+from anpr_ingest.adapters.site_cache import SiteCache
 from anpr_ingest.adapters.token_cache import CameraTokenCache
 from anpr_ingest.adapters.tokens import PostgresCameraTokenRepository
 from anpr_ingest.camera_health import purge_health
@@ -21,17 +23,23 @@ from anpr_runtime.service import Resources, ServiceSpec
 SPEC = ServiceSpec(name="ingest", migrations_dir=Path(__file__).parent / "migrations")
 PURGE_EVERY_SECONDS = 3600.0
 TOKEN_CACHE = "camera_tokens"  # noqa: S105 - the key of the cache in Resources.extras, no secret
+SITE_CACHE = "sites"
+HEALTH_TALLY = "camera_health"
 
 log = logging.getLogger(__name__)
 
 
 def bootstrap(resources: Resources) -> Handler | None:
-    """Ingest only produces: no consumer loop. Its routes share a token cache; a loop purges old health rows."""
+    """Ingest only produces: no consumer loop. Its routes share a token cache, a site cache and a camera
+    health tally; loops flush the tally and purge old health rows."""
     settings = resources.settings
     assert isinstance(settings, IngestSettings)
     resources.extras[TOKEN_CACHE] = CameraTokenCache(
         partial(_token_by_hash, resources.engine), settings.token_cache_seconds
     )
+    resources.extras[SITE_CACHE] = SiteCache(settings.site_cache_seconds)
+    tally = resources.extras[HEALTH_TALLY] = HealthTally()
+    resources.background.append(flushing(tally, resources.engine, settings.health_flush_seconds))
     resources.background.append(_purging(resources.engine, timedelta(days=settings.health_retention_days)))
     return None
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from anpr_ingest.adapters import metrics
-from anpr_ingest.adapters.health import CameraHealthRepository
+from anpr_ingest.adapters.health import CameraHealthRepository, HealthRecorder
 from anpr_ingest.adapters.publisher import Publisher
 from anpr_ingest.adapters.repository import IngestRepository
 from anpr_ingest.domain.clock import skew_seconds
@@ -18,7 +18,7 @@ _REGISTERED_ONLY = frozenset({Outcome.ACCEPTED, Outcome.DUPLICATE, Outcome.NO_PL
 @dataclass(frozen=True)
 class FramePorts:
     repo: IngestRepository
-    health: CameraHealthRepository
+    health: HealthRecorder
     publisher: Publisher
 
 
@@ -38,7 +38,7 @@ async def note_frame(
     captured_at: datetime | None,
     now: datetime,
     repo: IngestRepository,
-    health: CameraHealthRepository,
+    health: HealthRecorder,
 ) -> None:
     registered = outcome in _REGISTERED_ONLY or (
         outcome is not Outcome.UNKNOWN_CAMERA and await repo.get_camera(camera_id) is not None

@@ -17,3 +17,7 @@ class IngestSettings(ServiceSettings):
     # A revoked camera token keeps working on other instances for at most this long (0: no cache).
     token_cache_seconds: float = Field(default=5.0, ge=0)
     health_retention_days: float = Field(default=7.0, gt=1)
+    # Camera health is counted in memory and written this often (what a crash can lose of the counters).
+    health_flush_seconds: float = Field(default=1.0, gt=0)
+    # A camera moved or a location changed through another instance takes effect here within this long.
+    site_cache_seconds: float = Field(default=5.0, ge=0)

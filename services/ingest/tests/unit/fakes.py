@@ -3,7 +3,17 @@
 from dataclasses import replace
 from datetime import datetime
 
-from anpr_ingest.domain.health import UNREGISTERED, CameraStatus, FrameSeen, Outcome, OutcomeCount, Windows, minute_of
+from anpr_ingest.domain.health import (
+    UNREGISTERED,
+    CameraStatus,
+    FrameSeen,
+    Outcome,
+    OutcomeCount,
+    Windows,
+    merged_status,
+    minute_of,
+    status_of,
+)
 from anpr_ingest.domain.model import Camera, Location, Placement
 from anpr_ingest.domain.tokens import CameraToken
 
@@ -104,15 +114,15 @@ class FakeCameraHealthRepository:
         self.minutes[key] = self.minutes.get(key, 0) + 1
         if seen.camera_id == UNREGISTERED:
             return
-        old = self.status.get(seen.camera_id, CameraStatus(seen.camera_id, None, None, None))
-        measured = seen.at if seen.skew_seconds is not None else None
-        newer = old.skew_measured_at is None or (measured is not None and measured >= old.skew_measured_at)
-        self.status[seen.camera_id] = CameraStatus(
-            seen.camera_id,
-            _latest(old.last_frame_at, seen.at if seen.outcome is Outcome.ACCEPTED else None),
-            seen.skew_seconds if newer else old.skew_seconds,
-            _latest(old.skew_measured_at, measured),
-        )
+        self.status[seen.camera_id] = merged_status(self.status.get(seen.camera_id), status_of(seen))
+
+    async def add_counts(self, counts: dict[tuple[str, datetime, Outcome], int]) -> None:
+        for key, frames in counts.items():
+            self.minutes[key] = self.minutes.get(key, 0) + frames
+
+    async def merge_statuses(self, statuses: list[CameraStatus]) -> None:
+        for status in statuses:
+            self.status[status.camera_id] = merged_status(self.status.get(status.camera_id), status)
 
     async def outcome_counts(self, camera_id: str | None, windows: Windows) -> list[OutcomeCount]:
         totals: dict[tuple[str, Outcome], list[int]] = {}
@@ -134,5 +144,3 @@ class FakeCameraHealthRepository:
         return len(old)
 
 
-def _latest(a: datetime | None, b: datetime | None) -> datetime | None:
-    return max((m for m in (a, b) if m is not None), default=None)

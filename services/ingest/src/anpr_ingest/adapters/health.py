@@ -7,11 +7,28 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from anpr_ingest.adapters.tables import camera_minutes, camera_status
-from anpr_ingest.domain.health import UNREGISTERED, CameraStatus, FrameSeen, Outcome, OutcomeCount, Windows, minute_of
+from anpr_ingest.domain.health import (
+    UNREGISTERED,
+    CameraStatus,
+    FrameSeen,
+    Outcome,
+    OutcomeCount,
+    Windows,
+    minute_of,
+    status_of,
+)
+
+
+class HealthRecorder(Protocol):
+    """Where a frame's outcome is counted: the in-memory tally on the frame path, the repository in tests."""
+
+    async def record(self, seen: FrameSeen) -> None: ...
 
 
 class CameraHealthRepository(Protocol):
     async def record(self, seen: FrameSeen) -> None: ...
+    async def add_counts(self, counts: dict[tuple[str, datetime, Outcome], int]) -> None: ...
+    async def merge_statuses(self, statuses: list[CameraStatus]) -> None: ...
     async def outcome_counts(self, camera_id: str | None, windows: Windows) -> list[OutcomeCount]: ...
     async def statuses(self, camera_id: str | None) -> list[CameraStatus]: ...
     async def purge_before(self, moment: datetime) -> int: ...
@@ -33,7 +50,28 @@ class PostgresCameraHealthRepository:
             )
         )
         if seen.camera_id != UNREGISTERED:
-            await self._db.execute(_status_upsert(seen))
+            await self._db.execute(_status_upsert(status_of(seen)))
+
+    async def add_counts(self, counts: dict[tuple[str, datetime, Outcome], int]) -> None:
+        """Sums counted elsewhere (the in-memory tally), added to the minute rows in one statement."""
+        if not counts:
+            return
+        rows = [
+            {"camera_id": camera, "minute": minute, "outcome": outcome.value, "frames": frames}
+            for (camera, minute, outcome), frames in sorted(counts.items())  # sorted: no lock-order deadlocks
+        ]
+        added = pg_insert(camera_minutes)
+        await self._db.execute(
+            added.on_conflict_do_update(
+                index_elements=["camera_id", "minute", "outcome"],
+                set_={"frames": camera_minutes.c.frames + added.excluded.frames},
+            ),
+            rows,
+        )
+
+    async def merge_statuses(self, statuses: list[CameraStatus]) -> None:
+        for status in sorted(statuses, key=lambda s: s.camera_id):
+            await self._db.execute(_status_upsert(status))
 
     async def outcome_counts(self, camera_id: str | None, windows: Windows) -> list[OutcomeCount]:
         m = camera_minutes.c
@@ -65,14 +103,12 @@ class PostgresCameraHealthRepository:
         return result.rowcount
 
 
-def _status_upsert(seen: FrameSeen) -> Insert:
-    accepted = seen.at if seen.outcome is Outcome.ACCEPTED else None
-    measured = seen.at if seen.skew_seconds is not None else None
+def _status_upsert(status: CameraStatus) -> Insert:
     row = pg_insert(camera_status).values(
-        camera_id=seen.camera_id,
-        last_frame_at=accepted,
-        clock_skew_seconds=seen.skew_seconds,
-        skew_measured_at=measured,
+        camera_id=status.camera_id,
+        last_frame_at=status.last_frame_at,
+        clock_skew_seconds=status.skew_seconds,
+        skew_measured_at=status.skew_measured_at,
     )
     current, new = camera_status.c, row.excluded
     # Requests commit out of order: a reading only replaces a newer one's if it is at least as recent.

@@ -88,6 +88,37 @@ class CameraStatus:
     skew_measured_at: datetime | None
 
 
+def status_of(seen: FrameSeen) -> CameraStatus:
+    """What one frame tells about its camera: when it was last accepted, and its clock skew."""
+    return CameraStatus(
+        seen.camera_id,
+        seen.at if seen.outcome is Outcome.ACCEPTED else None,
+        seen.skew_seconds,
+        seen.at if seen.skew_seconds is not None else None,
+    )
+
+
+def merged_status(old: CameraStatus | None, new: CameraStatus | None) -> CameraStatus:
+    """The latest accepted frame, and the most recently measured skew (what the database upsert does too)."""
+    if old is None or new is None:
+        merged = old or new
+        assert merged is not None
+        return merged
+    newer = old.skew_measured_at is None or (
+        new.skew_measured_at is not None and new.skew_measured_at >= old.skew_measured_at
+    )
+    return CameraStatus(
+        old.camera_id,
+        _latest(old.last_frame_at, new.last_frame_at),
+        new.skew_seconds if newer else old.skew_seconds,
+        _latest(old.skew_measured_at, new.skew_measured_at),
+    )
+
+
+def _latest(a: datetime | None, b: datetime | None) -> datetime | None:
+    return max((m for m in (a, b) if m is not None), default=None)
+
+
 @dataclass(frozen=True)
 class CameraHealth:
     camera_id: str

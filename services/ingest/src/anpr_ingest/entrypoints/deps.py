@@ -7,11 +7,12 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from anpr_ingest.adapters.health import PostgresCameraHealthRepository
+from anpr_ingest.adapters.health_tally import HealthTally
 from anpr_ingest.adapters.publisher import BoundedPublisher
 from anpr_ingest.adapters.repository import PostgresIngestRepository
+from anpr_ingest.adapters.site_cache import CachedSites, SiteCache
 from anpr_ingest.adapters.token_cache import CameraTokenCache
-from anpr_ingest.bootstrap import TOKEN_CACHE
+from anpr_ingest.bootstrap import HEALTH_TALLY, SITE_CACHE, TOKEN_CACHE
 from anpr_ingest.camera_health import FramePorts
 from anpr_ingest.config import IngestSettings
 from anpr_runtime.auth import Principal, Role, require_roles
@@ -37,6 +38,21 @@ def token_cache_of(resources: Resources) -> CameraTokenCache:
     return cache
 
 
+def site_cache_of(resources: Resources) -> SiteCache:
+    cache: SiteCache = resources.extras[SITE_CACHE]
+    return cache
+
+
+def health_tally_of(resources: Resources) -> HealthTally:
+    tally: HealthTally = resources.extras[HEALTH_TALLY]
+    return tally
+
+
+def sites(resources: Resources, connection: AsyncConnection) -> CachedSites:
+    """The ingest repository on this connection, with cameras, locations and placements cached."""
+    return CachedSites(PostgresIngestRepository(connection), site_cache_of(resources))
+
+
 def publisher_of(resources: Resources) -> BoundedPublisher:
     settings = settings_of(resources)
     kafka = KafkaEventPublisher(resources.producer, settings.topic_prefix)
@@ -44,6 +60,4 @@ def publisher_of(resources: Resources) -> BoundedPublisher:
 
 
 def frame_ports(resources: Resources, connection: AsyncConnection) -> FramePorts:
-    return FramePorts(
-        PostgresIngestRepository(connection), PostgresCameraHealthRepository(connection), publisher_of(resources)
-    )
+    return FramePorts(sites(resources, connection), health_tally_of(resources), publisher_of(resources))

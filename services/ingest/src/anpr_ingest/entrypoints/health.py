@@ -9,7 +9,7 @@ from anpr_ingest.adapters.health import PostgresCameraHealthRepository
 from anpr_ingest.adapters.repository import PostgresIngestRepository
 from anpr_ingest.camera_health import camera_health, health_report
 from anpr_ingest.domain.health import CameraHealth
-from anpr_ingest.entrypoints.deps import Operator, resources_of, settings_of
+from anpr_ingest.entrypoints.deps import Operator, health_tally_of, resources_of, settings_of
 
 router = APIRouter(prefix="/v1")
 
@@ -41,6 +41,8 @@ class HealthReportOut(BaseModel):
 @router.get("/cameras/health")
 async def get_cameras_health(request: Request, _: Operator) -> HealthReportOut:
     resources = resources_of(request)
+    # What this instance counted since its last flush is written first, so its own frames show at once.
+    await health_tally_of(resources).flush(resources.engine)
     async with resources.engine.connect() as connection:
         report = await health_report(
             PostgresIngestRepository(connection),
@@ -54,6 +56,8 @@ async def get_cameras_health(request: Request, _: Operator) -> HealthReportOut:
 @router.get("/cameras/{camera_id}/health")
 async def get_camera_health(request: Request, _: Operator, camera_id: str) -> CameraHealthOut:
     resources = resources_of(request)
+    # What this instance counted since its last flush is written first, so its own frames show at once.
+    await health_tally_of(resources).flush(resources.engine)
     async with resources.engine.connect() as connection:
         health = await camera_health(
             camera_id,

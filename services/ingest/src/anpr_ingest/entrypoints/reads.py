@@ -6,8 +6,7 @@ from fastapi import APIRouter, Body, Request, Response, status
 from pydantic import BaseModel, Field, ValidationError
 
 from anpr_contracts import Direction, PlateRecognized
-from anpr_ingest.adapters.repository import PostgresIngestRepository
-from anpr_ingest.entrypoints.deps import publisher_of, resources_of, settings_of
+from anpr_ingest.entrypoints.deps import publisher_of, resources_of, settings_of, sites
 from anpr_ingest.entrypoints.schemas import ReadIn
 from anpr_ingest.entrypoints.senders import ReadSender
 from anpr_ingest.handlers import accept_read
@@ -44,7 +43,7 @@ async def post_read(request: Request, sender: ReadSender, body: ReadIn) -> ReadA
     async with resources.engine.connect() as connection:
         read = await accept_read(
             body.to_event(),
-            PostgresIngestRepository(connection),
+            sites(resources, connection),
             publisher_of(resources),
             resources.settings.pseudonym_key.get_secret_value(),
         )
@@ -75,7 +74,7 @@ async def post_read_batch(
             await accept_reads(
                 valid,
                 sender,
-                PostgresIngestRepository(connection),
+                sites(resources, connection),
                 publisher_of(resources),
                 resources.settings.pseudonym_key.get_secret_value(),
             )

@@ -1,4 +1,4 @@
-"""Refused frames still count in camera health, in a transaction of their own (the request's rolled back)."""
+"""Refused frames still count in camera health (the request's own transaction was rolled back)."""
 
 import logging
 from collections.abc import AsyncIterator
@@ -7,10 +7,9 @@ from datetime import datetime
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from anpr_ingest.adapters.health import PostgresCameraHealthRepository
-from anpr_ingest.adapters.repository import PostgresIngestRepository
 from anpr_ingest.camera_health import note_frame
 from anpr_ingest.domain.health import Outcome, refusal_of
+from anpr_ingest.entrypoints.deps import health_tally_of, sites
 from anpr_runtime import AnprError
 from anpr_runtime.service import Resources
 
@@ -21,9 +20,10 @@ async def count_refusal(
     resources: Resources, camera_id: str, outcome: Outcome, captured_at: datetime | None, now: datetime
 ) -> None:
     try:
-        async with resources.engine.begin() as connection:
-            repo = PostgresIngestRepository(connection)
-            await note_frame(camera_id, outcome, captured_at, now, repo, PostgresCameraHealthRepository(connection))
+        async with resources.engine.connect() as connection:
+            await note_frame(
+                camera_id, outcome, captured_at, now, sites(resources, connection), health_tally_of(resources)
+            )
     except (SQLAlchemyError, OSError) as exc:
         # The client's answer is the refusal, not our bookkeeping: it keeps it, and the gap is logged.
         log.warning("refused frame not counted in camera health (%s): %s", outcome, type(exc).__name__)

@@ -12,7 +12,6 @@ from pydantic import BaseModel, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from anpr_contracts import ReadSource
-from anpr_ingest.adapters.repository import PostgresIngestRepository
 from anpr_ingest.domain.formats import (
     CameraMap,
     FormatError,
@@ -23,7 +22,7 @@ from anpr_ingest.domain.formats import (
     reads_from_platerecognizer,
 )
 from anpr_ingest.domain.tokens import Sender
-from anpr_ingest.entrypoints.deps import publisher_of, resources_of
+from anpr_ingest.entrypoints.deps import publisher_of, resources_of, sites
 from anpr_ingest.entrypoints.schemas import ReadIn
 from anpr_ingest.entrypoints.senders import ReadSender
 from anpr_ingest.handlers import accept_read
@@ -88,7 +87,7 @@ async def _accept(request: Request, sender: Sender, reads: list[ReadBody]) -> We
     key = resources.settings.pseudonym_key.get_secret_value()
     read_ids = []
     async with resources.engine.begin() as connection:
-        repo = PostgresIngestRepository(connection)
+        repo = sites(resources, connection)
         publisher = publisher_of(resources)  # bounded wait: a broker outage answers 503, not a hang
         for body in bodies:
             read_ids.append(str((await accept_read(body.to_event(), repo, publisher, key)).read_id))

@@ -1,0 +1,98 @@
+"""Cameras, locations and placement histories kept in memory for a few seconds, not queried per frame.
+
+Every frame and read needs its camera, the placement covering its capture moment and that placement's
+location: three queries that were most of the cost of accepting a frame. These change a few times a
+day (a rotating camera moves), so each instance keeps what it read for `ttl_seconds`. A change made
+through this instance takes effect here at once (its writes clear the cache); on other instances within
+`ttl_seconds`, the same bound as for camera tokens. The placement is still chosen by capture time from
+the full history, so a frame is never stamped by when it arrived.
+"""
+
+import time
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+from anpr_ingest.adapters.repository import IngestRepository
+from anpr_ingest.domain.model import Camera, Location, Placement
+
+
+class SiteCache:
+    def __init__(self, ttl_seconds: float, max_entries: int = 50_000, clock: Callable[[], float] = time.monotonic):
+        self._ttl = ttl_seconds
+        self._max_entries = max_entries
+        self._clock = clock
+        self._entries: dict[tuple[str, str], tuple[float, Any]] = {}
+
+    async def get(self, key: tuple[str, str], load: Callable[[], Awaitable[Any]]) -> Any:
+        now = self._clock()
+        cached = self._entries.get(key)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        value = await load()
+        if self._ttl > 0:
+            if len(self._entries) >= self._max_entries:  # ids nobody registered, sent in a flood
+                self._entries.clear()
+            self._entries[key] = (now + self._ttl, value)
+        return value
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+class CachedSites:
+    """An IngestRepository whose camera, location and placement reads come from the cache when fresh."""
+
+    def __init__(self, inner: IngestRepository, cache: SiteCache) -> None:
+        self._inner = inner
+        self._cache = cache
+
+    async def get_camera(self, camera_id: str) -> Camera | None:
+        found: Camera | None = await self._cache.get(("camera", camera_id), lambda: self._inner.get_camera(camera_id))
+        return found
+
+    async def get_location(self, location_id: str) -> Location | None:
+        found: Location | None = await self._cache.get(
+            ("location", location_id), lambda: self._inner.get_location(location_id)
+        )
+        return found
+
+    async def placements_of(self, camera_id: str) -> list[Placement]:
+        history: list[Placement] = await self._cache.get(
+            ("placements", camera_id), lambda: self._inner.placements_of(camera_id)
+        )
+        return list(history)
+
+    async def placement_at(self, camera_id: str, moment: datetime) -> Placement | None:
+        # The latest start wins, as in the database query: histories are ordered by valid_from.
+        return next((p for p in reversed(await self.placements_of(camera_id)) if p.covers(moment)), None)
+
+    async def remember_frame(self, camera_id: str, frame_id: str, now: datetime) -> bool:
+        return await self._inner.remember_frame(camera_id, frame_id, now)
+
+    async def list_cameras(self) -> list[Camera]:
+        return await self._inner.list_cameras()
+
+    async def list_locations(self) -> list[Location]:
+        return await self._inner.list_locations()
+
+    # Writes go through and clear the cache (the routes clear it once more after their commit).
+    async def add_camera(self, camera: Camera, now: datetime) -> bool:
+        self._cache.clear()
+        return await self._inner.add_camera(camera, now)
+
+    async def add_location(self, location: Location) -> bool:
+        self._cache.clear()
+        return await self._inner.add_location(location)
+
+    async def update_location(self, location: Location) -> None:
+        self._cache.clear()
+        await self._inner.update_location(location)
+
+    async def add_placement(self, placement: Placement) -> None:
+        self._cache.clear()
+        await self._inner.add_placement(placement)
+
+    async def end_open_placement(self, camera_id: str, at: datetime) -> bool:
+        self._cache.clear()
+        return await self._inner.end_open_placement(camera_id, at)

@@ -1,0 +1,99 @@
+"""The site cache answers from memory while fresh, by capture time, and forgets on a write."""
+
+from datetime import timedelta
+
+from anpr_ingest.adapters.site_cache import CachedSites, SiteCache
+from anpr_ingest.domain.model import Location, Placement
+
+from .fakes import FakeIngestRepository
+from .scenario import MONDAY, SATURDAY, THURSDAY
+
+THURSDAY_NOON = THURSDAY + timedelta(hours=4)
+
+
+class CountingRepository(FakeIngestRepository):
+    def __init__(self) -> None:
+        super().__init__()
+        self.loads = 0
+
+    async def placements_of(self, camera_id: str) -> list[Placement]:
+        self.loads += 1
+        return await super().placements_of(camera_id)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def a_moved_camera(repo: FakeIngestRepository) -> None:
+    for location_id in ("loc-a", "loc-b"):
+        await repo.add_location(Location(location_id, location_id, ("milieuzone-centrum",)))
+    await repo.add_placement(Placement("cam-1", "loc-a", MONDAY, THURSDAY_NOON))
+    await repo.add_placement(Placement("cam-1", "loc-b", THURSDAY_NOON, None))
+
+
+async def test_the_placement_is_chosen_by_capture_time_from_the_cached_history() -> None:
+    repo, clock = CountingRepository(), Clock()
+    await a_moved_camera(repo)
+    sites = CachedSites(repo, SiteCache(5.0, clock=clock))
+
+    before = await sites.placement_at("cam-1", THURSDAY_NOON - timedelta(seconds=1))
+    after = await sites.placement_at("cam-1", THURSDAY_NOON)
+    never = await sites.placement_at("cam-1", MONDAY - timedelta(seconds=1))
+
+    assert (before and before.location_id, after and after.location_id, never) == ("loc-a", "loc-b", None)
+    assert repo.loads == 1  # one history read served all three frames
+
+
+async def test_entries_expire_after_the_ttl() -> None:
+    repo, clock = CountingRepository(), Clock()
+    await a_moved_camera(repo)
+    sites = CachedSites(repo, SiteCache(5.0, clock=clock))
+
+    await sites.placement_at("cam-1", SATURDAY)
+    clock.now = 4.9
+    await sites.placement_at("cam-1", SATURDAY)
+    clock.now = 5.1
+    await sites.placement_at("cam-1", SATURDAY)
+
+    assert repo.loads == 2
+
+
+async def test_a_write_through_the_cache_takes_effect_at_once() -> None:
+    repo, clock = CountingRepository(), Clock()
+    await a_moved_camera(repo)
+    sites = CachedSites(repo, SiteCache(60.0, clock=clock))
+    first = await sites.placement_at("cam-1", SATURDAY + timedelta(hours=2))
+    assert first is not None and first.location_id == "loc-b"
+
+    await sites.end_open_placement("cam-1", SATURDAY)
+    await sites.add_placement(Placement("cam-1", "loc-a", SATURDAY + timedelta(hours=1), None))
+
+    moved = await sites.placement_at("cam-1", SATURDAY + timedelta(hours=2))
+    assert moved is not None and moved.location_id == "loc-a"
+
+
+async def test_unknown_cameras_are_cached_too_and_a_flood_cannot_grow_it_without_bound() -> None:
+    repo, clock = CountingRepository(), Clock()
+    cache = SiteCache(60.0, max_entries=10, clock=clock)
+    sites = CachedSites(repo, cache)
+
+    for n in range(25):
+        assert await sites.get_camera(f"nobody-{n}") is None
+
+    assert len(cache._entries) <= 10
+
+
+async def test_no_ttl_means_no_cache() -> None:
+    repo, clock = CountingRepository(), Clock()
+    await a_moved_camera(repo)
+    sites = CachedSites(repo, SiteCache(0.0, clock=clock))
+
+    await sites.placement_at("cam-1", SATURDAY)
+    await sites.placement_at("cam-1", SATURDAY)
+
+    assert repo.loads == 2
