@@ -68,13 +68,15 @@ async def test_a_write_through_the_cache_takes_effect_at_once() -> None:
     await a_moved_camera(repo)
     sites = CachedSites(repo, SiteCache(60.0, clock=clock))
     first = await sites.placement_at("cam-1", SATURDAY + timedelta(hours=2))
-    assert first is not None and first.location_id == "loc-b"
+    assert first is not None
+    assert first.location_id == "loc-b"
 
     await sites.end_open_placement("cam-1", SATURDAY)
     await sites.add_placement(Placement("cam-1", "loc-a", SATURDAY + timedelta(hours=1), None))
 
     moved = await sites.placement_at("cam-1", SATURDAY + timedelta(hours=2))
-    assert moved is not None and moved.location_id == "loc-a"
+    assert moved is not None
+    assert moved.location_id == "loc-a"
 
 
 async def test_unknown_cameras_are_cached_too_and_a_flood_cannot_grow_it_without_bound() -> None:
