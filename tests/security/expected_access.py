@@ -78,6 +78,7 @@ RULES: dict[tuple[str, str], Access] = {
     ("GET", "/v1/status"): RULES_READERS,
     ("POST", "/v1/regimes/reload"): allow(),
     ("POST", "/v1/vehicles/reload"): allow(),
+    ("POST", "/v1/forecast"): allow(OPERATOR, SUPERVISOR),  # planning: aggregates only, no plates
 }
 
 # Exemptions: operators issue and change permits, supervisors may look and audit; the yes/no check is

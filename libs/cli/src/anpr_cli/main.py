@@ -11,7 +11,7 @@ import typer
 from rich.progress import Progress
 
 from anpr_cli import demo as demo_module
-from anpr_cli import infra
+from anpr_cli import infra, pilot
 from anpr_cli.bench import bench_app
 from anpr_cli.bench_recognition import bench_recognition
 from anpr_cli.camera import camera_app
@@ -32,6 +32,9 @@ app.command()(infra.up)
 app.command()(infra.down)
 app.command()(infra.status)
 app.command()(demo_module.demo)
+app.command()(pilot.forecast)
+app.command("plan-rotation")(pilot.plan_rotation)
+app.command()(pilot.report)
 app.command()(migrate)
 
 

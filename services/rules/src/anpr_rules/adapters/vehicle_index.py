@@ -18,6 +18,10 @@ class InMemoryVehicleIndex:
     def get(self, plate: str) -> Vehicle | None:
         return self._vehicles.get(plate)
 
+    def all(self) -> list[Vehicle]:
+        """Every vehicle (the what-if forecast samples the registry's mix; reads are never sampled)."""
+        return list(self._vehicles.values())
+
     def __len__(self) -> int:
         return len(self._vehicles)
 

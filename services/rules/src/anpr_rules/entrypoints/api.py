@@ -5,6 +5,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from anpr_rules.bootstrap import SPEC, RulesComponents, bootstrap
 from anpr_rules.config import RulesSettings
 from anpr_rules.domain.regime import Regime
+from anpr_rules.entrypoints.forecast import router as forecast_router
 from anpr_runtime import PermanentError
 from anpr_runtime.auth import Principal, Role, require_roles
 from anpr_runtime.http import create_service_app
@@ -55,4 +56,5 @@ async def get_status(request: Request, _: Reader) -> dict[str, Any]:
 
 
 def create_app(settings: RulesSettings | None = None) -> FastAPI:
-    return create_service_app("rules", service_lifespan(SPEC, lambda: settings or RulesSettings(), bootstrap), [router])
+    lifespan = service_lifespan(SPEC, lambda: settings or RulesSettings(), bootstrap)
+    return create_service_app("rules", lifespan, [router, forecast_router])
