@@ -1,0 +1,105 @@
+"""docker-compose.yml cannot run here (no Docker engine): check what can be checked without one, against
+the code: images and Dockerfiles, commands, every variable a service is given, ports, health checks and
+start order."""
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from anpr_cli.paths import SERVICES as CLI_SERVICES
+
+from .conftest import ROOT, SERVICES, default_port, readable_by
+
+COMPOSE = ROOT / "docker-compose.yml"
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load(COMPOSE.read_text())
+    return loaded
+
+
+def test_the_five_services_are_the_ones_the_cli_runs(compose: dict[str, Any]) -> None:
+    assert set(SERVICES) == set(CLI_SERVICES)
+    for name in SERVICES:
+        assert compose["services"][name]["command"] == ["anpr", "run", name]
+    assert compose["services"]["migrate"]["command"] == ["anpr", "migrate"]
+
+
+def test_every_image_we_build_has_its_dockerfile(compose: dict[str, Any]) -> None:
+    built = {name: svc for name, svc in compose["services"].items() if "build" in svc}
+    assert set(built) == {*SERVICES, "migrate"}
+    for name, service in built.items():
+        build = service["build"]
+        context = build if isinstance(build, str) else build["context"]
+        dockerfile = "Dockerfile" if isinstance(build, str) else build.get("dockerfile", "Dockerfile")
+        assert (ROOT / context / dockerfile).is_file(), name
+        assert service["image"].startswith("anpr-platform:")
+    assert "uv sync --frozen --no-dev" in (ROOT / "Dockerfile").read_text()
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert {".venv", ".run", ".git"} <= set(ignored)
+
+
+@pytest.mark.parametrize("name", [*SERVICES, "migrate"])
+def test_every_variable_given_to_a_service_is_one_its_code_reads(compose: dict[str, Any], name: str) -> None:
+    given = set(compose["services"][name]["environment"])
+    readers = SERVICES if name == "migrate" else (name,)
+    for reader in readers:
+        unknown = given - readable_by(reader)
+        assert not unknown, f"{name}: {sorted(unknown)} are read by no setting of {reader}"
+    assert {"KAFKA_BOOTSTRAP", "DATABASE_URL", "ANPR_ADMIN_TOKEN", "ANPR_PSEUDONYM_KEY"} <= given
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_each_service_listens_where_its_port_and_health_check_say(compose: dict[str, Any], name: str) -> None:
+    service = compose["services"][name]
+    env = service["environment"]
+    port = default_port(name)
+    assert env[f"ANPR_{name.upper()}_HOST"] == "0.0.0.0"  # noqa: S104 (inside the container, on purpose)
+    assert int(env[f"ANPR_{name.upper()}_PORT"]) == port
+    assert service["ports"] == [f"{port}:{port}"]
+    probe = " ".join(service["healthcheck"]["test"])
+    assert f"http://127.0.0.1:{port}/readyz" in probe
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_services_start_after_the_broker_the_database_and_the_migrations(compose: dict[str, Any], name: str) -> None:
+    depends = compose["services"][name]["depends_on"]
+    assert depends["kafka"] == {"condition": "service_healthy"}
+    assert depends["postgres"] == {"condition": "service_healthy"}
+    assert depends["migrate"] == {"condition": "service_completed_successfully"}
+    assert compose["services"]["migrate"]["restart"] == "no"
+    assert compose["services"]["migrate"]["depends_on"] == {"postgres": {"condition": "service_healthy"}}
+
+
+def test_kafka_is_the_official_image_in_kraft_mode_and_postgres_matches_the_url(compose: dict[str, Any]) -> None:
+    kafka = compose["services"]["kafka"]
+    assert kafka["image"].startswith("apache/kafka:")
+    assert kafka["environment"]["KAFKA_PROCESS_ROLES"] == "broker,controller"
+    assert not any("ZOOKEEPER" in name for name in kafka["environment"])
+    assert kafka["environment"]["KAFKA_AUTO_CREATE_TOPICS_ENABLE"] == "false"
+    bootstrap = compose["services"]["ingest"]["environment"]["KAFKA_BOOTSTRAP"]
+    assert f"PLAINTEXT://{bootstrap}" == kafka["environment"]["KAFKA_ADVERTISED_LISTENERS"]
+    postgres = compose["services"]["postgres"]["environment"]
+    url = compose["services"]["ingest"]["environment"]["DATABASE_URL"]
+    match = re.fullmatch(r"postgresql\+asyncpg://(\w+):(.+)@postgres:5432/(\w+)", url)
+    assert match, url
+    assert (match[1], match[3]) == (postgres["POSTGRES_USER"], postgres["POSTGRES_DB"])
+    assert match[2] == postgres["POSTGRES_PASSWORD"]
+
+
+def test_secrets_are_required_never_defaulted(compose: dict[str, Any]) -> None:
+    env = compose["services"]["ingest"]["environment"]
+    assert env["ANPR_ENV"] == "production"
+    for name in ("ANPR_ADMIN_TOKEN", "ANPR_PSEUDONYM_KEY"):
+        assert re.fullmatch(rf"\$\{{{name}:\?[^}}]+\}}", env[name]), env[name]
+
+
+def test_the_regime_files_mounted_into_rules_exist(compose: dict[str, Any]) -> None:
+    rules = compose["services"]["rules"]
+    source, target, _ = rules["volumes"][0].split(":")
+    assert target == rules["environment"]["ANPR_RULES_REGIME_DIR"]
+    assert list(Path(ROOT / source).glob("*.yaml"))
