@@ -1,5 +1,6 @@
-"""Every metric a dashboard query names is one the code exports (a renamed metric must not leave a panel
-silently empty), and the panels cover lag, handling time, decisions and HTTP latency."""
+"""Every metric a dashboard query or an alert names is one the code exports (a renamed metric must not
+leave a panel silently empty or an alert silently quiet), and the panels cover lag, handling time,
+decisions and HTTP latency."""
 
 import importlib
 import json
@@ -7,11 +8,13 @@ import re
 from typing import Any
 
 import pytest
+import yaml
 from prometheus_client import REGISTRY
 
 from .conftest import ROOT, SERVICES
 
 DASHBOARD = ROOT / "deploy" / "grafana" / "anpr-dashboard.json"
+ALERTS = ROOT / "deploy" / "prometheus" / "alerts.yml"
 # PromQL words that are not metric names (functions, aggregations, operators, keywords).
 PROMQL_WORDS = {
     "sum",
@@ -94,6 +97,15 @@ def test_every_metric_in_a_query_is_exported_by_the_code(dashboard: dict[str, An
     for expr in queries(dashboard):
         unknown = metric_names(re.sub(r"label_values\(([^,)]+)[^)]*\)", r"\1", expr)) - exported
         assert not unknown, f"{unknown} in {expr!r} is exported by no service"
+
+
+def test_every_metric_in_an_alert_is_exported_by_the_code() -> None:
+    exported = exported_names()
+    rules = [rule for group in yaml.safe_load(ALERTS.read_text())["groups"] for rule in group["rules"]]
+    assert len(rules) >= 5
+    for rule in rules:
+        unknown = metric_names(rule["expr"]) - exported
+        assert not unknown, f"{unknown} in alert {rule['alert']} is exported by no service"
 
 
 def test_the_parser_finds_metric_names_and_nothing_else() -> None:
