@@ -82,10 +82,7 @@ def test_route_answers_each_caller_as_the_table_says(
         response = host.request(service, method, url, headers=headers)
         want = expected_status(access, caller)
         got = response.status_code
-        if want == "allowed":
-            ok = got not in (401, 403) and got < 500
-        else:
-            ok = str(got) == want
+        ok = got not in (401, 403) and got < 500 if want == "allowed" else str(got) == want
         if not ok:
             wrong.append(f"{caller}: expected {want}, got {got} {response.text[:120]}")
     assert not wrong, f"{method} {path} of {service}:\n" + "\n".join(wrong)

@@ -1,13 +1,16 @@
-"""Kafka clients built one way everywhere: idempotent producer, manual-commit consumers, topics."""
+"""Kafka clients built one way everywhere: idempotent producer, manual-commit consumers, topics, and the
+same connection security (TLS, SASL) for every one of them."""
 
 import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.helpers import create_ssl_context
 
 from anpr_contracts import TopicSpec
 from anpr_runtime.settings import ServiceSettings
@@ -27,10 +30,31 @@ if not any(isinstance(f, _NoPayloads) for f in _PRODUCER_LOG.filters):
     _PRODUCER_LOG.addFilter(_NoPayloads())
 
 
+def connection_options(settings: ServiceSettings) -> dict[str, Any]:
+    """Where the brokers are and how to talk to them securely: given to every client we build."""
+    protocol = settings.kafka_security_protocol
+    options: dict[str, Any] = {"bootstrap_servers": settings.kafka_bootstrap, "security_protocol": protocol}
+    if protocol in ("SSL", "SASL_SSL"):
+        key_password = settings.kafka_ssl_key_password
+        options["ssl_context"] = create_ssl_context(
+            cafile=settings.kafka_ssl_cafile,  # None: the system's trusted CAs
+            certfile=settings.kafka_ssl_certfile,
+            keyfile=settings.kafka_ssl_keyfile,
+            password=key_password.get_secret_value() if key_password else None,
+        )
+    if protocol.startswith("SASL_"):
+        assert settings.kafka_sasl_password is not None  # the settings refuse SASL without one
+        options["sasl_mechanism"] = settings.kafka_sasl_mechanism
+        # aiokafka takes these names for SCRAM as well as PLAIN.
+        options["sasl_plain_username"] = settings.kafka_sasl_username
+        options["sasl_plain_password"] = settings.kafka_sasl_password.get_secret_value()
+    return options
+
+
 def new_producer(settings: ServiceSettings) -> AIOKafkaProducer:
     # acks=all + idempotence: a frame we answered 202 for is on the broker exactly once per send.
     return AIOKafkaProducer(
-        bootstrap_servers=settings.kafka_bootstrap,
+        **connection_options(settings),
         acks="all",
         enable_idempotence=True,
         max_request_size=MAX_MESSAGE_BYTES,
@@ -42,7 +66,7 @@ def new_producer(settings: ServiceSettings) -> AIOKafkaProducer:
 def new_consumer(settings: ServiceSettings, *topics: str, group_id: str) -> AIOKafkaConsumer:
     return AIOKafkaConsumer(
         *topics,
-        bootstrap_servers=settings.kafka_bootstrap,
+        **connection_options(settings),
         group_id=group_id,
         enable_auto_commit=False,  # commit only after the work is durable
         auto_offset_reset="earliest",
@@ -53,9 +77,23 @@ def new_consumer(settings: ServiceSettings, *topics: str, group_id: str) -> AIOK
     )
 
 
+def new_reader(settings: ServiceSettings) -> AIOKafkaConsumer:
+    """A consumer outside any group that assigns itself partitions (reads a whole topic, commits nothing)."""
+    return AIOKafkaConsumer(
+        **connection_options(settings),
+        group_id=None,
+        enable_auto_commit=False,
+        max_partition_fetch_bytes=MAX_MESSAGE_BYTES + 64 * 1024,
+    )
+
+
+def new_admin(settings: ServiceSettings) -> AIOKafkaAdminClient:
+    return AIOKafkaAdminClient(**connection_options(settings))
+
+
 async def ensure_topics(settings: ServiceSettings, specs: Iterable[TopicSpec]) -> None:
     """Create missing topics (auto-creation is off on our brokers); existing ones are left alone."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
+    admin = new_admin(settings)
     await admin.start()
     try:
         existing = set(await admin.list_topics())

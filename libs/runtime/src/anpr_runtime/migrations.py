@@ -7,12 +7,15 @@ from sqlalchemy import MetaData, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from anpr_runtime.db import engine_arguments
+
 
 def run_env(metadata: MetaData) -> None:
     config = context.config
     schema: str = config.attributes["schema"]
-    url = config.get_main_option("sqlalchemy.url")
-    assert url, "sqlalchemy.url must be set"
+    url = config.attributes.get("database_url") or config.get_main_option("sqlalchemy.url")
+    assert url, "the database URL must be set"
+    plain_url, connect_args = engine_arguments(url)  # TLS settings apply to migrations too
 
     def migrate(connection: Connection) -> None:
         connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
@@ -28,7 +31,7 @@ def run_env(metadata: MetaData) -> None:
             context.run_migrations()
 
     async def run() -> None:
-        engine = create_async_engine(url)
+        engine = create_async_engine(plain_url, connect_args=connect_args, hide_parameters=True)
         try:
             async with engine.begin() as connection:
                 await connection.run_sync(migrate)

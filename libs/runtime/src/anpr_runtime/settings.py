@@ -1,11 +1,23 @@
-"""Settings every service shares. Services subclass `ServiceSettings` with their own env prefix."""
+"""Settings every service shares. Services subclass `ServiceSettings` with their own env prefix.
+
+Secrets come from the environment only. Outside `development` a service refuses to start on a
+placeholder secret (the defaults below, `changeme` and the like), and in `production` also on a short
+one. Kafka and PostgreSQL connections can use TLS (and Kafka SASL) by configuration; see docs/security.md.
+"""
 
 from typing import Literal
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, FilePath, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-_PLACEHOLDERS = {"", "changeme", "change-me", "secret", "dev", "development"}
+_PLACEHOLDERS = {"", "changeme", "change-me", "secret", "password", "dev", "development", "test", "admin"}
+MIN_PRODUCTION_SECRET_LENGTH = 16
+KafkaSecurityProtocol = Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]
+KafkaSaslMechanism = Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"]
+# libpq's names, so that an operator's PostgreSQL knowledge applies as is.
+SslMode = Literal["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
+DATABASE_TLS_PARAMETERS = ("sslmode", "sslrootcert", "sslcert", "sslkey")
 
 
 def _shared(name: str) -> AliasChoices:
@@ -13,15 +25,37 @@ def _shared(name: str) -> AliasChoices:
     return AliasChoices(name)
 
 
+def is_placeholder(secret: str) -> bool:
+    return secret.lower() in _PLACEHOLDERS or secret.lower().startswith("dev-")
+
+
 class ServiceSettings(BaseSettings):
     """Read from the environment (see `.run/env`); nothing is read at import time."""
 
-    model_config = SettingsConfigDict(frozen=True, extra="ignore", populate_by_name=True)
+    # hide_input_in_errors: a refused setting must not print the secrets next to it (start-up logs).
+    model_config = SettingsConfigDict(frozen=True, extra="ignore", populate_by_name=True, hide_input_in_errors=True)
 
     environment: Literal["development", "test", "production"] = Field(
         default="development", validation_alias=_shared("ANPR_ENV")
     )
     kafka_bootstrap: str = Field(default="127.0.0.1:19092", validation_alias=_shared("KAFKA_BOOTSTRAP"))
+    kafka_security_protocol: KafkaSecurityProtocol = Field(
+        default="PLAINTEXT", validation_alias=_shared("KAFKA_SECURITY_PROTOCOL")
+    )
+    kafka_ssl_cafile: FilePath | None = Field(default=None, validation_alias=_shared("KAFKA_SSL_CAFILE"))
+    kafka_ssl_certfile: FilePath | None = Field(default=None, validation_alias=_shared("KAFKA_SSL_CERTFILE"))
+    kafka_ssl_keyfile: FilePath | None = Field(default=None, validation_alias=_shared("KAFKA_SSL_KEYFILE"))
+    kafka_ssl_key_password: SecretStr | None = Field(default=None, validation_alias=_shared("KAFKA_SSL_KEY_PASSWORD"))
+    kafka_sasl_mechanism: KafkaSaslMechanism | None = Field(
+        default=None, validation_alias=_shared("KAFKA_SASL_MECHANISM")
+    )
+    kafka_sasl_username: str | None = Field(default=None, validation_alias=_shared("KAFKA_SASL_USERNAME"))
+    kafka_sasl_password: SecretStr | None = Field(default=None, validation_alias=_shared("KAFKA_SASL_PASSWORD"))
+    # Declared before database_url: its validator folds them into the URL's query (libpq style).
+    database_sslmode: SslMode | None = Field(default=None, validation_alias=_shared("DATABASE_SSLMODE"))
+    database_sslrootcert: FilePath | None = Field(default=None, validation_alias=_shared("DATABASE_SSLROOTCERT"))
+    database_sslcert: FilePath | None = Field(default=None, validation_alias=_shared("DATABASE_SSLCERT"))
+    database_sslkey: FilePath | None = Field(default=None, validation_alias=_shared("DATABASE_SSLKEY"))
     database_url: str = Field(
         default="postgresql+asyncpg://postgres@127.0.0.1:15432/anpr", validation_alias=_shared("DATABASE_URL")
     )
@@ -38,14 +72,54 @@ class ServiceSettings(BaseSettings):
     retry_initial_seconds: float = 0.2
     retry_max_seconds: float = 10.0
 
+    @field_validator("database_url")
+    @classmethod
+    def _with_database_tls(cls, url: str, info: ValidationInfo) -> str:
+        """DATABASE_SSLMODE etc. join the URL, so every engine and migration built from it uses them."""
+        given = {name: info.data.get(f"database_{name}") for name in DATABASE_TLS_PARAMETERS}
+        if not any(given.values()):
+            return url
+        parts = urlsplit(url)
+        query = dict(parse_qsl(parts.query))
+        query.update({name: str(value) for name, value in given.items() if value is not None})
+        return urlunsplit(parts._replace(query=urlencode(query)))
+
+    @model_validator(mode="after")
+    def _kafka_security_is_complete(self) -> "ServiceSettings":
+        sasl = self.kafka_security_protocol.startswith("SASL_")
+        if sasl and not (self.kafka_sasl_mechanism and self.kafka_sasl_username and self.kafka_sasl_password):
+            raise ValueError(f"{self.kafka_security_protocol} needs KAFKA_SASL_MECHANISM, _USERNAME and _PASSWORD")
+        if (self.kafka_ssl_certfile is None) != (self.kafka_ssl_keyfile is None):
+            raise ValueError("a Kafka client certificate needs both KAFKA_SSL_CERTFILE and KAFKA_SSL_KEYFILE")
+        if (self.database_sslcert is None) != (self.database_sslkey is None):
+            raise ValueError("a PostgreSQL client certificate needs both DATABASE_SSLCERT and DATABASE_SSLKEY")
+        return self
+
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> "ServiceSettings":
-        if self.environment == "production":
-            for name in ("admin_token", "pseudonym_key"):
-                value: SecretStr = getattr(self, name)
-                if value.get_secret_value().lower() in _PLACEHOLDERS or value.get_secret_value().startswith("dev-"):
-                    raise ValueError(f"{name} is a placeholder: set a real secret outside development")
+        if self.environment == "development":
+            return self
+        for name, value in self.named_secrets().items():
+            if is_placeholder(value):
+                raise ValueError(f"{name} is a placeholder: set a real secret outside development")
+            if self.environment == "production" and len(value) < MIN_PRODUCTION_SECRET_LENGTH:
+                raise ValueError(f"{name} is shorter than {MIN_PRODUCTION_SECRET_LENGTH} characters")
         return self
+
+    def named_secrets(self) -> dict[str, str]:
+        """Every secret by a name that does not reveal it: what the placeholder check looks at."""
+        found = {
+            "admin_token": self.admin_token.get_secret_value(),
+            "pseudonym_key": self.pseudonym_key.get_secret_value(),
+        }
+        for n, item in enumerate(filter(None, self.extra_tokens.get_secret_value().split(","))):
+            found[f"ANPR_TOKENS entry {n + 1}"] = item.strip().rpartition(":")[0]
+        if self.kafka_sasl_password is not None:
+            found["kafka_sasl_password"] = self.kafka_sasl_password.get_secret_value()
+        database_password = urlsplit(self.database_url).password
+        if database_password is not None:
+            found["the password in DATABASE_URL"] = database_password
+        return found
 
     def topic(self, name: str) -> str:
         """Topic name with the optional prefix (tests isolate themselves with it)."""

@@ -23,16 +23,76 @@ def test_production_refuses_the_defaults() -> None:
 
 
 def test_production_accepts_real_secrets() -> None:
-    settings = ServiceSettings(environment="production", admin_token=REAL, pseudonym_key=SecretStr("another-secret"))
+    settings = ServiceSettings(
+        environment="production", admin_token=REAL, pseudonym_key=SecretStr("another-long-random-secret")
+    )
 
     assert settings.environment == "production"
 
 
-@pytest.mark.parametrize("environment", ["development", "test"])
-def test_placeholders_are_fine_outside_production(environment: str) -> None:
-    settings = ServiceSettings(environment=environment)
+def test_placeholders_are_fine_in_development() -> None:
+    settings = ServiceSettings(environment="development", extra_tokens=SecretStr("changeme:reviewer"))
 
     assert settings.admin_token.get_secret_value() == "dev-admin-token"
+
+
+def test_the_test_environment_refuses_the_defaults_too() -> None:
+    with pytest.raises(ValidationError, match="admin_token is a placeholder"):
+        ServiceSettings(environment="test")
+
+
+def test_the_test_environment_takes_short_secrets_that_are_not_placeholders() -> None:
+    settings = ServiceSettings(environment="test", admin_token=SecretStr("t-admin"), pseudonym_key=SecretStr("t-key"))
+
+    assert settings.environment == "test"
+
+
+@pytest.mark.parametrize("environment", ["test", "production"])
+def test_a_placeholder_role_token_is_refused(environment: str) -> None:
+    tokens = SecretStr("k3H9-random-reviewer-token:reviewer,changeme:operator")
+
+    with pytest.raises(ValidationError, match="ANPR_TOKENS entry 2 is a placeholder"):
+        ServiceSettings(environment=environment, admin_token=REAL, pseudonym_key=REAL, extra_tokens=tokens)
+
+
+def test_a_placeholder_database_password_is_refused() -> None:
+    url = "postgresql+asyncpg://anpr:changeme@db.example:5432/anpr"
+
+    with pytest.raises(ValidationError, match="the password in DATABASE_URL is a placeholder"):
+        ServiceSettings(environment="production", admin_token=REAL, pseudonym_key=REAL, database_url=url)
+
+
+def test_a_placeholder_kafka_password_is_refused() -> None:
+    with pytest.raises(ValidationError, match="kafka_sasl_password is a placeholder"):
+        ServiceSettings(
+            environment="production",
+            admin_token=REAL,
+            pseudonym_key=REAL,
+            kafka_security_protocol="SASL_PLAINTEXT",
+            kafka_sasl_mechanism="SCRAM-SHA-512",
+            kafka_sasl_username="anpr-ingest",
+            kafka_sasl_password=SecretStr("password"),
+        )
+
+
+@pytest.mark.parametrize("field", ["admin_token", "pseudonym_key"])
+def test_production_refuses_short_secrets(field: str) -> None:
+    values = {"admin_token": REAL, "pseudonym_key": REAL, field: SecretStr("k3H9-short")}
+
+    with pytest.raises(ValidationError, match=f"{field} is shorter than 16 characters"):
+        ServiceSettings(environment="production", **values)
+
+
+def test_a_refusal_never_shows_a_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ANPR_ENV", "production")
+    monkeypatch.setenv("ANPR_ADMIN_TOKEN", "k3H9-random-production-secret")
+    monkeypatch.setenv("ANPR_PSEUDONYM_KEY", "k3H9-short")
+
+    with pytest.raises(ValidationError) as refused:
+        ServiceSettings()
+
+    assert "pseudonym_key is shorter" in str(refused.value)
+    assert "k3H9" not in str(refused.value)
 
 
 def test_production_from_the_environment_is_refused_too(monkeypatch: pytest.MonkeyPatch) -> None:

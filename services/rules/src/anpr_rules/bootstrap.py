@@ -5,6 +5,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from aiokafka import ConsumerRecord
@@ -19,6 +20,7 @@ from anpr_rules.corrections import reevaluate_read
 from anpr_rules.handlers import evaluate_read, recheck_due
 from anpr_runtime import PermanentError, RetriableError
 from anpr_runtime.consumer import Handler
+from anpr_runtime.kafka import new_reader
 from anpr_runtime.publisher import KafkaEventPublisher
 from anpr_runtime.service import Resources, ServiceSpec
 
@@ -45,7 +47,7 @@ def bootstrap(resources: Resources) -> Handler:
         regimes=RegimeStore(settings.regime_dir),
         vehicles=InMemoryVehicleIndex(),
         permits=permits,
-        permit_feed=PermitFeed(settings.kafka_bootstrap, settings.topic(EXEMPTIONS.name), permits),
+        permit_feed=PermitFeed(partial(new_reader, settings), settings.topic(EXEMPTIONS.name), permits),
         vehicles_loaded=asyncio.Event(),
     )
     resources.extras["rules"] = parts

@@ -4,7 +4,7 @@ has all permits whichever reads it judges."""
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
@@ -39,14 +39,15 @@ class InMemoryPermitIndex:
 class PermitFeed:
     """Follows the exemptions topic into the index; `caught_up` once it read what existed at start."""
 
-    def __init__(self, bootstrap_servers: str, topic: str, index: InMemoryPermitIndex) -> None:
-        self._servers = bootstrap_servers
+    def __init__(self, new_reader: Callable[[], AIOKafkaConsumer], topic: str, index: InMemoryPermitIndex) -> None:
+        # A consumer without a group (anpr_runtime.kafka.new_reader): the service's TLS/SASL settings apply.
+        self._new_reader = new_reader
         self._topic = topic
         self._index = index
         self.caught_up = asyncio.Event()
 
     async def run(self) -> None:
-        consumer = AIOKafkaConsumer(bootstrap_servers=self._servers, enable_auto_commit=False, group_id=None)
+        consumer = self._new_reader()
         await consumer.start()
         try:
             partitions = [TopicPartition(self._topic, p) for p in sorted(await self._partitions(consumer))]
