@@ -22,6 +22,8 @@ from anpr_runtime.correlation import CORRELATION_ID, EVENT_ID, SERVICE
 
 # Attributes every LogRecord has; anything else on a record came from `extra=`.
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime", "taskName"}
+# uvicorn adds an ANSI-coloured copy of its message.
+_DROPPED = {"color_message"}
 # Fields that are ids by construction: never masked (a correlation id may look like a plate).
 _IDS = {"correlation_id", "event_id", "event_type", "topic", "group", "route", "method"}
 # Dutch sidecodes with dashes (63-HK-HD, 1-KBB-12, ZD-PB-67) and bare plates: 4-8 capitals and digits with
@@ -65,7 +67,7 @@ class JsonFormatter(logging.Formatter):
             if value is not None:
                 entry[name] = value
         for name, value in vars(record).items():
-            if name not in _STANDARD and name not in entry:
+            if name not in _STANDARD and name not in _DROPPED and name not in entry:
                 entry[name] = _masked(name, value)
         if record.exc_info and record.exc_info[0] is not None:
             entry["error"] = record.exc_info[0].__name__
@@ -110,10 +112,15 @@ def configure_logging(service: str, settings: LogSettings | None = None) -> None
     root.addHandler(handler)
     root.setLevel(settings.level)
     # uvicorn brings its own plain-text handlers; send its lines through ours instead.
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+    for name in ("uvicorn", "uvicorn.error"):
         uvicorn_logger = logging.getLogger(name)
         uvicorn_logger.handlers.clear()
         uvicorn_logger.propagate = True
+    # Never its access log: raw paths and query strings carry plates (/v1/check?plate=...). Our middleware
+    # logs the route template instead. Without handlers and propagation uvicorn skips it altogether.
+    access = logging.getLogger("uvicorn.access")
+    access.handlers.clear()
+    access.propagate = False
 
 
 __all__ = ["MASK", "JsonFormatter", "LogSettings", "configure_logging", "mask_plates"]

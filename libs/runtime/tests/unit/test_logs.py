@@ -116,7 +116,7 @@ def test_bound_restores_the_outer_value_and_leaves_unset_values_alone() -> None:
         assert CORRELATION_ID.get() == "outer"
 
 
-def test_configure_logging_installs_one_handler_and_routes_uvicorn_through_it(
+def test_configure_logging_routes_uvicorn_through_one_handler_and_silences_its_access_log(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     root = logging.getLogger()
@@ -128,9 +128,15 @@ def test_configure_logging_installs_one_handler_and_routes_uvicorn_through_it(
         ours = [h for h in root.handlers if h not in before]
         assert len(ours) == 1
         assert logging.getLogger("uvicorn.error").propagate
-        logging.getLogger("uvicorn.error").info("Application startup complete.")
+        logging.getLogger("uvicorn.error").info("Started server process [%d]", 7, extra={"color_message": "x"})
+        logging.getLogger("uvicorn.access").info('"GET /v1/check?plate=72VGX6 HTTP/1.1" 200')
         printed = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
-        assert {"service": "ingest", "logger": "uvicorn.error"}.items() <= printed[-1].items()
+        assert [{k: e[k] for k in ("service", "logger", "message")} for e in printed] == [
+            {"service": "ingest", "logger": "uvicorn.error", "message": "Started server process [7]"}
+        ]
+        assert "color_message" not in printed[0]
+        # uvicorn writes access lines only when the logger has a handler somewhere: it must have none.
+        assert not logging.getLogger("uvicorn.access").hasHandlers()
     finally:
         for handler in [h for h in root.handlers if h not in before]:
             root.removeHandler(handler)
