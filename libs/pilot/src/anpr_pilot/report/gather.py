@@ -20,7 +20,7 @@ OUTCOMES = (
 PLACEMENTS = (
     "SELECT p.camera_id, c.kind, p.location_id, p.valid_from, p.valid_until FROM ingest.placements p JOIN "
     "ingest.cameras c USING (camera_id) WHERE p.valid_from < :u AND (p.valid_until IS NULL OR "
-    "p.valid_until > :s)"
+    "p.valid_until > :s) ORDER BY p.camera_id, p.valid_from"
 )
 MINUTES = (
     "SELECT camera_id, count(DISTINCT minute), sum(frames), min(minute) FROM ingest.camera_minutes WHERE "
