@@ -96,8 +96,12 @@ class VehicleMix:
         # of the counted exemptions are permits: e = W_v * q + r * W_v and v = W_v * (1 - q).
         r = pool[EXEMPT] / pool[VIOLATING_STRATUM] if pool[VIOLATING_STRATUM] else 0.0
         w_violating = (v + e) / (1 + r)
-        permit = min(max((e - r * w_violating) / w_violating, 0.0), 1.0) if w_violating else 0.0
-        shares = {VIOLATING_STRATUM: w_violating, EXEMPT: r * w_violating, NO_HIT: max(1.0 - (v + e), 0.0)}
+        permit = (e - r * w_violating) / w_violating if w_violating else 0.0
+        if permit < 0:  # fewer exemptions counted than the registry's ratio predicts: no permits, the counts rule
+            permit, shares = 0.0, {VIOLATING_STRATUM: v, EXEMPT: e, NO_HIT: max(1.0 - (v + e), 0.0)}
+        else:
+            permit = min(permit, 1.0)
+            shares = {VIOLATING_STRATUM: w_violating, EXEMPT: r * w_violating, NO_HIT: max(1.0 - (v + e), 0.0)}
         weight = {s: (shares[s] / pool[s] / n if pool[s] else 0.0) for s in shares}
         return cls(weight, permit)
 
