@@ -13,6 +13,8 @@ from rich.progress import Progress
 from anpr_cli import demo as demo_module
 from anpr_cli import infra, pilot
 from anpr_cli.bench import bench_app
+from anpr_cli.bench_faults import bench_faults
+from anpr_cli.bench_pipeline import bench_pipeline
 from anpr_cli.bench_recognition import bench_recognition
 from anpr_cli.camera import camera_app
 from anpr_cli.migrate import migrate
@@ -26,6 +28,8 @@ app.add_typer(vehicles_app, name="vehicles")
 app.add_typer(contracts_app, name="contracts")
 app.add_typer(bench_app, name="bench")
 bench_app.command("recognition")(bench_recognition)
+bench_app.command("faults")(bench_faults)
+bench_app.command("pipeline")(bench_pipeline)
 app.add_typer(camera_app, name="camera")
 app.add_typer(reads_app, name="reads")
 app.command()(infra.up)

@@ -1,6 +1,9 @@
 import logging
 
 from aiokafka import AIOKafkaProducer
+from aiokafka.errors import OutOfOrderSequenceNumber
+from aiokafka.producer.transaction_manager import NO_PRODUCER_EPOCH, NO_PRODUCER_ID, PidAndEpoch
+from aiokafka.util import create_future
 from pydantic import BaseModel
 
 from anpr_contracts import event_to_bytes
@@ -50,9 +53,29 @@ class KafkaEventPublisher:
             await self._producer.send_and_wait(
                 f"{self._prefix}{topic}", event_to_bytes(event), key=key.encode(), headers=headers
             )
+        except OutOfOrderSequenceNumber as exc:
+            restart_idempotence(self._producer)
+            raise RetriableError(f"could not publish to {topic}: {type(exc).__name__}") from exc
         except Exception as exc:  # every producer failure means "not delivered, try again later"
             raise RetriableError(f"could not publish to {topic}: {type(exc).__name__}") from exc
         log.debug("published %s", getattr(event, "event_type", type(event).__name__), extra={"topic": topic})
+
+
+def restart_idempotence(producer: AIOKafkaProducer) -> None:
+    """Forget the producer id, so the next batch asks the broker for a new one and every partition starts
+    again at sequence 0 (what the Java client does since KIP-360).
+
+    After a broker restart, aiokafka 0.14 can hold sequence numbers for a partition that the broker never
+    appended; it then gets OUT_OF_ORDER_SEQUENCE_NUMBER for that partition forever, and a consumer that
+    publishes there (rules: candidates) retries the same message forever: its partition stalls. Found by
+    the fault-injection suite (tests/faults). aiokafka has no public call for this, hence its internals
+    (pinned in uv.lock; tests/integration/test_publisher_recovery.py fails if they change)."""
+    manager = producer._txn_manager
+    if manager is None or manager.transactional_id is not None:
+        return  # not idempotent, or transactional: a new id would break the transaction's fencing
+    manager._pid_and_epoch = PidAndEpoch(NO_PRODUCER_ID, NO_PRODUCER_EPOCH)
+    manager._sequence_numbers.clear()
+    manager._pid_waiter = create_future()
 
 
 class FakeEventPublisher:

@@ -1,0 +1,178 @@
+"""The services of one fault run as real `anpr run SERVICE` processes, each its own process group with a
+pidfile under `<run dir>/services/` (so `deploy/local/with-infra.sh` ends them even after a crash of the
+caller), plus restarts of the broker and the database through `deploy/local/infra.sh restart`.
+
+Every instance gets its own HTTP port through `ANPR_<SERVICE>_PORT`; two instances of one service share
+its consumer group, so Kafka splits the partitions between them."""
+
+import asyncio
+import contextlib
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+import httpx
+from sqlalchemy.engine import make_url
+
+from anpr_cli.bench_ingest import free_port
+from anpr_cli.paths import repo_root
+
+
+@dataclass(frozen=True)
+class Instance:
+    service: str
+    index: int
+    port: int
+
+    @property
+    def name(self) -> str:
+        return f"{self.service}-{self.index}"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+class ServiceDied(RuntimeError):
+    """An instance exited on its own while it was expected to start."""
+
+
+class Cluster:
+    def __init__(self, run_dir: Path, env: dict[str, str], tag: str) -> None:
+        self.run_dir = run_dir
+        self.env = env
+        self.tag = tag
+        self.instances: dict[str, Instance] = {}
+        self._processes: dict[str, subprocess.Popen[bytes]] = {}
+        (run_dir / "services").mkdir(parents=True, exist_ok=True)
+
+    def instance(self, service: str, index: int = 0) -> Instance:
+        name = f"{service}-{index}"
+        if name not in self.instances:
+            self.instances[name] = Instance(service, index, free_port())
+        return self.instances[name]
+
+    def log_file(self, instance: Instance) -> Path:
+        return self.run_dir / "services" / f"faults-{self.tag}-{instance.name}.log"
+
+    def _pid_file(self, instance: Instance) -> Path:
+        return self.run_dir / "services" / f"faults-{self.tag}-{instance.name}.pid"
+
+    def start(self, instance: Instance) -> None:
+        env = {**os.environ, **self.env, f"ANPR_{instance.service.upper()}_PORT": str(instance.port)}
+        with self.log_file(instance).open("ab") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "anpr_cli.main", "run", instance.service],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,  # its own process group: a kill takes everything it started
+            )
+        self._processes[instance.name] = process
+        self._pid_file(instance).write_text(str(process.pid))
+
+    def kill(self, instance: Instance, how: signal.Signals = signal.SIGKILL, grace: float = 30) -> None:
+        """SIGKILL: a crash, nothing flushed or committed. SIGTERM: a graceful stop, SIGKILL after `grace`."""
+        process = self._processes.pop(instance.name, None)
+        if process is None:
+            return
+        try:
+            os.killpg(process.pid, how)
+            process.wait(grace)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        except ProcessLookupError:
+            process.wait()
+        self._pid_file(instance).unlink(missing_ok=True)
+
+    def pids(self) -> dict[Instance, int]:
+        return {self.instances[name]: process.pid for name, process in self._processes.items()}
+
+    def running(self) -> list[Instance]:
+        return [self.instances[name] for name in self._processes]
+
+    async def wait_ready(self, instance: Instance, within: float = 180) -> None:
+        deadline = time.monotonic() + within
+        async with httpx.AsyncClient(timeout=3) as client:
+            while True:
+                process = self._processes.get(instance.name)
+                if process is None or process.poll() is not None:
+                    raise ServiceDied(f"{instance.name} exited; last lines of its log:\n{self.tail(instance)}")
+                try:
+                    if (await client.get(f"{instance.url}/readyz")).status_code == 200:
+                        return
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{instance.name} not ready after {within:.0f} s:\n{self.tail(instance)}")
+                await asyncio.sleep(0.3)
+
+    def tail(self, instance: Instance, lines: int = 25) -> str:
+        log = self.log_file(instance)
+        return "\n".join(log.read_text(errors="replace").splitlines()[-lines:]) if log.exists() else ""
+
+    def stop_all(self) -> None:
+        for name in list(self._processes):
+            self.kill(self.instances[name], signal.SIGTERM, grace=20)
+
+
+async def restart_infra(component: str, run_dir: Path, bootstrap: str, database_url: str) -> None:
+    """`infra.sh restart kafka|postgres` for the infrastructure these addresses belong to, data kept."""
+    script = repo_root() / "deploy" / "local" / "infra.sh"
+    process = await asyncio.create_subprocess_exec(
+        "bash",
+        str(script),
+        "restart",
+        component,
+        env={**os.environ, **infra_env(run_dir, bootstrap, database_url)},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await process.communicate()
+    if process.returncode != 0:
+        raise RuntimeError(f"infra.sh restart {component} failed:\n{output.decode(errors='replace')}")
+
+
+def infra_env(run_dir: Path, bootstrap: str, database_url: str) -> dict[str, str]:
+    """The ports infra.sh was started with: the broker's from its address, the controller's from the
+    broker's own configuration (a wrong one would rewrite it), PostgreSQL's from the database URL."""
+    properties = (run_dir / "server.properties").read_text()
+    controller = re.search(r"^controller\.quorum\.voters=\d+@[\d.]+:(\d+)", properties, re.MULTILINE)
+    pg_port = re.search(r"@[^/:]+:(\d+)/", database_url)
+    if controller is None or pg_port is None:
+        raise RuntimeError(f"cannot tell the infrastructure's ports from {run_dir} and the database URL")
+    return {
+        "ANPR_RUN_DIR": str(run_dir),
+        "ANPR_KAFKA_PORT": bootstrap.rpartition(":")[2],
+        "ANPR_KAFKA_CONTROLLER_PORT": controller.group(1),
+        "ANPR_PG_PORT": pg_port.group(1),
+    }
+
+
+@contextlib.asynccontextmanager
+async def own_database(database_url: str, name: str) -> AsyncIterator[str]:
+    """A database of the run's own on the same server, dropped afterwards. A fresh connection each time:
+    one kept open would not survive the PostgreSQL restart in between."""
+    dsn = database_url.replace("postgresql+asyncpg://", "postgresql://", 1)
+    connection = await asyncpg.connect(dsn)
+    try:
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+    try:
+        yield make_url(database_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        connection = await asyncpg.connect(dsn)
+        try:
+            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await connection.close()

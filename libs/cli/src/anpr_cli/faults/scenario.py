@@ -1,0 +1,241 @@
+"""One fault run: a database, topics and consumer groups of its own on the running Kafka and PostgreSQL;
+all five services as processes; the plan's traffic sent in chunks, each chunk while one fault step
+happens (a SIGKILLed service restarted, a second instance of rules and recognition joining or leaving,
+the broker or the database restarted); then wait until the pipeline has drained and count."""
+
+import asyncio
+import secrets
+import shutil
+import signal
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from anpr_cli.bench_ingest import delete_topics
+from anpr_cli.faults.cluster import Cluster, own_database, restart_infra
+from anpr_cli.faults.outcome import Outcome
+from anpr_cli.faults.plan import Plan, make_plan, write_registry
+from anpr_cli.faults.traffic import Sent, send_frames, send_garbage, send_reads, set_up
+from anpr_cli.faults.verify import dead_letters, mentions, plain_dsn, wait_drained
+from anpr_cli.paths import SERVICES, repo_root
+
+Log = Callable[[str], None]
+
+FULL_STEPS = (
+    "kill ingest-0",
+    "kill recognition-0",
+    "kill rules-0",
+    "start rules-1 recognition-1",
+    "kill exemptions-0",
+    "kill notices-0",
+    "restart kafka",
+    "kill rules-1",
+    "restart postgres",
+    "kill recognition-1",
+    "kill rules-0",
+    "kill ingest-0",
+    "stop rules-1 recognition-1",
+)
+REDUCED_STEPS = (
+    "start rules-1 recognition-1",
+    "kill ingest-0",
+    "kill rules-0",
+    "restart kafka",
+    "kill recognition-0",
+    "kill notices-0",
+    "restart postgres",
+    "kill exemptions-0",
+    "kill rules-1",
+)
+
+
+@dataclass(frozen=True)
+class FaultConfig:
+    reads: int = 10_000
+    frames: int = 300
+    corrupt_frames: int = 5
+    garbage_reads: int = 5
+    steps: tuple[str, ...] = FULL_STEPS
+    batch: int = 100
+    # Each chunk of traffic is spread over about this long, so it is still being sent when its fault hits.
+    chunk_seconds: float = 10.0
+    drain_timeout: float = 300.0
+
+
+async def run(config: FaultConfig, run_dir: Path, bootstrap: str, database_url: str, log: Log) -> dict[str, Any]:
+    from anpr_contracts import DLQ, READS
+
+    tag = secrets.token_hex(3)
+    prefix = f"faults-{tag}."
+    plan = make_plan(config.reads, config.frames, config.corrupt_frames, config.garbage_reads, datetime.now(UTC))
+    admin, service_token, key = (secrets.token_urlsafe(24) for _ in range(3))
+    log(f"run {tag}: {len(plan.reads):,} reads, {plan.frames} frames, {len(plan.expected):,} expected candidates")
+    started = time.monotonic()
+    try:
+        async with own_database(database_url, f"anpr_faults_{tag}") as database:
+            dsn = plain_dsn(database)
+            await import_registry(plan, database, run_dir / f"faults-{tag}-rdw")
+            env = service_env(bootstrap, database, prefix, tag, admin, service_token, key)
+            cluster = Cluster(run_dir, env, tag)
+            try:
+                for service in SERVICES:
+                    cluster.start(cluster.instance(service))
+                for service in SERVICES:
+                    await cluster.wait_ready(cluster.instance(service))
+                log("five services ready")
+                ingest, exemptions = cluster.instance("ingest").url, cluster.instance("exemptions").url
+                tokens = await set_up(ingest, exemptions, admin, plan)
+                await permits_indexed(cluster.instance("rules").url, admin, len(plan.permits))
+                garbage = await send_garbage(bootstrap, f"{prefix}{READS.name}", plan.garbage_reads)
+                no_hits = sorted(plan.no_hit_plates)
+                before = await mentions(dsn, no_hits, key)
+                sent, events = await _traffic_under_faults(
+                    config, plan, cluster, run_dir, bootstrap, database_url, tokens, service_token, tag, log
+                )
+                log(f"sent {sent.reads:,} reads and {sent.frames} frames; waiting for the pipeline to drain")
+                groups = consumer_groups(tag, prefix)
+                drained = await _drain(bootstrap, groups, dsn, config.drain_timeout)
+                log(f"drained: {drained}")
+                outcome = Outcome(plan, tag, garbage)
+                await outcome.collect(dsn, await dead_letters(bootstrap, f"{prefix}{DLQ.name}"))
+                after = await mentions(dsn, no_hits, key)
+            finally:
+                cluster.stop_all()
+    finally:
+        await delete_topics(bootstrap, prefix)
+    return outcome.figures(sent, events, after - before, drained, time.monotonic() - started)
+
+
+async def _traffic_under_faults(
+    config: FaultConfig,
+    plan: Plan,
+    cluster: Cluster,
+    run_dir: Path,
+    bootstrap: str,
+    database_url: str,
+    tokens: dict[str, str],
+    service_token: str,
+    tag: str,
+    log: Log,
+) -> tuple[Sent, list[dict[str, Any]]]:
+    sent, events = Sent(), []
+    chunks = len(config.steps) + 1
+    frames = _frames_with_corrupt(plan)
+    ingest = cluster.instance("ingest").url
+    for n in range(chunks):
+        reads = plan.reads[n * len(plan.reads) // chunks : (n + 1) * len(plan.reads) // chunks]
+        some_frames = frames[n * len(frames) // chunks : (n + 1) * len(frames) // chunks]
+        read_pause = config.chunk_seconds / max(1, -(-len(reads) // config.batch))
+        frame_pause = config.chunk_seconds / max(1, len(some_frames))
+        traffic = asyncio.gather(
+            send_reads(ingest, service_token, reads, sent, config.batch, read_pause),
+            send_frames(ingest, tokens, some_frames, tag, sent, frame_pause),
+        )
+        if n < len(config.steps):
+            step = config.steps[n]
+            await asyncio.sleep(1.5)  # let the chunk get going: the fault hits traffic in flight
+            began = time.monotonic()
+            error = await _step(step, cluster, run_dir, bootstrap, database_url)
+            events.append({"step": step, "seconds": round(time.monotonic() - began, 1), "error": error})
+            log(f"{step}: {events[-1]['seconds']} s{f' ({error})' if error else ''}")
+        await traffic
+    return sent, events
+
+
+async def _step(step: str, cluster: Cluster, run_dir: Path, bootstrap: str, database_url: str) -> str | None:
+    action, *names = step.split()
+    try:
+        if action == "restart":
+            await restart_infra(names[0], run_dir, bootstrap, database_url)
+            for instance in cluster.running():
+                await cluster.wait_ready(instance, within=120)
+            return None
+        instances = [cluster.instance(name.rsplit("-", 1)[0], int(name.rsplit("-", 1)[1])) for name in names]
+        for instance in instances:
+            if action in ("kill", "stop"):
+                cluster.kill(instance, signal.SIGKILL if action == "kill" else signal.SIGTERM)
+            if action == "kill":
+                await asyncio.sleep(1)
+            if action in ("kill", "start"):
+                cluster.start(instance)
+        for instance in instances:
+            if action in ("kill", "start"):
+                await cluster.wait_ready(instance, within=120)
+    except (TimeoutError, RuntimeError) as exc:
+        return f"{type(exc).__name__}: {str(exc)[:2000]}"
+    return None
+
+
+def _frames_with_corrupt(plan: Plan) -> list[tuple[int, str]]:
+    frames = list(enumerate(plan.frame_images()))
+    total = len(frames) + plan.corrupt_frames
+    for n in range(plan.corrupt_frames):
+        position = (n + 1) * total // (plan.corrupt_frames + 1)
+        frames.insert(min(position, len(frames)), (n, "corrupt"))
+    return frames
+
+
+async def _drain(bootstrap: str, groups: dict[str, tuple[str, ...]], dsn: str, within: float) -> bool:
+    try:
+        await wait_drained(bootstrap, groups, dsn, within)
+    except TimeoutError:
+        return False
+    return True
+
+
+def consumer_groups(tag: str, prefix: str) -> dict[str, tuple[str, ...]]:
+    from anpr_contracts import CANDIDATES, COMMANDS, FRAMES, READS
+
+    return {
+        f"faults-{tag}-recognition": (f"{prefix}{FRAMES.name}",),
+        f"faults-{tag}-rules": (f"{prefix}{READS.name}", f"{prefix}{COMMANDS.name}"),
+        f"faults-{tag}-notices": (f"{prefix}{CANDIDATES.name}",),
+    }
+
+
+def service_env(
+    bootstrap: str, database_url: str, prefix: str, tag: str, admin: str, service_token: str, key: str
+) -> dict[str, str]:
+    env = {
+        "KAFKA_BOOTSTRAP": bootstrap,
+        "DATABASE_URL": database_url,
+        "ANPR_ADMIN_TOKEN": admin,
+        "ANPR_TOKENS": f"{service_token}:service",
+        "ANPR_PSEUDONYM_KEY": key,
+        "ANPR_TOPIC_PREFIX": prefix,
+        "ANPR_RECOGNITION_ONNX_THREADS": "1",  # two instances share two cores with everything else
+        "ANPR_NOTICES_PURGE_INTERVAL_SECONDS": "0",
+    }
+    for service in SERVICES:
+        env[f"ANPR_{service.upper()}_CONSUMER_GROUP"] = f"faults-{tag}-{service}"
+    return env
+
+
+async def import_registry(plan: Plan, database_url: str, folder: Path) -> None:
+    from anpr_rules.adapters.rdw_import import import_vehicles
+    from anpr_rules.bootstrap import SPEC
+    from anpr_runtime.db import create_engine, run_migrations
+
+    files = write_registry(plan, repo_root() / "deploy" / "demo" / "rdw", folder)
+    await run_migrations(database_url, SPEC.migrations_dir, SPEC.schema)
+    engine = create_engine(database_url)
+    try:
+        special, body = [files["bijzonderheden"]], [files["carrosserie"], files["carrosserie_specifiek"]]
+        await import_vehicles(engine, files["voertuigen"], files["brandstof"], special, body)
+    finally:
+        await engine.dispose()
+    shutil.rmtree(folder)
+
+
+async def permits_indexed(rules: str, admin: str, count: int, within: float = 60) -> None:
+    import httpx
+
+    deadline = time.monotonic() + within
+    async with httpx.AsyncClient(headers={"Authorization": f"Bearer {admin}"}, timeout=5) as client:
+        while (await client.get(f"{rules}/v1/status")).json().get("permits", 0) < count:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"rules did not index {count} permits within {within:.0f} s")
+            await asyncio.sleep(0.5)
