@@ -17,6 +17,7 @@ from anpr_cli.bench_faults import bench_faults
 from anpr_cli.bench_pipeline import bench_pipeline
 from anpr_cli.bench_recognition import bench_recognition
 from anpr_cli.camera import camera_app
+from anpr_cli.dlq import dlq_app
 from anpr_cli.migrate import migrate
 from anpr_cli.paths import PORTS, SERVICES, load_run_env
 from anpr_cli.reads import reads_app
@@ -32,6 +33,7 @@ bench_app.command("faults")(bench_faults)
 bench_app.command("pipeline")(bench_pipeline)
 app.add_typer(camera_app, name="camera")
 app.add_typer(reads_app, name="reads")
+app.add_typer(dlq_app, name="dlq")
 app.command()(infra.up)
 app.command()(infra.down)
 app.command()(infra.status)
