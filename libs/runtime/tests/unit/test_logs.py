@@ -119,9 +119,10 @@ def test_bound_restores_the_outer_value_and_leaves_unset_values_alone() -> None:
 def test_configure_logging_routes_uvicorn_through_one_handler_and_silences_its_access_log(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    root = logging.getLogger()
+    root, server = logging.getLogger(), logging.getLogger("uvicorn.error")
     before = list(root.handlers)
-    level = root.level
+    level, server_level = root.level, server.level
+    server.setLevel(logging.INFO)  # another test may have run uvicorn at "warning"
     try:
         configure_logging("ingest", LogSettings(level="INFO"))
         configure_logging("ingest", LogSettings(level="INFO"))
@@ -141,3 +142,4 @@ def test_configure_logging_routes_uvicorn_through_one_handler_and_silences_its_a
         for handler in [h for h in root.handlers if h not in before]:
             root.removeHandler(handler)
         root.setLevel(level)
+        server.setLevel(server_level)
