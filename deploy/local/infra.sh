@@ -492,6 +492,9 @@ pg_down() {
     log "infra: fast shutdown failed; trying immediate"
     as_pg "$PG_BIN/pg_ctl" -D "$PG_BASE/data" -m immediate -w -t 30 stop >>"$PG_LOG" 2>&1 || true
   fi
+  local i
+  # pg_ctl -w returns once postmaster.pid is gone; the process itself may need a moment more to exit.
+  for ((i = 0; i < 50; i++)); do pid_alive "$pid" || break; sleep 0.1; done
   pid_alive "$pid" && die "postgres (pid $pid) is still alive"
   log "infra: postgres stopped"
 }
