@@ -46,6 +46,7 @@ def bench_ingest(
     frames: Annotated[int, typer.Option(min=1, help="frames of ~100 KB posted to POST /v1/frames")] = 2_000,
     reads: Annotated[int, typer.Option(min=1, help="reads posted to POST /v1/reads")] = 5_000,
     concurrency: Annotated[int, typer.Option(min=1, max=512, help="requests (and producer sends) in flight")] = 16,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="ingest HTTP worker processes")] = 2,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object on the last line")] = False,
 ) -> None:
     """Frames and reads per second accepted into Kafka by a real ingest server (own port, topics and
@@ -58,7 +59,7 @@ def bench_ingest(
     bootstrap, database_url = os.environ.get("KAFKA_BOOTSTRAP"), os.environ.get("DATABASE_URL")
     if not bootstrap or not database_url:
         raise typer.BadParameter("the bench needs Kafka and PostgreSQL: run `anpr up` first")
-    config = BenchConfig(frames, reads, concurrency)
+    config = BenchConfig(frames, reads, concurrency, workers=workers)
     result = asyncio.run(run(config, bootstrap, database_url, log=lambda m: console.log(m)))
     table = Table("figure", "value", title="anpr bench ingest")
     for name, value in result.items():

@@ -63,6 +63,10 @@ def run(service: Annotated[str, typer.Argument(help=f"one of {', '.join(SERVICES
         factory=True,
         host=settings.host,
         port=settings.port or PORTS[service],
+        workers=getattr(settings, "http_workers", 1),
+        # A worker answers the supervisor's ping only after it has imported everything (several seconds on
+        # a busy 2-core box); uvicorn's 5 s default would kill and restart workers forever.
+        timeout_worker_healthcheck=60,
         log_config=None,
         log_level=LogSettings().level.lower(),
         access_log=False,  # access logs would carry query strings with plates

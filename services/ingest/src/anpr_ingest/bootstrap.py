@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from anpr_ingest.adapters.frame_ledger import FrameLedger, closing_at_stop, keep_frames_for
 from anpr_ingest.adapters.health import PostgresCameraHealthRepository
 from anpr_ingest.adapters.health_tally import HealthTally, flushing
 from anpr_ingest.adapters.site_cache import SiteCache
@@ -17,6 +18,7 @@ from anpr_ingest.adapters.tokens import PostgresCameraTokenRepository
 from anpr_ingest.camera_health import purge_health
 from anpr_ingest.config import IngestSettings
 from anpr_ingest.domain.tokens import CameraToken
+from anpr_runtime import RetriableError
 from anpr_runtime.consumer import Handler
 from anpr_runtime.service import Resources, ServiceSpec
 
@@ -24,6 +26,7 @@ SPEC = ServiceSpec(name="ingest", migrations_dir=Path(__file__).parent / "migrat
 PURGE_EVERY_SECONDS = 3600.0
 TOKEN_CACHE = "camera_tokens"  # noqa: S105 - the key of the cache in Resources.extras, no secret
 SITE_CACHE = "sites"
+FRAME_LEDGER = "frame_ledger"
 HEALTH_TALLY = "camera_health"
 
 log = logging.getLogger(__name__)
@@ -38,9 +41,18 @@ def bootstrap(resources: Resources) -> Handler | None:
         partial(_token_by_hash, resources.engine), settings.token_cache_seconds
     )
     resources.extras[SITE_CACHE] = SiteCache(settings.site_cache_seconds)
+    ledger = resources.extras[FRAME_LEDGER] = FrameLedger(settings.database_url)
+    resources.background.append(closing_at_stop(ledger))
     tally = resources.extras[HEALTH_TALLY] = HealthTally()
     resources.background.append(flushing(tally, resources.engine, settings.health_flush_seconds))
-    resources.background.append(_purging(resources.engine, timedelta(days=settings.health_retention_days)))
+    resources.background.append(
+        _purging(
+            resources.engine,
+            timedelta(days=settings.health_retention_days),
+            ledger,
+            keep_frames_for(settings.max_frame_age_seconds),
+        )
+    )
     return None
 
 
@@ -49,16 +61,26 @@ async def _token_by_hash(engine: AsyncEngine, token_hash: str) -> CameraToken | 
         return await PostgresCameraTokenRepository(connection).token_by_hash(token_hash)
 
 
-def _purging(engine: AsyncEngine, retention: timedelta) -> Callable[[], Coroutine[Any, Any, None]]:
+def _purging(
+    engine: AsyncEngine, retention: timedelta, ledger: FrameLedger, frame_ids_for: timedelta
+) -> Callable[[], Coroutine[Any, Any, None]]:
+    """Camera health past its retention, and frame ids older than any retry of them can be."""
+
     async def purge_camera_health() -> None:
         while True:
             # Sleep first: a stop (which cancels this task) then nearly always meets the sleep, not a
             # database call, and a row a few hours past retention does no harm.
             await asyncio.sleep(PURGE_EVERY_SECONDS)
             try:
+                now = datetime.now(UTC)
                 async with engine.begin() as connection:
-                    await purge_health(PostgresCameraHealthRepository(connection), datetime.now(UTC), retention)
-            except (SQLAlchemyError, OSError) as exc:  # database down: the next round purges what this one left
+                    await purge_health(PostgresCameraHealthRepository(connection), now, retention)
+                await ledger.forget_before(now - frame_ids_for)
+            except (
+                SQLAlchemyError,
+                OSError,
+                RetriableError,
+            ) as exc:  # database down: the next round purges what this one left
                 log.warning("camera health purge failed: %s", type(exc).__name__)
 
     return purge_camera_health

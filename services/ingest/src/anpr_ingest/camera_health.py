@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from anpr_ingest.adapters import metrics
 from anpr_ingest.adapters.health import CameraHealthRepository, HealthRecorder
 from anpr_ingest.adapters.publisher import Publisher
-from anpr_ingest.adapters.repository import IngestRepository
+from anpr_ingest.adapters.repository import FrameRepository, IngestRepository, SiteLookup
 from anpr_ingest.domain.clock import skew_seconds
 from anpr_ingest.domain.health import UNREGISTERED, CameraHealth, FrameSeen, Outcome, Windows, summarise
 from anpr_ingest.handlers import AcceptFrame, FrameLimits, accept_frame, known_camera
@@ -17,7 +17,7 @@ _REGISTERED_ONLY = frozenset({Outcome.ACCEPTED, Outcome.DUPLICATE, Outcome.NO_PL
 
 @dataclass(frozen=True)
 class FramePorts:
-    repo: IngestRepository
+    repo: FrameRepository
     health: HealthRecorder
     publisher: Publisher
 
@@ -37,7 +37,7 @@ async def note_frame(
     outcome: Outcome,
     captured_at: datetime | None,
     now: datetime,
-    repo: IngestRepository,
+    repo: SiteLookup,
     health: HealthRecorder,
 ) -> None:
     registered = outcome in _REGISTERED_ONLY or (

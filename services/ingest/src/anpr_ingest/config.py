@@ -8,6 +8,9 @@ class IngestSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="ANPR_INGEST_", frozen=True, extra="ignore")
 
     port: int = 8101
+    # Processes serving HTTP (each with its own producer, pools and caches; all state is shared through
+    # PostgreSQL and Kafka). Frames are CPU-bound in Python: one worker per core the box can spare.
+    http_workers: int = Field(default=1, ge=1, le=64)
     max_frame_bytes: int = 4 * 1024 * 1024 - 64 * 1024
     max_clock_skew_seconds: float = 300.0
     max_frame_age_seconds: float = Field(default=24 * 3600.0, gt=0)

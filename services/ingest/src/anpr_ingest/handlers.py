@@ -9,7 +9,7 @@ from prometheus_client import Counter
 
 from anpr_contracts import FRAMES, READS, FrameCaptured, PlateRecognized
 from anpr_ingest.adapters.publisher import Publisher
-from anpr_ingest.adapters.repository import IngestRepository
+from anpr_ingest.adapters.repository import FrameRepository, IngestRepository, SiteLookup
 from anpr_ingest.domain.clock import check_capture_time
 from anpr_ingest.domain.jpeg import jpeg_dimensions
 from anpr_ingest.domain.model import CameraNotPlaced, Location, Placement, UnknownCamera
@@ -39,7 +39,7 @@ class FrameLimits:
 
 
 async def accept_frame(
-    command: AcceptFrame, repo: IngestRepository, publisher: Publisher, limits: FrameLimits, now: datetime
+    command: AcceptFrame, repo: FrameRepository, publisher: Publisher, limits: FrameLimits, now: datetime
 ) -> bool:
     """Validate and publish a frame; False when it is a retry of a frame already accepted."""
     jpeg_dimensions(command.image, limits.max_bytes)
@@ -63,7 +63,7 @@ async def accept_frame(
 
 
 async def accept_read(
-    read: PlateRecognized, repo: IngestRepository, publisher: Publisher, pseudonym_key: str
+    read: PlateRecognized, repo: SiteLookup, publisher: Publisher, pseudonym_key: str
 ) -> PlateRecognized:
     """Stamp the location of an external read and send it straight to rules."""
     stamped = await stamp_read(read, repo)
@@ -71,7 +71,7 @@ async def accept_read(
     return stamped
 
 
-async def stamp_read(read: PlateRecognized, repo: IngestRepository) -> PlateRecognized:
+async def stamp_read(read: PlateRecognized, repo: SiteLookup) -> PlateRecognized:
     """The read with the location, zone and direction where it was taken; refused when there is none."""
     if read.camera_id is not None:
         await known_camera(read.camera_id, repo)
@@ -127,20 +127,20 @@ async def amend_location(location_id: str, changes: Mapping[str, Any], repo: Ing
     return amended
 
 
-async def find_location(location_id: str, repo: IngestRepository) -> Location:
+async def find_location(location_id: str, repo: SiteLookup) -> Location:
     location = await repo.get_location(location_id)
     if location is None:
         raise NotFound(f"unknown location {location_id!r}")
     return location
 
 
-async def known_camera(camera_id: str, repo: IngestRepository) -> None:
+async def known_camera(camera_id: str, repo: SiteLookup) -> None:
     if await repo.get_camera(camera_id) is None:
         raise UnknownCamera(camera_id)
 
 
 async def _where_camera_stood(
-    camera_id: str, moment: datetime, given: Literal["frame", "read"], repo: IngestRepository
+    camera_id: str, moment: datetime, given: Literal["frame", "read"], repo: SiteLookup
 ) -> Location:
     placement = await repo.placement_at(camera_id, moment)
     if placement is None:

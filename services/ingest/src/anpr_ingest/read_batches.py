@@ -5,7 +5,7 @@ from collections.abc import Sequence
 
 from anpr_contracts import READS, PlateRecognized
 from anpr_ingest.adapters.publisher import Publisher
-from anpr_ingest.adapters.repository import IngestRepository
+from anpr_ingest.adapters.repository import SiteLookup
 from anpr_ingest.domain.tokens import Sender
 from anpr_ingest.handlers import stamp_read
 from anpr_runtime import AnprError
@@ -13,7 +13,7 @@ from anpr_runtime.pseudonym import vehicle_key
 
 
 async def accept_reads(
-    reads: Sequence[PlateRecognized], sender: Sender, repo: IngestRepository, publisher: Publisher, pseudonym_key: str
+    reads: Sequence[PlateRecognized], sender: Sender, repo: SiteLookup, publisher: Publisher, pseudonym_key: str
 ) -> list[PlateRecognized | AnprError]:
     """Per read, in order: the stamped read as published, or why it was refused."""
     # Stamped one by one (one database connection), then published together so the producer batches

@@ -142,5 +142,3 @@ class FakeCameraHealthRepository:
         for key in old:
             del self.minutes[key]
         return len(old)
-
-

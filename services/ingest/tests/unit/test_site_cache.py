@@ -63,16 +63,20 @@ async def test_entries_expire_after_the_ttl() -> None:
     assert repo.loads == 2
 
 
-async def test_a_write_through_the_cache_takes_effect_at_once() -> None:
-    repo, clock = CountingRepository(), Clock()
+async def test_a_move_takes_effect_once_the_cache_is_cleared_as_the_writing_routes_do() -> None:
+    repo, cache = CountingRepository(), SiteCache(60.0)
     await a_moved_camera(repo)
-    sites = CachedSites(repo, SiteCache(60.0, clock=clock))
+    sites = CachedSites(repo, cache)
     first = await sites.placement_at("cam-1", SATURDAY + timedelta(hours=2))
     assert first is not None
     assert first.location_id == "loc-b"
 
-    await sites.end_open_placement("cam-1", SATURDAY)
-    await sites.add_placement(Placement("cam-1", "loc-a", SATURDAY + timedelta(hours=1), None))
+    await repo.end_open_placement("cam-1", SATURDAY)
+    await repo.add_placement(Placement("cam-1", "loc-a", SATURDAY + timedelta(hours=1), None))
+    stale = await sites.placement_at("cam-1", SATURDAY + timedelta(hours=2))
+    assert stale is not None
+    assert stale.location_id == "loc-b"  # within the TTL another instance's move is not seen yet
+    cache.clear()
 
     moved = await sites.placement_at("cam-1", SATURDAY + timedelta(hours=2))
     assert moved is not None

@@ -11,9 +11,12 @@ the full history, so a frame is never stamped by when it arrived.
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
-from anpr_ingest.adapters.repository import IngestRepository
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from anpr_ingest.adapters.frame_ledger import FrameClaims
+from anpr_ingest.adapters.repository import PostgresIngestRepository
 from anpr_ingest.domain.model import Camera, Location, Placement
 
 
@@ -40,26 +43,52 @@ class SiteCache:
         self._entries.clear()
 
 
-class CachedSites:
-    """An IngestRepository whose camera, location and placement reads come from the cache when fresh."""
+class SiteSource(Protocol):
+    async def get_camera(self, camera_id: str) -> Camera | None: ...
+    async def get_location(self, location_id: str) -> Location | None: ...
+    async def placements_of(self, camera_id: str) -> list[Placement]: ...
 
-    def __init__(self, inner: IngestRepository, cache: SiteCache) -> None:
-        self._inner = inner
+
+class OnDemandSites:
+    """Reads sites on a connection of its own, taken only for a cache miss (most frames need none)."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def get_camera(self, camera_id: str) -> Camera | None:
+        async with self._engine.connect() as connection:
+            return await PostgresIngestRepository(connection).get_camera(camera_id)
+
+    async def get_location(self, location_id: str) -> Location | None:
+        async with self._engine.connect() as connection:
+            return await PostgresIngestRepository(connection).get_location(location_id)
+
+    async def placements_of(self, camera_id: str) -> list[Placement]:
+        async with self._engine.connect() as connection:
+            return await PostgresIngestRepository(connection).placements_of(camera_id)
+
+
+class CachedSites:
+    """Camera, location and placement reads (a SiteLookup), from the cache when fresh. Writes go through the
+    repository; the routes that write clear the cache after their commit."""
+
+    def __init__(self, source: SiteSource, cache: SiteCache) -> None:
+        self._source = source
         self._cache = cache
 
     async def get_camera(self, camera_id: str) -> Camera | None:
-        found: Camera | None = await self._cache.get(("camera", camera_id), lambda: self._inner.get_camera(camera_id))
+        found: Camera | None = await self._cache.get(("camera", camera_id), lambda: self._source.get_camera(camera_id))
         return found
 
     async def get_location(self, location_id: str) -> Location | None:
         found: Location | None = await self._cache.get(
-            ("location", location_id), lambda: self._inner.get_location(location_id)
+            ("location", location_id), lambda: self._source.get_location(location_id)
         )
         return found
 
     async def placements_of(self, camera_id: str) -> list[Placement]:
         history: list[Placement] = await self._cache.get(
-            ("placements", camera_id), lambda: self._inner.placements_of(camera_id)
+            ("placements", camera_id), lambda: self._source.placements_of(camera_id)
         )
         return list(history)
 
@@ -67,32 +96,22 @@ class CachedSites:
         # The latest start wins, as in the database query: histories are ordered by valid_from.
         return next((p for p in reversed(await self.placements_of(camera_id)) if p.covers(moment)), None)
 
+
+class FrameStore:
+    """What accepting a frame needs (a FrameRepository): cached sites and this request's frame claims."""
+
+    def __init__(self, sites: CachedSites, claims: FrameClaims) -> None:
+        self._sites = sites
+        self._claims = claims
+
+    async def get_camera(self, camera_id: str) -> Camera | None:
+        return await self._sites.get_camera(camera_id)
+
+    async def get_location(self, location_id: str) -> Location | None:
+        return await self._sites.get_location(location_id)
+
+    async def placement_at(self, camera_id: str, moment: datetime) -> Placement | None:
+        return await self._sites.placement_at(camera_id, moment)
+
     async def remember_frame(self, camera_id: str, frame_id: str, now: datetime) -> bool:
-        return await self._inner.remember_frame(camera_id, frame_id, now)
-
-    async def list_cameras(self) -> list[Camera]:
-        return await self._inner.list_cameras()
-
-    async def list_locations(self) -> list[Location]:
-        return await self._inner.list_locations()
-
-    # Writes go through and clear the cache (the routes clear it once more after their commit).
-    async def add_camera(self, camera: Camera, now: datetime) -> bool:
-        self._cache.clear()
-        return await self._inner.add_camera(camera, now)
-
-    async def add_location(self, location: Location) -> bool:
-        self._cache.clear()
-        return await self._inner.add_location(location)
-
-    async def update_location(self, location: Location) -> None:
-        self._cache.clear()
-        await self._inner.update_location(location)
-
-    async def add_placement(self, placement: Placement) -> None:
-        self._cache.clear()
-        await self._inner.add_placement(placement)
-
-    async def end_open_placement(self, camera_id: str, at: datetime) -> bool:
-        self._cache.clear()
-        return await self._inner.end_open_placement(camera_id, at)
+        return await self._claims.remember_frame(camera_id, frame_id, now)

@@ -5,14 +5,13 @@ Frames and reads take a `Sender` instead of a role (entrypoints/senders.py): cam
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.ext.asyncio import AsyncConnection
 
+from anpr_ingest.adapters.frame_ledger import FrameClaims, FrameLedger
 from anpr_ingest.adapters.health_tally import HealthTally
 from anpr_ingest.adapters.publisher import BoundedPublisher
-from anpr_ingest.adapters.repository import PostgresIngestRepository
-from anpr_ingest.adapters.site_cache import CachedSites, SiteCache
+from anpr_ingest.adapters.site_cache import CachedSites, FrameStore, OnDemandSites, SiteCache
 from anpr_ingest.adapters.token_cache import CameraTokenCache
-from anpr_ingest.bootstrap import HEALTH_TALLY, SITE_CACHE, TOKEN_CACHE
+from anpr_ingest.bootstrap import FRAME_LEDGER, HEALTH_TALLY, SITE_CACHE, TOKEN_CACHE
 from anpr_ingest.camera_health import FramePorts
 from anpr_ingest.config import IngestSettings
 from anpr_runtime.auth import Principal, Role, require_roles
@@ -48,9 +47,14 @@ def health_tally_of(resources: Resources) -> HealthTally:
     return tally
 
 
-def sites(resources: Resources, connection: AsyncConnection) -> CachedSites:
-    """The ingest repository on this connection, with cameras, locations and placements cached."""
-    return CachedSites(PostgresIngestRepository(connection), site_cache_of(resources))
+def sites(resources: Resources) -> CachedSites:
+    """Cameras, locations and placements from the cache; a miss reads them on a connection of its own."""
+    return CachedSites(OnDemandSites(resources.engine), site_cache_of(resources))
+
+
+def frame_ledger_of(resources: Resources) -> FrameLedger:
+    ledger: FrameLedger = resources.extras[FRAME_LEDGER]
+    return ledger
 
 
 def publisher_of(resources: Resources) -> BoundedPublisher:
@@ -59,5 +63,5 @@ def publisher_of(resources: Resources) -> BoundedPublisher:
     return BoundedPublisher(kafka, settings.publish_timeout_seconds)
 
 
-def frame_ports(resources: Resources, connection: AsyncConnection) -> FramePorts:
-    return FramePorts(sites(resources, connection), health_tally_of(resources), publisher_of(resources))
+def frame_ports(resources: Resources, claims: FrameClaims) -> FramePorts:
+    return FramePorts(FrameStore(sites(resources), claims), health_tally_of(resources), publisher_of(resources))

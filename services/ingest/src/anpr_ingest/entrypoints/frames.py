@@ -9,7 +9,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from anpr_ingest.camera_health import receive_frame
 from anpr_ingest.domain.jpeg import FrameTooLarge, check_media_type
-from anpr_ingest.entrypoints.deps import frame_ports, resources_of, settings_of
+from anpr_ingest.entrypoints.deps import frame_ledger_of, frame_ports, resources_of, settings_of
 from anpr_ingest.entrypoints.refusals import counting_refusals
 from anpr_ingest.entrypoints.senders import FrameSender
 from anpr_ingest.handlers import AcceptFrame, FrameLimits
@@ -45,9 +45,9 @@ async def post_frame(
             image=await _body_within(request, settings.max_frame_bytes),
             correlation_id=x_correlation_id or str(uuid4()),
         )
-        # The idempotency row and the health counters commit only after the publish succeeded.
-        async with resources.engine.begin() as connection:
-            fresh = await receive_frame(command, frame_ports(resources, connection), limits, now)
+        # The idempotency row commits only after the publish succeeded.
+        async with frame_ledger_of(resources).claiming() as claims:
+            fresh = await receive_frame(command, frame_ports(resources, claims), limits, now)
     return FrameAccepted(frame_id=command.frame_id, duplicate=not fresh)
 
 

@@ -40,13 +40,12 @@ class BatchAnswer(BaseModel):
 async def post_read(request: Request, sender: ReadSender, body: ReadIn) -> ReadAccepted:
     resources = resources_of(request)
     sender.authorise(body.camera_id)
-    async with resources.engine.connect() as connection:
-        read = await accept_read(
-            body.to_event(),
-            sites(resources, connection),
-            publisher_of(resources),
-            resources.settings.pseudonym_key.get_secret_value(),
-        )
+    read = await accept_read(
+        body.to_event(),
+        sites(resources),
+        publisher_of(resources),
+        resources.settings.pseudonym_key.get_secret_value(),
+    )
     return ReadAccepted(
         read_id=str(read.read_id), location_id=read.location_id or "", zone_id=read.zone_id, direction=read.direction
     )
@@ -69,16 +68,15 @@ async def post_read_batch(
         raise PermanentError(f"a batch holds at most {limit} reads, got {len(body)}")
     parsed = [_parse(item) for item in body]
     valid = [read for read in parsed if isinstance(read, PlateRecognized)]
-    async with resources.engine.connect() as connection:
-        outcomes = iter(
-            await accept_reads(
-                valid,
-                sender,
-                sites(resources, connection),
-                publisher_of(resources),
-                resources.settings.pseudonym_key.get_secret_value(),
-            )
+    outcomes = iter(
+        await accept_reads(
+            valid,
+            sender,
+            sites(resources),
+            publisher_of(resources),
+            resources.settings.pseudonym_key.get_secret_value(),
         )
+    )
     results = [_item(n, next(outcomes) if isinstance(read, PlateRecognized) else read) for n, read in enumerate(parsed)]
     refused = sum(item.error is not None for item in results)
     response.status_code = status.HTTP_207_MULTI_STATUS if refused else status.HTTP_202_ACCEPTED

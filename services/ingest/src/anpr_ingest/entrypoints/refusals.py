@@ -20,10 +20,7 @@ async def count_refusal(
     resources: Resources, camera_id: str, outcome: Outcome, captured_at: datetime | None, now: datetime
 ) -> None:
     try:
-        async with resources.engine.connect() as connection:
-            await note_frame(
-                camera_id, outcome, captured_at, now, sites(resources, connection), health_tally_of(resources)
-            )
+        await note_frame(camera_id, outcome, captured_at, now, sites(resources), health_tally_of(resources))
     except (SQLAlchemyError, OSError) as exc:
         # The client's answer is the refusal, not our bookkeeping: it keeps it, and the gap is logged.
         log.warning("refused frame not counted in camera health (%s): %s", outcome, type(exc).__name__)
