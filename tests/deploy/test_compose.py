@@ -103,3 +103,15 @@ def test_the_regime_files_mounted_into_rules_exist(compose: dict[str, Any]) -> N
     source, target, _ = rules["volumes"][0].split(":")
     assert target == rules["environment"]["ANPR_RULES_REGIME_DIR"]
     assert list(Path(ROOT / source).glob("*.yaml"))
+
+
+def test_the_image_carries_the_prepared_detector_where_recognition_looks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Built at image build time: a pod must neither spend minutes on it nor write to its file system."""
+    from anpr_recognition.adapters.model_files import default_cache_dir
+
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    [cache] = re.findall(r"^ENV ANPR_MODEL_CACHE=(\S+)$", dockerfile, flags=re.MULTILINE)
+    monkeypatch.setenv("ANPR_MODEL_CACHE", cache)
+    assert default_cache_dir() == Path(cache)
+    build = dockerfile.index("prepared_detector as p; p('int8'); p('fp32')")
+    assert dockerfile.index("ENV ANPR_MODEL_CACHE=") < build < dockerfile.index("USER nobody")
