@@ -16,6 +16,7 @@ from rich.progress import track
 from rich.table import Table
 
 from anpr_cli import infra
+from anpr_cli.camera import Replayer
 from anpr_cli.paths import PORTS, SERVICES, load_run_env, repo_root, run_dir
 
 console = Console()
@@ -24,6 +25,7 @@ REGIMES = [REGIME, "ze-zone-centrum"]  # both apply in zone centrum (deploy/regi
 CAMERAS = (("cam-centrum-1", "fixed", "loc-centrum-noord"), ("cam-rotating-1", "rotating", "loc-centrum-zuid"))
 LOCATIONS = (("loc-centrum-noord", "Centrum, Nieuwe Gracht"), ("loc-centrum-zuid", "Centrum, Raamvest"))
 EXEMPT_PLATE = "ZDPB67"  # a resident's permit in the demo registry
+DEMO_FPS = 5.0  # per camera, as a gateway would send them
 
 
 def _url(service: str, path: str) -> str:
@@ -61,25 +63,17 @@ def _seed(client: httpx.Client) -> None:
         _post(client, "exemptions", "/v1/exemptions", permit)
 
 
-def _replay(client: httpx.Client, frames: list[Path]) -> int:
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+def _replay(token: str, frames: list[Path]) -> int:
+    """The sample frames through the gateway simulator (`anpr camera replay`), alternating the two cameras."""
     posted = 0
-    for n, frame in enumerate(track(frames, description="posting frames to ingest")):
-        camera_id = CAMERAS[n % len(CAMERAS)][0]
-        headers = {
-            "Content-Type": "image/jpeg",
-            "X-Camera-Id": camera_id,
-            "X-Captured-At": datetime.now(UTC).isoformat(),
-            "X-Frame-Id": f"demo-{stamp}-{frame.stem}",
-        }
-        for attempt in range(5):
-            response = client.post(_url("ingest", "/v1/frames"), content=frame.read_bytes(), headers=headers)
-            if response.status_code != 503:
-                break
-            time.sleep(float(response.headers.get("Retry-After", "1")) * (attempt + 1))
-        if response.status_code != 202:
-            raise typer.BadParameter(f"ingest refused {frame.name}: {response.status_code} {response.text}")
-        posted += 1
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=_url("ingest", ""), headers=headers, timeout=30) as client:
+        for n, (camera_id, _, _) in enumerate(CAMERAS):
+            mine = frames[n :: len(CAMERAS)]
+            tally = Replayer(client, camera_id, fps=DEMO_FPS).run(track(mine, description=f"replaying to {camera_id}"))
+            if tally.exit_code:
+                raise typer.BadParameter(f"ingest refused frames of {camera_id}: {dict(tally.reasons)}")
+            posted += tally.accepted
     return posted
 
 
@@ -135,7 +129,7 @@ def demo(
             raise typer.BadParameter(f"rules did not reload the registry: {reloaded.status_code} {reloaded.text}")
         _seed(client)
         recognised_before = sum(metric_sum(client, "recognition", "anpr_recognition_frames", by="outcome").values())
-        posted = _replay(client, frames)
+        posted = _replay(token, frames)
         _wait_for_pipeline(client, int(recognised_before) + posted)
         _summary(client, posted)
 
