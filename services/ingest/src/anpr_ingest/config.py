@@ -17,6 +17,8 @@ class IngestSettings(ServiceSettings):
     # How long a request waits for Kafka's acknowledgement before answering 503.
     publish_timeout_seconds: float = Field(default=5.0, gt=0)
     max_batch_reads: int = Field(default=1000, ge=1)
+    # POST /v1/reads and /v1/reads/batch bodies (reads may carry base64 JPEG evidence): refused with 413.
+    max_json_body_bytes: int = Field(default=32 * 1024 * 1024, ge=64 * 1024)
     # A revoked camera token keeps working on other instances for at most this long (0: no cache).
     token_cache_seconds: float = Field(default=5.0, ge=0)
     health_retention_days: float = Field(default=7.0, gt=1)
