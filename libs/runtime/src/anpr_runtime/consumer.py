@@ -24,6 +24,10 @@ from anpr_runtime.errors import AnprError
 log = logging.getLogger(__name__)
 
 Handler = Callable[[ConsumerRecord[bytes, bytes]], Awaitable[None]]
+# Optional: a handler with a `prepare(records)` coroutine gets each fetched batch of a partition first, to
+# do work for all of it at once (recognition reads the plates of several frames in one model call). The
+# records are then handled one by one as always; what prepare could not do, the handler does itself.
+PREPARE = "prepare"
 Verdict = Literal["retry", "retry_limited", "dead_letter"]
 
 PROCESSED = Counter("anpr_consumer_messages_total", "Messages handled", ["group", "topic", "outcome"])
@@ -136,6 +140,11 @@ class ConsumerRunner:
             log.warning("commit lost to a rebalance on %s", partition)
 
     async def _process_partition(self, records: list[ConsumerRecord[bytes, bytes]]) -> int | None:
+        if (prepare := getattr(self._handle, PREPARE, None)) is not None:
+            try:
+                await prepare(records)
+            except Exception as exc:  # an optimisation only: each record is still handled on its own
+                log.warning("preparing a batch of %d failed: %s", len(records), _describe(exc))
         last_done = None
         for record in records:
             if self._stopping.is_set() or not await self._process(record):
