@@ -21,6 +21,7 @@ from anpr_runtime.auth import TokenStore
 from anpr_runtime.consumer import ConsumerRunner, DeadLetters, Handler, RetryPolicy
 from anpr_runtime.correlation import bound
 from anpr_runtime.db import create_engine, database_check, run_migrations
+from anpr_runtime.db_outage import retry_while_database_away
 from anpr_runtime.kafka import ensure_topics, kafka_check, new_consumer, new_producer
 from anpr_runtime.lag import LagGauge
 from anpr_runtime.logs import configure_logging
@@ -75,9 +76,8 @@ async def consuming(spec: ServiceSpec, resources: Resources, handle: Handler) ->
     group = settings.consumer_group or f"anpr-{spec.name}"
     consumer = new_consumer(settings, *(settings.topic(t) for t in spec.consumes), group_id=group)
     dead_letters = DeadLetters(resources.producer, settings.topic(DLQ.name), group)
-    runner = ConsumerRunner(
-        consumer, handle, dead_letters, group, RetryPolicy(settings.retry_initial_seconds, settings.retry_max_seconds)
-    )
+    retry = RetryPolicy(settings.retry_initial_seconds, settings.retry_max_seconds)
+    runner = ConsumerRunner(consumer, retry_while_database_away(handle), dead_letters, group, retry)
     lag = LagGauge(consumer, group, MetricSettings().lag_interval_seconds)
     await consumer.start()
     task = asyncio.create_task(runner.run(), name=f"{spec.name}-consumer")

@@ -59,6 +59,8 @@ class Outcome:
                 "lost": sorted(self.plan.expected - found)[:10],
                 "unexpected": sorted(found - self.plan.expected)[:10],
                 "duplicated": sorted(key for key, count in self.stored.items() if count > 1)[:10],
-                "dead_letters_unexpected": sorted({x.identity for x in self.letters} - meant)[:10],
+                "dead_letters_unexpected": sorted(
+                    {f"{x.identity[:80]} ({x.error})" for x in self.letters if x.identity not in meant}
+                )[:10],
             },
         }

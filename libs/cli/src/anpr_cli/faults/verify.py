@@ -93,6 +93,7 @@ async def candidates(dsn: str) -> Counter[tuple[str, str, str]]:
 class DeadLetter:
     topic: str
     identity: str  # frame id of a frame, the raw value of anything that is no event
+    error: str = ""  # the consumer's error type and reason, from the headers
 
 
 async def dead_letters(bootstrap: str, topic: str) -> list[DeadLetter]:
@@ -113,8 +114,9 @@ async def dead_letters(bootstrap: str, topic: str) -> list[DeadLetter]:
         while [p for p, end in ends.items() if await consumer.position(p) < end]:
             for records in (await consumer.getmany(timeout_ms=1000)).values():
                 for record in records:
-                    origin = dict(record.headers).get("dlq.topic", b"").decode()
-                    found.append(DeadLetter(origin, _identity(record.value or b"")))
+                    headers = {name: value.decode(errors="replace") for name, value in record.headers}
+                    error = f"{headers.get('dlq.group')}: {headers.get('dlq.error_type')}: {headers.get('dlq.reason')}"
+                    found.append(DeadLetter(headers.get("dlq.topic", ""), _identity(record.value or b""), error[:300]))
         return found
     finally:
         await consumer.stop()
