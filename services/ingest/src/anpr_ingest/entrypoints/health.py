@@ -10,6 +10,7 @@ from anpr_ingest.adapters.repository import PostgresIngestRepository
 from anpr_ingest.camera_health import camera_health, health_report
 from anpr_ingest.domain.health import CameraHealth
 from anpr_ingest.entrypoints.deps import Operator, health_tally_of, resources_of, settings_of
+from anpr_runtime.inputs import Identifier
 
 router = APIRouter(prefix="/v1")
 
@@ -54,7 +55,7 @@ async def get_cameras_health(request: Request, _: Operator) -> HealthReportOut:
 
 
 @router.get("/cameras/{camera_id}/health")
-async def get_camera_health(request: Request, _: Operator, camera_id: str) -> CameraHealthOut:
+async def get_camera_health(request: Request, _: Operator, camera_id: Identifier) -> CameraHealthOut:
     resources = resources_of(request)
     # What this instance counted since its last flush is written first, so its own frames show at once.
     await health_tally_of(resources).flush(resources.engine)

@@ -9,11 +9,12 @@ from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Fiel
 from anpr_contracts import Direction, PlateRecognized, ReadSource
 from anpr_ingest.domain.model import Location, Placement
 from anpr_ingest.domain.plates import normalise_plate
+from anpr_runtime.inputs import Moment, Text
 
 _ID = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$")]
 # RVV 1990 sign codes: C7, C12, C22a.
 _Sign = Annotated[str, Field(min_length=2, max_length=20, pattern=r"^[A-L][0-9]{1,3}[a-z]?$")]
-_Consent = Annotated[str, Field(min_length=1, max_length=200)]
+_Consent = Annotated[Text, Field(min_length=1, max_length=200)]
 
 
 def _decode_base64(value: object) -> object:
@@ -39,7 +40,7 @@ class CameraIn(BaseModel):
 
     camera_id: _ID
     kind: Literal["fixed", "rotating"] = "fixed"
-    description: str = Field(default="", max_length=500)
+    description: Text = Field(default="", max_length=500)
 
 
 class LocationIn(BaseModel):
@@ -48,7 +49,7 @@ class LocationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     location_id: _ID
-    name: str = Field(min_length=1, max_length=200)
+    name: Text = Field(min_length=1, max_length=200)
     regimes: list[_ID] = Field(description="Regimes enforced at this location.")
     zone_id: _ID | None = Field(default=None, description="Zone a regime may apply to, e.g. centrum.")
     direction: Direction | None = Field(
@@ -115,13 +116,13 @@ class PlacementIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     location_id: _ID
-    valid_from: AwareDatetime
+    valid_from: Moment
 
 
 class PlacementEnd(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    valid_until: AwareDatetime = Field(description="When the camera was taken down.")
+    valid_until: Moment = Field(description="When the camera was taken down.")
 
 
 class PlacementOut(BaseModel):
@@ -148,14 +149,14 @@ class ReadIn(BaseModel):
     location_id: _ID | None = Field(
         default=None, description="Where the read was taken, for a source without a registered camera."
     )
-    observed_at: AwareDatetime = Field(description="When the vehicle was seen: ISO 8601 with a UTC offset.")
+    observed_at: Moment = Field(description="When the vehicle was seen: ISO 8601 with a UTC offset.")
     plate: Annotated[str, BeforeValidator(lambda v: normalise_plate(v) if isinstance(v, str) else v)] = Field(
         min_length=1,
         max_length=16,
         pattern=r"^[A-Z0-9]+$",
         description="Plate as read, e.g. 72VGX6; spaces, dashes and dots are removed and letters upper-cased first.",
     )
-    country: str | None = Field(
+    country: Text | None = Field(
         default=None, min_length=2, max_length=3, description="Country code of the plate when known, e.g. NL."
     )
     confidence: float = Field(default=1.0, ge=0, le=1, description="How sure the source is of the plate, 0 to 1.")

@@ -12,6 +12,7 @@ from anpr_ingest.entrypoints.deps import Admin, Operator, resources_of, site_cac
 from anpr_ingest.entrypoints.schemas import CameraIn, LocationIn, LocationPatch, PlacementEnd, PlacementIn, PlacementOut
 from anpr_ingest.handlers import amend_location, end_placement, find_location, place_camera, placement_history
 from anpr_runtime import Conflict
+from anpr_runtime.inputs import Identifier
 
 router = APIRouter(prefix="/v1")
 
@@ -50,13 +51,13 @@ async def get_locations(request: Request, _: Operator) -> list[LocationIn]:
 
 
 @router.get("/locations/{location_id}")
-async def get_location(request: Request, _: Operator, location_id: str) -> LocationIn:
+async def get_location(request: Request, _: Operator, location_id: Identifier) -> LocationIn:
     async with resources_of(request).engine.connect() as connection:
         return LocationIn.of(await find_location(location_id, PostgresIngestRepository(connection)))
 
 
 @router.patch("/locations/{location_id}")
-async def patch_location(request: Request, _: Admin, location_id: str, body: LocationPatch) -> LocationIn:
+async def patch_location(request: Request, _: Admin, location_id: Identifier, body: LocationPatch) -> LocationIn:
     async with resources_of(request).engine.begin() as connection:
         amended = await amend_location(location_id, body.changes(), PostgresIngestRepository(connection))
     site_cache_of(resources_of(request)).clear()
@@ -64,7 +65,7 @@ async def patch_location(request: Request, _: Admin, location_id: str, body: Loc
 
 
 @router.post("/cameras/{camera_id}/placements", status_code=status.HTTP_201_CREATED)
-async def post_placement(request: Request, _: Admin, camera_id: str, body: PlacementIn) -> PlacementOut:
+async def post_placement(request: Request, _: Admin, camera_id: Identifier, body: PlacementIn) -> PlacementOut:
     placement = Placement(camera_id, body.location_id, body.valid_from, None)
     async with resources_of(request).engine.begin() as connection:
         await place_camera(placement, PostgresIngestRepository(connection))
@@ -73,7 +74,7 @@ async def post_placement(request: Request, _: Admin, camera_id: str, body: Place
 
 
 @router.post("/cameras/{camera_id}/placements/end")
-async def post_placement_end(request: Request, _: Admin, camera_id: str, body: PlacementEnd) -> PlacementOut:
+async def post_placement_end(request: Request, _: Admin, camera_id: Identifier, body: PlacementEnd) -> PlacementOut:
     async with resources_of(request).engine.begin() as connection:
         ended = await end_placement(camera_id, body.valid_until, PostgresIngestRepository(connection))
     site_cache_of(resources_of(request)).clear()
@@ -81,7 +82,7 @@ async def post_placement_end(request: Request, _: Admin, camera_id: str, body: P
 
 
 @router.get("/cameras/{camera_id}/placements")
-async def get_placements(request: Request, _: Operator, camera_id: str) -> list[PlacementOut]:
+async def get_placements(request: Request, _: Operator, camera_id: Identifier) -> list[PlacementOut]:
     async with resources_of(request).engine.connect() as connection:
         history = await placement_history(camera_id, PostgresIngestRepository(connection))
     return [PlacementOut.of(p) for p in history]

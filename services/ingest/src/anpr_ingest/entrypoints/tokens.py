@@ -10,6 +10,7 @@ from anpr_ingest.adapters.tokens import PostgresCameraTokenRepository
 from anpr_ingest.camera_tokens import issue_token, revoke_token, tokens_of_camera
 from anpr_ingest.domain.tokens import CameraToken
 from anpr_ingest.entrypoints.deps import Admin, resources_of, token_cache_of
+from anpr_runtime.inputs import Identifier, Text
 
 router = APIRouter(prefix="/v1")
 
@@ -17,7 +18,7 @@ router = APIRouter(prefix="/v1")
 class TokenIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    label: str = Field(default="", max_length=200, description="What the token is for, e.g. the gateway's name.")
+    label: Text = Field(default="", max_length=200, description="What the token is for, e.g. the gateway's name.")
 
 
 class TokenOut(BaseModel):
@@ -43,7 +44,7 @@ class TokenIssued(TokenOut):
 
 
 @router.post("/cameras/{camera_id}/tokens", status_code=status.HTTP_201_CREATED)
-async def post_token(request: Request, _: Admin, camera_id: str, body: TokenIn | None = None) -> TokenIssued:
+async def post_token(request: Request, _: Admin, camera_id: Identifier, body: TokenIn | None = None) -> TokenIssued:
     async with resources_of(request).engine.begin() as connection:
         issued = await issue_token(
             camera_id,
@@ -56,7 +57,7 @@ async def post_token(request: Request, _: Admin, camera_id: str, body: TokenIn |
 
 
 @router.get("/cameras/{camera_id}/tokens")
-async def get_tokens(request: Request, _: Admin, camera_id: str) -> list[TokenOut]:
+async def get_tokens(request: Request, _: Admin, camera_id: Identifier) -> list[TokenOut]:
     async with resources_of(request).engine.connect() as connection:
         found = await tokens_of_camera(
             camera_id, PostgresIngestRepository(connection), PostgresCameraTokenRepository(connection)
@@ -65,7 +66,7 @@ async def get_tokens(request: Request, _: Admin, camera_id: str) -> list[TokenOu
 
 
 @router.post("/cameras/{camera_id}/tokens/{token_id}/revoke")
-async def post_token_revoke(request: Request, _: Admin, camera_id: str, token_id: str) -> TokenOut:
+async def post_token_revoke(request: Request, _: Admin, camera_id: Identifier, token_id: Identifier) -> TokenOut:
     resources = resources_of(request)
     async with resources.engine.begin() as connection:
         revoked = await revoke_token(camera_id, token_id, PostgresCameraTokenRepository(connection), datetime.now(UTC))

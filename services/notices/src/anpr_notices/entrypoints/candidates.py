@@ -16,6 +16,7 @@ from anpr_notices.entrypoints.deps import Purpose, Reviewer, review_rules, trans
 from anpr_notices.entrypoints.views import candidate_view
 from anpr_notices.handlers import record_decision, with_review_flags
 from anpr_runtime import NotFound
+from anpr_runtime.inputs import Text
 
 router = APIRouter(prefix="/v1", tags=["candidates"])
 
@@ -35,8 +36,8 @@ async def list_candidates(
     response: Response,
     who: Reviewer,
     status: Status | None = None,
-    regime: str | None = None,
-    location: str | None = None,
+    regime: Annotated[Text | None, Query(max_length=100)] = None,
+    location: Annotated[Text | None, Query(max_length=100)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     order: Literal["oldest", "newest"] = "oldest",
     after: Annotated[UUID | None, Query(description="only candidates seen after this one")] = None,

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from anpr_notices.config import NoticesSettings
 from anpr_notices.handlers.review import ReviewRules
 from anpr_runtime.auth import Principal, Role, require_roles
+from anpr_runtime.inputs import Text
 from anpr_runtime.service import Resources
 
 # Admin may do everything (require_roles adds it); a camera or service token none of this.
@@ -18,7 +19,7 @@ Supervisor = Annotated[Principal, Depends(require_roles(Role.SUPERVISOR))]
 StatsReader = Annotated[Principal, Depends(require_roles(Role.SUPERVISOR, Role.OPERATOR))]
 Admin = Annotated[Principal, Depends(require_roles())]
 # Why personal data is looked at, for the audit log (the DPIA's purpose limitation).
-Purpose = Annotated[str, Header(alias="X-Purpose", min_length=1, max_length=200)]
+Purpose = Annotated[Text, Header(alias="X-Purpose", min_length=1, max_length=200)]
 
 
 def resources(request: Request) -> Resources:

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict
 
 from anpr_notices.adapters.audit import AuditQuery, PostgresAuditLog
 from anpr_notices.adapters.retention import PostgresRetentionRepository
@@ -14,6 +14,7 @@ from anpr_notices.domain.stats import backlog, per_hour
 from anpr_notices.entrypoints.deps import Admin, StatsReader, Supervisor, resources, settings, transaction
 from anpr_notices.handlers import purge
 from anpr_runtime import Forbidden, PermanentError
+from anpr_runtime.inputs import Moment, Text
 
 router = APIRouter(prefix="/v1", tags=["oversight"])
 MAX_STATS_WINDOW = timedelta(days=92)
@@ -22,17 +23,17 @@ MAX_STATS_WINDOW = timedelta(days=92)
 class PurgeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    now: AwareDatetime | None = None  # a chosen clock, for tests and rehearsals; refused in production
+    now: Moment | None = None  # a chosen clock, for tests and rehearsals; refused in production
 
 
 @router.get("/audit")
 async def get_audit(
     request: Request,
     _: Supervisor,
-    actor: str | None = None,
-    subject: Annotated[str | None, Query(description="a candidate id")] = None,
-    since: AwareDatetime | None = None,
-    until: AwareDatetime | None = None,
+    actor: Annotated[Text | None, Query(max_length=200)] = None,
+    subject: Annotated[Text | None, Query(max_length=200, description="a candidate id")] = None,
+    since: Moment | None = None,
+    until: Moment | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[dict[str, Any]]:
     """Who looked at which candidate's personal data, when and why; newest first."""
@@ -42,7 +43,7 @@ async def get_audit(
 
 @router.get("/stats")
 async def get_stats(
-    request: Request, _: StatsReader, since: AwareDatetime | None = None, until: AwareDatetime | None = None
+    request: Request, _: StatsReader, since: Moment | None = None, until: Moment | None = None
 ) -> dict[str, Any]:
     """Per regime, location and UTC hour (default: the last 24 hours); reviewer throughput; backlog."""
     now = datetime.now(UTC)
