@@ -33,7 +33,10 @@ def dead_lettered(isolated: Callable[..., Any]) -> ServiceSettings:
         try:
             for topic, value in ((READS, "read-1"), (READS, "read-2"), (FRAMES, "frame-1")):
                 payload = f'{{"plate": "{PLATE}", "what": "{value}"}}'.encode()
-                await producer.send_and_wait(settings.topic(topic.name), payload, key=f"key-{value}".encode())
+                envelope = [("correlation_id", f"corr-{value}".encode())]
+                await producer.send_and_wait(
+                    settings.topic(topic.name), payload, key=f"key-{value}".encode(), headers=envelope
+                )
             dead_letters = DeadLetters(producer, settings.topic(DLQ.name), "anpr-rules")
             for record in await consume(settings, settings.topic(READS.name), 2):
                 await dead_letters.send(record, ValueError(f"plate {PLATE} is not valid here"))
@@ -89,6 +92,7 @@ def test_list_show_replay(dead_lettered: ServiceSettings, monkeypatch: pytest.Mo
     assert [r.key for r in replayed[2:]] == [b"key-read-1", b"key-read-2"]
     marks = [dict(r.headers)["dlq.replay_of"] for r in replayed[2:]]
     assert marks == [f"{settings.topic(DLQ.name)}:0:0".encode(), f"{settings.topic(DLQ.name)}:0:1".encode()]
+    assert [dict(r.headers)["correlation_id"] for r in replayed[2:]] == [b"corr-read-1", b"corr-read-2"]
     assert asyncio.run(end_offset(settings, reads)) == 4, "nothing was sent twice"
 
 

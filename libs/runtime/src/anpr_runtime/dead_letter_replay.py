@@ -106,8 +106,9 @@ async def replay(
         )
         if (await connection.execute(claim)).first() is None:
             return Replayed(letter, "already replayed", await _earlier(connection, dlq_topic, letter))
-        mark = [(REPLAY_HEADER, f"{dlq_topic}:{letter.partition}:{letter.offset}".encode())]
-        sent = await producer.send_and_wait(letter.topic, letter.value, key=letter.key, headers=mark)
+        mark = (REPLAY_HEADER, f"{dlq_topic}:{letter.partition}:{letter.offset}".encode())
+        headers = [*letter.envelope, mark]
+        sent = await producer.send_and_wait(letter.topic, letter.value, key=letter.key, headers=headers)
         await connection.execute(
             replays.update()
             .where(

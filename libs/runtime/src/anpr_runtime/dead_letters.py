@@ -32,6 +32,8 @@ class DeadLetter:
     reason: str | None
     key: bytes | None
     value: bytes | None
+    # The original message's own headers (correlation_id, event_type, ...): a replay carries them again.
+    envelope: tuple[tuple[str, bytes], ...] = ()
 
     @property
     def id(self) -> str:
@@ -52,6 +54,7 @@ class DeadLetter:
             reason=headers.get("dlq.reason"),
             key=record.key,
             value=record.value,
+            envelope=tuple((name, value) for name, value in record.headers or () if not name.startswith("dlq.")),
         )
 
     def summary(self) -> dict[str, str]:
