@@ -10,6 +10,7 @@ from anpr_contracts import FRAMES, FrameCaptured, parse_event
 from anpr_recognition.adapters.onnx_reader import OnnxPlateReader
 from anpr_recognition.adapters.passages import PostgresPassageRepository
 from anpr_recognition.adapters.repository import PostgresFrameLedger
+from anpr_recognition.batch_reading import BatchReader
 from anpr_recognition.config import RecognitionSettings
 from anpr_recognition.domain.plates import PlateReading
 from anpr_recognition.handlers import publish_closed_passages, recognise_frame
@@ -36,26 +37,33 @@ def bootstrap(resources: Resources) -> Handler:
     window = timedelta(seconds=settings.passage_window_seconds)
     idle = timedelta(seconds=settings.passage_idle_seconds)
 
-    async def read_plates(jpeg: bytes) -> list[PlateReading]:
-        # ONNX Runtime releases the GIL: the event loop keeps serving health checks meanwhile.
-        return await asyncio.to_thread(reader.read, jpeg)
+    batches, min_confidence = BatchReader(reader, settings.batch_frames), settings.min_confidence
 
-    async def handle(record: ConsumerRecord[bytes, bytes]) -> None:
-        event = parse_event(record.value or b"")
-        if not isinstance(event, FrameCaptured):
-            raise PermanentError(f"recognition does not handle {event.event_type}")
-        async with resources.engine.begin() as connection:
-            await recognise_frame(
-                event,
-                read_plates,
-                PostgresFrameLedger(connection),
-                PostgresPassageRepository(connection),
-                publisher,
-                key,
-                settings.min_confidence,
-                window,
-                datetime.now(UTC),
-            )
+    class HandleFrame:
+        """The runner's handler: `prepare` reads a fetched batch's plates at once, the call handles one frame."""
+
+        prepare = staticmethod(batches.prepare)
+
+        async def __call__(self, record: ConsumerRecord[bytes, bytes]) -> None:
+            event = parse_event(record.value or b"")
+            if not isinstance(event, FrameCaptured):
+                raise PermanentError(f"recognition does not handle {event.event_type}")
+
+            async def read_plates(_: bytes) -> list[PlateReading]:
+                return await batches.read(event)
+
+            async with resources.engine.begin() as connection:
+                await recognise_frame(
+                    event,
+                    read_plates,
+                    PostgresFrameLedger(connection),
+                    PostgresPassageRepository(connection),
+                    publisher,
+                    key,
+                    min_confidence,
+                    window,
+                    datetime.now(UTC),
+                )
 
     async def close_passages() -> None:
         # Passages live in PostgreSQL, so a crash loses none: the next instance publishes what is due.
@@ -71,4 +79,4 @@ def bootstrap(resources: Resources) -> Handler:
 
     if window > timedelta(0):
         resources.background.append(close_passages)
-    return handle
+    return HandleFrame()

@@ -1,5 +1,6 @@
 from typing import Literal
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from anpr_runtime.settings import ServiceSettings
@@ -13,6 +14,9 @@ class RecognitionSettings(ServiceSettings):
     # More cores: more instances in the consumer group (frames have 3 partitions) beat more threads.
     onnx_threads: int | None = None  # None: ONNX Runtime picks (all cores)
     detector_precision: Literal["int8", "fp32"] = "int8"
+    # Frames of one fetched batch read per call into the models (the recogniser runs once over all their
+    # plates); 1 reads frame by frame.
+    batch_frames: int = Field(default=8, ge=1, le=64)
     min_confidence: float = 0.0  # below this a reading is dropped as noise
     # Reads of one vehicle at one camera within this many seconds are one passage and one published read;
     # 0 publishes every frame's reads at once.
