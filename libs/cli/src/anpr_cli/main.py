@@ -56,8 +56,10 @@ def run(service: Annotated[str, typer.Argument(help=f"one of {', '.join(SERVICES
     settings_class = next(getattr(module, n) for n in dir(module) if n.endswith("Settings") and n != "ServiceSettings")
     settings = settings_class()
     from anpr_runtime.logs import LogSettings, configure_logging
+    from anpr_runtime.metrics import share_between_workers
 
     configure_logging(service)  # JSON lines from the first one on (uvicorn's own config is not used)
+    share_between_workers(service, getattr(settings, "http_workers", 1))
     uvicorn.run(
         f"anpr_{service}.entrypoints.api:create_app",
         factory=True,

@@ -1,17 +1,19 @@
 """FastAPI app factory: the same health, readiness, metrics and error mapping in every service."""
 
 import logging
+import os
 import time
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest, multiprocess
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from anpr_runtime.correlation import HTTP_HEADER, acceptable, bound, new_correlation_id
 from anpr_runtime.errors import AnprError
+from anpr_runtime.metrics import MULTIPROCESS_DIR
 
 ReadinessCheck = Callable[[], Awaitable[None]]
 
@@ -99,6 +101,16 @@ def _correlation_id(scope: Scope) -> str:
     return fresh
 
 
+def exposition() -> bytes:
+    """This process's metrics; with several HTTP worker processes (see `metrics.share_between_workers`)
+    those of all of them, summed, whichever worker the scrape reaches."""
+    if os.environ.get(MULTIPROCESS_DIR):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        return bytes(generate_latest(registry))
+    return bytes(generate_latest())
+
+
 def _operational_router() -> APIRouter:
     router = APIRouter(tags=["operations"])
 
@@ -121,6 +133,6 @@ def _operational_router() -> APIRouter:
 
     @router.get("/metrics")
     async def metrics() -> Response:
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+        return Response(exposition(), media_type=CONTENT_TYPE_LATEST)
 
     return router
