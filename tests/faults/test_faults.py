@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.e2e
 
 
-@pytest.mark.timeout(480)
+@pytest.mark.timeout(600)  # ~5 min on a 2-core machine shared with other work
 async def test_every_candidate_exactly_once_while_services_crash(infra: dict[str, str]) -> None:
     run_dir = Path(os.environ.get("ANPR_RUN_DIR") or ROOT / ".run" / "test")
     config = FaultConfig(reads=2_000, frames=50, corrupt_frames=3, garbage_reads=3, steps=REDUCED_STEPS, batch=25)
