@@ -16,6 +16,7 @@ import traceback
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from anpr_runtime.correlation import CORRELATION_ID, EVENT_ID, SERVICE
@@ -41,6 +42,14 @@ class LogSettings(BaseSettings):
 
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     format: Literal["json", "text"] = "json"
+
+    @field_validator("level", "format", mode="before")
+    @classmethod
+    def _any_case(cls, value: object) -> object:
+        # ANPR_LOG_LEVEL=info is what people write; refusing it would stop the service over a letter case.
+        if not isinstance(value, str):
+            return value
+        return value.upper() if value.lower() in {"debug", "info", "warning", "error"} else value.lower()
 
 
 def mask_plates(text: str) -> str:

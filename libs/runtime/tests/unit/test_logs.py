@@ -143,3 +143,9 @@ def test_configure_logging_routes_uvicorn_through_one_handler_and_silences_its_a
             root.removeHandler(handler)
         root.setLevel(level)
         server.setLevel(server_level)
+
+
+def test_log_settings_take_any_letter_case(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ANPR_LOG_LEVEL", "debug")
+    monkeypatch.setenv("ANPR_LOG_FORMAT", "TEXT")
+    assert (LogSettings().level, LogSettings().format) == ("DEBUG", "text")
