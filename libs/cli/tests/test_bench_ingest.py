@@ -93,3 +93,35 @@ def test_percentile() -> None:
     values = [float(n) for n in range(1, 101)]
 
     assert (percentile(values, 0.5), percentile(values, 0.99), percentile([], 0.5)) == (51.0, 99.0, 0.0)
+
+
+def test_loops_take_turns_in_blocks_and_each_loop_sums_its_blocks() -> None:
+    from anpr_cli.bench_ingest_loops import interleaved
+
+    order: list[str] = []
+
+    def loop(name: str) -> object:
+        async def one(n: int) -> bool:
+            order.append(name)
+            return n % 10 != 0  # every tenth request of a block fails
+
+        return one
+
+    clock = iter(range(100)).__next__
+
+    runs = asyncio.run(
+        interleaved(
+            23,
+            1,
+            {"a": (loop("a"), lambda: float(clock())), "b": (loop("b"), lambda: 0.0)},
+            blocks=5,  # type: ignore[dict-item]
+        )
+    )
+
+    assert order[:5] == ["a"] * 5
+    assert order[5:10] == ["b"] * 5
+    assert order.count("a") == order.count("b") == 23
+    assert runs["a"].ok + runs["a"].failed == 23
+    assert runs["a"].failed == 5  # request 0 of each of the 5 blocks
+    assert len(runs["b"].latencies_ms) == 23
+    assert runs["a"].cpu_seconds == 5.0  # one tick of the fake clock per block

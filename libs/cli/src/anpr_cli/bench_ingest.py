@@ -227,6 +227,7 @@ async def place_bench_camera(client: httpx.AsyncClient, tag: str) -> tuple[str, 
 
 
 async def run(config: BenchConfig, bootstrap: str, database_url: str, log: Log) -> dict[str, float | int]:
+    from anpr_cli.bench_ingest_loops import bare_producer, ingest_client, interleaved
     from anpr_contracts import FRAMES
 
     tag = secrets.token_hex(4)
@@ -240,92 +241,37 @@ async def run(config: BenchConfig, bootstrap: str, database_url: str, log: Log) 
             try:
                 await asyncio.to_thread(server.start)
                 log(f"ingest ready at {server.url} (log {server.log_file})")
-                runs, camera_id = await _through_ingest(config, server, token, tag, jpeg, log)
+                async with httpx.AsyncClient(base_url=server.url, headers=_bearer(token), timeout=60) as setup:
+                    camera_id, _ = await place_bench_camera(setup, tag)
+                async with (
+                    ingest_client(server.url, token, camera_id, jpeg, config.concurrency) as ingest,
+                    bare_producer(bootstrap, f"{prefix}raw.", camera_id, jpeg) as raw,
+                ):
+                    for warm_up in (ingest.frame, ingest.read, raw.frame, raw.read):
+                        await drive(2 * config.concurrency, config.concurrency, warm_up)
+                    log(f"{config.frames:,} frames through ingest and the bare producer, in alternating blocks")
+                    runs = await interleaved(
+                        config.frames,
+                        config.concurrency,
+                        {"frames": (ingest.frame, server.cpu_seconds), "raw_frames": (raw.frame, time.process_time)},
+                    )
+                    log(f"{config.reads:,} reads through ingest and the bare producer, in alternating blocks")
+                    runs |= await interleaved(
+                        config.reads,
+                        config.concurrency,
+                        {"reads": (ingest.read, server.cpu_seconds), "raw_reads": (raw.read, time.process_time)},
+                    )
             finally:
                 await asyncio.to_thread(server.stop)
             server.log_file.unlink()  # kept only when something failed: the error names it
         in_kafka = await messages_on(bootstrap, f"{prefix}{FRAMES.name}")
-        runs |= await _through_bare_producer(config, bootstrap, f"{prefix}raw.", camera_id, jpeg, log)
     finally:
         await delete_topics(bootstrap, prefix)
     return result_of(config, runs, len(jpeg), in_kafka - 2 * config.concurrency)  # minus the warm-up frames
 
 
-async def _through_ingest(
-    config: BenchConfig, server: IngestProcess, token: str, tag: str, jpeg: bytes, log: Log
-) -> tuple[dict[str, Run], str]:
-    import aiohttp
-
-    headers = {"Authorization": f"Bearer {token}"}
-    async with httpx.AsyncClient(base_url=server.url, headers=headers, timeout=60) as setup:
-        camera_id, _ = await place_bench_camera(setup, tag)
-    # The measured loops use aiohttp: httpx spends more CPU per request than the server it measures.
-    connector = aiohttp.TCPConnector(limit=config.concurrency)
-    timeout = aiohttp.ClientTimeout(total=60)
-    async with aiohttp.ClientSession(server.url, headers=headers, connector=connector, timeout=timeout) as client:
-
-        def frame(kind: str) -> Callable[[int], Awaitable[bool]]:
-            async def post(n: int) -> bool:
-                frame_headers = {
-                    "Content-Type": "image/jpeg",
-                    "X-Camera-Id": camera_id,
-                    "X-Captured-At": datetime.now(UTC).isoformat(),
-                    "X-Frame-Id": f"{kind}-{n}",
-                }
-                async with client.post("/v1/frames", data=jpeg, headers=frame_headers) as answer:
-                    return answer.status == 202 and not (await answer.json())["duplicate"]
-
-            return post
-
-        async def read(n: int) -> bool:
-            body = {"source": "fixed_anpr", "camera_id": camera_id, "plate": f"BN{n:06d}", "confidence": 0.9}
-            read_body = {**body, "observed_at": datetime.now(UTC).isoformat()}
-            async with client.post("/v1/reads", json=read_body) as answer:
-                await answer.read()
-                return answer.status == 202
-
-        await drive(2 * config.concurrency, config.concurrency, frame("warm-up"))
-        await drive(2 * config.concurrency, config.concurrency, read)
-        log(f"posting {config.frames:,} frames, {config.concurrency} at a time")
-        frames = await drive(config.frames, config.concurrency, frame("bench"), server.cpu_seconds)
-        log(f"posting {config.reads:,} reads, {config.concurrency} at a time")
-        reads = await drive(config.reads, config.concurrency, read, server.cpu_seconds)
-    return {"frames": frames, "reads": reads}, camera_id
-
-
-async def _through_bare_producer(
-    config: BenchConfig, bootstrap: str, prefix: str, camera_id: str, jpeg: bytes, log: Log
-) -> dict[str, Run]:
-    """The same event bytes ingest publishes, with the producer settings every service uses."""
-    from anpr_contracts import FRAMES, READS, FrameCaptured, PlateRecognized, ReadSource, event_to_bytes
-    from anpr_runtime.kafka import ensure_topics, new_producer
-    from anpr_runtime.settings import ServiceSettings
-
-    settings = ServiceSettings(kafka_bootstrap=bootstrap, topic_prefix=prefix)
-    await ensure_topics(settings, [FRAMES, READS])
-    now = datetime.now(UTC)
-    frame = event_to_bytes(FrameCaptured(frame_id="raw", camera_id=camera_id, captured_at=now, image_jpeg=jpeg))
-    read = event_to_bytes(
-        PlateRecognized(source=ReadSource.FIXED_ANPR, camera_id=camera_id, observed_at=now, plate="BN1", confidence=0.9)
-    )
-    producer = new_producer(settings)
-    await producer.start()
-    try:
-
-        def send(topic: str, value: bytes) -> Callable[[int], Awaitable[bool]]:
-            async def one(n: int) -> bool:
-                await producer.send_and_wait(settings.topic(topic), value, key=f"{camera_id}-{n}".encode())
-                return True
-
-            return one
-
-        await drive(2 * config.concurrency, config.concurrency, send(FRAMES.name, frame))
-        log(f"bare producer: {config.frames:,} frames, {config.reads:,} reads")
-        frames = await drive(config.frames, config.concurrency, send(FRAMES.name, frame))
-        reads = await drive(config.reads, config.concurrency, send(READS.name, read))
-    finally:
-        await producer.stop()
-    return {"raw_frames": frames, "raw_reads": reads}
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
 
 
 async def messages_on(bootstrap: str, topic: str) -> int:

@@ -1,0 +1,104 @@
+"""The measured loops of `anpr bench ingest`: frames and reads through a real ingest server, and the same
+event bytes through a bare aiokafka producer, run in alternating blocks.
+
+Alternating blocks make the ratio fair on a shared machine: whatever else runs there slows both sides
+alike, instead of whichever side happened to run during a busy minute.
+"""
+
+import itertools
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from anpr_cli.bench_ingest import Run, drive
+
+BLOCKS = 5
+One = Callable[[int], Awaitable[bool]]
+
+
+@dataclass(frozen=True)
+class Sender:
+    frame: One
+    read: One
+
+
+@asynccontextmanager
+async def ingest_client(url: str, token: str, camera_id: str, jpeg: bytes, concurrency: int) -> AsyncIterator[Sender]:
+    """POST /v1/frames and /v1/reads with aiohttp: httpx spends more CPU per request than the server it measures."""
+    import aiohttp
+
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    headers, timeout = {"Authorization": f"Bearer {token}"}, aiohttp.ClientTimeout(total=60)
+    frame_ids = itertools.count()
+    async with aiohttp.ClientSession(url, headers=headers, connector=connector, timeout=timeout) as client:
+
+        async def frame(_: int) -> bool:
+            frame_headers = {
+                "Content-Type": "image/jpeg",
+                "X-Camera-Id": camera_id,
+                "X-Captured-At": datetime.now(UTC).isoformat(),
+                "X-Frame-Id": f"bench-{next(frame_ids)}",
+            }
+            async with client.post("/v1/frames", data=jpeg, headers=frame_headers) as answer:
+                return answer.status == 202 and not (await answer.json())["duplicate"]
+
+        async def read(n: int) -> bool:
+            body = {"source": "fixed_anpr", "camera_id": camera_id, "plate": f"BN{n:06d}", "confidence": 0.9}
+            async with client.post("/v1/reads", json={**body, "observed_at": datetime.now(UTC).isoformat()}) as answer:
+                await answer.read()
+                return answer.status == 202
+
+        yield Sender(frame, read)
+
+
+@asynccontextmanager
+async def bare_producer(bootstrap: str, prefix: str, camera_id: str, jpeg: bytes) -> AsyncIterator[Sender]:
+    """The same event bytes ingest publishes, with the producer settings every service uses."""
+    from anpr_contracts import FRAMES, READS, FrameCaptured, PlateRecognized, ReadSource, event_to_bytes
+    from anpr_runtime.kafka import ensure_topics, new_producer
+    from anpr_runtime.settings import ServiceSettings
+
+    settings = ServiceSettings(kafka_bootstrap=bootstrap, topic_prefix=prefix)
+    await ensure_topics(settings, [FRAMES, READS])
+    now = datetime.now(UTC)
+    frame_bytes = event_to_bytes(FrameCaptured(frame_id="raw", camera_id=camera_id, captured_at=now, image_jpeg=jpeg))
+    read_bytes = event_to_bytes(
+        PlateRecognized(source=ReadSource.FIXED_ANPR, camera_id=camera_id, observed_at=now, plate="BN1", confidence=0.9)
+    )
+    producer = new_producer(settings)
+    await producer.start()
+    try:
+
+        def send(topic: str, value: bytes) -> One:
+            async def one(n: int) -> bool:
+                await producer.send_and_wait(settings.topic(topic), value, key=f"{camera_id}-{n}".encode())
+                return True
+
+            return one
+
+        yield Sender(send(FRAMES.name, frame_bytes), send(READS.name, read_bytes))
+    finally:
+        await producer.stop()
+
+
+async def interleaved(
+    count: int, concurrency: int, loops: dict[str, tuple[One, Callable[[], float]]], blocks: int = BLOCKS
+) -> dict[str, Run]:
+    """`count` requests per loop in `blocks` blocks, the loops taking turns; each loop's blocks summed."""
+    done: dict[str, list[Run]] = {name: [] for name in loops}
+    sizes = [count // blocks + (block < count % blocks) for block in range(blocks)]
+    for size in (s for s in sizes if s):
+        for name, (one, cpu) in loops.items():
+            done[name].append(await drive(size, concurrency, one, cpu))
+    return {name: _summed(runs) for name, runs in done.items()}
+
+
+def _summed(runs: list[Run]) -> Run:
+    return Run(
+        ok=sum(r.ok for r in runs),
+        failed=sum(r.failed for r in runs),
+        seconds=sum(r.seconds for r in runs),
+        latencies_ms=[ms for r in runs for ms in r.latencies_ms],
+        cpu_seconds=sum(r.cpu_seconds for r in runs),
+    )
