@@ -11,7 +11,7 @@ import typer
 from rich.progress import Progress
 
 from anpr_cli import demo as demo_module
-from anpr_cli import infra, pilot
+from anpr_cli import infra, pilot, pilot_history
 from anpr_cli.bench import bench_app
 from anpr_cli.bench_faults import bench_faults
 from anpr_cli.bench_pipeline import bench_pipeline
@@ -41,6 +41,7 @@ app.command()(demo_module.demo)
 app.command()(pilot.forecast)
 app.command("plan-rotation")(pilot.plan_rotation)
 app.command()(pilot.report)
+app.command("pilot-history")(pilot_history.pilot_history)
 app.command()(migrate)
 
 

@@ -47,8 +47,11 @@ def _out(directory: Path | None) -> Path:
     return chosen
 
 
-def measured_review(client: httpx.Client, since: datetime, until: datetime) -> tuple[float | None, float]:
-    """One reviewer's decisions per hour (hours with decisions) and the share accepted, from notices."""
+def measured_review(client: httpx.Client, days: int = 28) -> tuple[float | None, float]:
+    """One reviewer's decisions per hour (hours with decisions) and the share accepted, from notices' decision
+    timestamps over the last `days` (the reviewers of today, not those of the replayed period)."""
+    until = datetime.now(UTC)
+    since = until - timedelta(days=days)
     stats = _get(client, "notices", "/v1/stats", since=since.isoformat(), until=until.isoformat())
     hours = [r["decisions"] for r in stats["reviewers"]]
     accepted = sum(b["accepted"] for b in stats["per_hour"])
@@ -75,7 +78,7 @@ def forecast(
 
     start, end = _moment(since), _moment(until)
     with _client() as client:
-        measured, acceptance = measured_review(client, start, end)
+        measured, acceptance = measured_review(client)
         throughput = decisions_per_hour or measured
         if throughput is None:
             raise typer.BadParameter(
@@ -156,8 +159,6 @@ def plan_rotation(
         until = datetime.now(UTC)
         since = until - timedelta(days=learn_days)
         stats = _get(client, "notices", "/v1/stats", since=since.isoformat(), until=until.isoformat())
-    if not consenting or not rotating:
-        raise typer.BadParameter("needs rotating cameras and locations with the prosecutor's consent (ingest)")
     rows = [
         HourCount(b["regime_id"], b["location_id"], datetime.fromisoformat(b["hour"]), outcome, n)
         for b in stats["per_hour"]
@@ -172,9 +173,12 @@ def plan_rotation(
         for placements in history.values()
         for p in placements
     ]
-    current = {
-        c: h[-1]["location_id"] for c, h in history.items() if c in rotating and h and h[-1]["valid_until"] is None
-    }
+    standing = {c: h[-1]["location_id"] for c, h in history.items() if h and h[-1]["valid_until"] is None}
+    current = {c: where for c, where in standing.items() if c in rotating}
+    # A fixed camera already watches its location: a rotating one is better used elsewhere.
+    consenting = [loc for loc in consenting if loc not in {w for c, w in standing.items() if c not in rotating}]
+    if not consenting or not rotating:
+        raise typer.BadParameter("needs rotating cameras and locations with the prosecutor's consent (ingest)")
     dates = [b for b in blackout or [] if "@" not in b]
     spots = [tuple(b.split("@", 1)) for b in blackout or [] if "@" in b]
     rules = Constraints(
@@ -221,18 +225,24 @@ def _plan_json(plan: Any, baseline: Any, scenario: Any) -> dict[str, Any]:
 
 
 def _show_plan(plan: Any, baseline: Any, scenario: Any, baseline_problems: list[str]) -> None:
-    table = Table(
-        "camera", *[d.strftime("%a %d") for d in plan.schedule.days[:14]], title="rotation plan (first 2 weeks)"
-    )
+    letters = {r.location_id: chr(ord("A") + n) for n, r in enumerate(scenario.locations)}
+    days = plan.schedule.days[:14]
+    table = Table("camera", *[d.strftime("%a %d") for d in days], title="rotation plan, first two weeks (- : off)")
+    table.columns[0].no_wrap = True
     for camera, spots in plan.schedule.at.items():
-        table.add_row(camera, *[(s or "-").removeprefix("loc-") for s in spots[:14]])
+        table.add_row(camera, *[letters.get(s, "-") if s else "-" for s in spots[: len(days)]])
     console.print(table)
-    coverage = Table("location", "days covered", "share", "expected detections/day (mean)", "learned from camera-days")
+    coverage = Table("", "location", "days covered", "share", "detections/day learned", "from camera-days")
     for r in scenario.locations:
-        days = plan.schedule.days_at(r.location_id)
+        covered = plan.schedule.days_at(r.location_id)
         mean = sum(r.violations_per_day) / 7
         coverage.add_row(
-            r.location_id, str(days), f"{days / scenario.days:.0%}", f"{mean:.2f}", f"{r.camera_days_measured:.1f}"
+            letters[r.location_id],
+            r.location_id,
+            str(covered),
+            f"{covered / scenario.days:.0%}",
+            f"{mean:.2f}",
+            f"{r.camera_days_measured:.1f}",
         )
     console.print(coverage)
     rr = baseline.expected_detections(scenario)

@@ -11,7 +11,9 @@ class CameraFigures:
     locations: tuple[str, ...]
     frames_accepted: int
     reads: int  # reads judged at its locations while it stood there
-    uptime: float | None  # share of minutes with an accepted frame while placed (None: no frames measured)
+    uptime: float | None  # share of minutes with an accepted frame while placed (None: not measured)
+    # "frames": minutes with an accepted frame; "reads": hours with a read (sources that send no frames)
+    uptime_source: str = "frames"
 
     @property
     def capture_rate(self) -> float | None:

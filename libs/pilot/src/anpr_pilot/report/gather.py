@@ -126,16 +126,27 @@ def _cameras(
     for camera, stays in sorted(stood.items()):
         reads = sum(n for (loc, hour), n in reads_at.items() for where, a, b in stays if where == loc and a <= hour < b)
         measured_minutes, frames, first_minute = minutes.get(camera, (0, 0, None))
-        uptime = None
+        uptime, source = None, "frames"
         if first_minute is not None:
             # Camera health keeps its minutes only for days (ingest's retention): uptime over what is kept.
             placed = sum((b - max(a, first_minute)).total_seconds() / 60 for _, a, b in stays if b > first_minute)
             uptime = min(measured_minutes / placed, 1.0) if placed > 0 else None
             if first_minute > since.replace(second=0, microsecond=0):
                 notes.append(f"{camera}: uptime from {first_minute:%Y-%m-%d %H:%M} on (camera health retention).")
+        else:  # a source that sends reads, not frames: the hours its location delivered any read while placed
+            # (counts are per location, so a second camera at the same place would count here too)
+            placed_hours = sum(int((b - a).total_seconds() // 3600) for _, a, b in stays)
+            active = sum(1 for (loc, hour) in reads_at for where, a, b in stays if where == loc and a <= hour < b)
+            uptime, source = (min(active / placed_hours, 1.0), "reads") if placed_hours else (None, "reads")
         found.append(
             CameraFigures(
-                camera, kinds[camera], tuple(dict.fromkeys(s[0] for s in stays)), int(frames or 0), reads, uptime
+                camera,
+                kinds[camera],
+                tuple(dict.fromkeys(s[0] for s in stays)),
+                int(frames or 0),
+                reads,
+                uptime,
+                source,
             )
         )
     return found
