@@ -46,7 +46,7 @@ def _settings() -> tuple[ServiceSettings, str]:
 def _run(work: Coroutine[Any, Any, T]) -> T:
     try:
         return asyncio.run(work)
-    except LookupError as exc:  # no dead-letter topic yet: no service has run against this broker
+    except (LookupError, TimeoutError) as exc:  # no dead-letter topic yet, or the broker does not answer
         console.print(str(exc))
         raise typer.Exit(1) from exc
 

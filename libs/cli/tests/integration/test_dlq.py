@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from aiokafka import ConsumerRecord, TopicPartition
+from aiokafka.admin import RecordsToDelete
 from sqlalchemy import select
 from typer.testing import CliRunner
 
@@ -15,7 +16,7 @@ from anpr_contracts import DLQ, FRAMES, READS, TOPICS
 from anpr_runtime.consumer import DeadLetters
 from anpr_runtime.db import create_engine
 from anpr_runtime.dead_letter_replay import payload_views
-from anpr_runtime.kafka import ensure_topics, new_producer, new_reader
+from anpr_runtime.kafka import ensure_topics, new_admin, new_producer, new_reader
 from anpr_runtime.settings import ServiceSettings
 
 PLATE = "63HKHD"
@@ -95,6 +96,10 @@ def test_list_show_replay(dead_lettered: ServiceSettings, monkeypatch: pytest.Mo
     assert [dict(r.headers)["correlation_id"] for r in replayed[2:]] == [b"corr-read-1", b"corr-read-2"]
     assert asyncio.run(end_offset(settings, reads)) == 4, "nothing was sent twice"
 
+    asyncio.run(delete_before(settings, settings.topic(DLQ.name), 1))  # as retention would
+    assert "no dead letter 0:0" in anpr("dlq", "show", "0:0", expect=1)
+    assert "2 dead letter(s)" in anpr("dlq", "list")
+
 
 def test_unknown_or_unselected_is_refused(isolated: Callable[..., Any], monkeypatch: pytest.MonkeyPatch) -> None:
     settings: ServiceSettings = isolated(ServiceSettings)
@@ -140,6 +145,15 @@ async def end_offset(settings: ServiceSettings, topic: str) -> int:
         return sum((await reader.end_offsets(partitions)).values())
     finally:
         await reader.stop()
+
+
+async def delete_before(settings: ServiceSettings, topic: str, offset: int) -> None:
+    admin = new_admin(settings)
+    await admin.start()
+    try:
+        await admin.delete_records({TopicPartition(topic, 0): RecordsToDelete(before_offset=offset)})
+    finally:
+        await admin.close()
 
 
 async def views(settings: ServiceSettings) -> list[tuple[Any, ...]]:

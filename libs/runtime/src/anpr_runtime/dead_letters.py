@@ -5,6 +5,7 @@ Payloads and reasons may hold plates: `DeadLetter.summary()` is what may be list
 explicit, audited look (anpr dlq show).
 """
 
+import asyncio
 import re
 from collections import deque
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from anpr_runtime.kafka import new_reader
 from anpr_runtime.settings import ServiceSettings
 
+READ_TIMEOUT_SECONDS = 60.0
 REPLAY_HEADER = "dlq.replay_of"  # on a replayed message: "<dead-letter topic>:<partition>:<offset>"
 _ID = re.compile(r"^(\d+):(\d+)$")
 
@@ -106,7 +108,10 @@ async def read_dead_letters(
         ends = await reader.end_offsets(partitions)
         await _seek(reader, partitions, selection.since)
         remaining = {tp for tp in partitions if await reader.position(tp) < ends[tp]}
+        deadline = asyncio.get_running_loop().time() + READ_TIMEOUT_SECONDS
         while remaining:
+            if asyncio.get_running_loop().time() > deadline:
+                raise TimeoutError(f"{dlq_topic} could not be read to its end within {READ_TIMEOUT_SECONDS} s")
             for tp, records in (await reader.getmany(*remaining, timeout_ms=1000)).items():
                 found.extend(letter for letter in map(DeadLetter.of, records) if selection.matches(letter))
                 if await reader.position(tp) >= ends[tp]:
@@ -128,11 +133,13 @@ async def fetch_dead_letter(settings: ServiceSettings, dlq_topic: str, letter_id
         if offset >= (await reader.end_offsets([tp]))[tp]:
             return None
         reader.seek(tp, offset)
-        while True:
+        deadline = asyncio.get_running_loop().time() + READ_TIMEOUT_SECONDS
+        while asyncio.get_running_loop().time() < deadline:
             records = (await reader.getmany(tp, timeout_ms=1000, max_records=1)).get(tp, [])
             if records:
                 # A record removed by retention is skipped over: the first one we get is a later one.
                 return DeadLetter.of(records[0]) if records[0].offset == offset else None
+        raise TimeoutError(f"{dlq_topic} partition {partition} did not answer within {READ_TIMEOUT_SECONDS} s")
     finally:
         await reader.stop()
 

@@ -83,6 +83,8 @@ def new_reader(settings: ServiceSettings) -> AIOKafkaConsumer:
         **connection_options(settings),
         group_id=None,
         enable_auto_commit=False,
+        # An offset already removed by retention means: the oldest still there (not: skip to the end).
+        auto_offset_reset="earliest",
         max_partition_fetch_bytes=MAX_MESSAGE_BYTES + 64 * 1024,
     )
 
