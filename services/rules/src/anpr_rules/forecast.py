@@ -37,7 +37,7 @@ class RulesRegimeView:
         )
         self._sample = sample
         self._zones = dict(zones or {})
-        self._strata: dict[date, list[str]] = {}
+        self._strata: dict[tuple[datetime, int, int], list[str]] = {}
 
     @property
     def regime_id(self) -> str:
@@ -55,17 +55,20 @@ class RulesRegimeView:
         return None if mode is None else str(mode)
 
     def strata(self, day: date) -> Sequence[str]:
-        if day not in self._strata:
-            noon = datetime.combine(day, time(12), LOCAL).astimezone(UTC)
-            rule_set = self._judging.rule_set_at(noon)
-            if rule_set is None or noon < self.regime.effective_from:
-                self._strata[day] = [NO_HIT] * len(self._sample)
-            else:
-                self._strata[day] = [
-                    _STRATUM.get(judge(_read(vehicle, noon), self._judging, vehicle, []).outcome, NO_HIT)
-                    for vehicle in self._sample
-                ]
-        return self._strata[day]
+        """Verdicts change with the rule set and, slowly, with age (40 years, dated admissions): judged once per
+        rule set and calendar month, so a year's replay judges the sample a dozen times, not 365."""
+        noon = datetime.combine(day, time(12), LOCAL).astimezone(UTC)
+        rule_set = self._judging.rule_set_at(noon)
+        if rule_set is None or noon < self.regime.effective_from:
+            return [NO_HIT] * len(self._sample)
+        key = (rule_set.starts, day.year, day.month)
+        if key not in self._strata:
+            moment = max(noon.replace(day=1), rule_set.starts, self.regime.effective_from)
+            self._strata[key] = [
+                _STRATUM.get(judge(_read(vehicle, moment), self._judging, vehicle, []).outcome, NO_HIT)
+                for vehicle in self._sample
+            ]
+        return self._strata[key]
 
 
 def _read(vehicle: Vehicle, moment: datetime) -> PlateRecognized:

@@ -97,6 +97,8 @@ async def test_the_forecast_replays_the_counted_week_and_a_stricter_class_raises
             same = await client.post("/v1/forecast", json=request | {"regime": MILIEUZONE})
             blue = await client.post("/v1/forecast", json=request | {"regime": stricter})
             refused = await client.post("/v1/forecast", json=request | {"regime": MILIEUZONE}, headers=REVIEWER)
+            centuries = {"since": "1970-01-01T00:00:00Z", "until": "2199-01-01T00:00:00Z", "regime": MILIEUZONE}
+            too_long = await client.post("/v1/forecast", json=request | centuries)
 
     assert same.status_code == 200, same.text
     unchanged = same.json()["totals"]
@@ -110,3 +112,4 @@ async def test_the_forecast_replays_the_counted_week_and_a_stricter_class_raises
     assert blue.json()["totals"]["candidates"] > 1.05 * unchanged["candidates"]  # class-4 diesels join in
     assert blue.json()["totals"]["exemption_requests"] > 0
     assert refused.status_code == 403
+    assert too_long.status_code == 422  # the replay walks hour by hour: the window is bounded

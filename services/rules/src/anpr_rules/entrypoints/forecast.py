@@ -4,6 +4,7 @@ Rules owns the regimes, the vehicle registry (in memory) and the hourly outcome 
 runs here, on the real rules engine. Review throughput and acceptance are the caller's (measured in
 notices: `anpr forecast` reads them from `GET /v1/stats`)."""
 
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -19,6 +20,7 @@ from anpr_runtime import PermanentError
 from anpr_runtime.auth import Principal, Role, require_roles
 
 router = APIRouter(prefix="/v1", tags=["forecast"])
+MAX_WINDOW = timedelta(days=366)
 Planner = Annotated[Principal, Depends(require_roles(Role.OPERATOR, Role.SUPERVISOR))]
 
 
@@ -38,7 +40,7 @@ class ForecastIn(BaseModel):
         default_factory=dict, description="New location -> an existing one whose traffic it is expected to see."
     )
     zones: dict[str, str] = Field(default_factory=dict, description="Location -> zone (for zone-wide regimes).")
-    sample_size: int = Field(default=3000, ge=100, le=50_000, description="Registry vehicles in the mix.")
+    sample_size: int = Field(default=3000, ge=100, le=20_000, description="Registry vehicles in the mix.")
 
 
 @router.post("/forecast")
@@ -48,8 +50,9 @@ async def post_forecast(request: Request, _: Planner, body: ForecastIn) -> dict[
     baseline = next((r for r in parts.regimes.regimes if r.id == baseline_id), None)
     if baseline is None:
         raise PermanentError(f"no regime {baseline_id!r} in force to replay: give baseline_regime_id")
-    if not body.since < body.until:
-        raise PermanentError("since must be before until")
+    if not body.since < body.until <= body.since + MAX_WINDOW:
+        # The replay walks the window hour by hour: a bounded window is a bounded request.
+        raise PermanentError(f"since must be before until, at most {MAX_WINDOW.days} days apart")
     c = outcome_counts.c
     query = select(c.regime_id, c.location_id, c.hour, c.outcome, c.count).where(
         c.hour >= body.since, c.hour < body.until
