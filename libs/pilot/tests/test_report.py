@@ -45,6 +45,8 @@ def test_the_html_report_has_every_section_figures_and_no_plate() -> None:
     assert "cam-rotating-1" in html
     assert "loc-west" in html
     assert "87.1 %" in html  # uptime of the rotating camera
+    # hits per location and regime: 24 hours of 3..9 at loc-centrum-noord for the milieuzone
+    assert f"<tr><td>loc-centrum-noord</td><td>{sum(3 + h % 7 for h in range(24))}</td>" in html
 
 
 def test_the_pdf_pages_are_pictures_with_content(tmp_path: Path) -> None:

@@ -41,6 +41,19 @@ class PilotData:
     notes: list[str] = field(default_factory=list)  # what could not be measured, and why
 
     @property
+    def regimes(self) -> list[str]:
+        return sorted(set(self.outcomes_per_regime) | {regime for regime, _, _, _ in self.hits})
+
+    @property
+    def hits_per_location(self) -> dict[str, dict[str, int]]:
+        """location -> regime -> hits over the period."""
+        found: dict[str, dict[str, int]] = {}
+        for regime, location, _, count in self.hits:
+            found.setdefault(location, {})
+            found[location][regime] = found[location].get(regime, 0) + count
+        return found
+
+    @property
     def misread_rate(self) -> float | None:
         return self.misreads / self.decided if self.decided else None
 
