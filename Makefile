@@ -32,7 +32,7 @@ demo: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy libs/contracts/src libs/runtime/src libs/cli/src services/*/src
+	$(BIN)/mypy libs/contracts/src libs/runtime/src libs/cli/src libs/pilot/src services/*/src
 
 typecheck: lint
 
