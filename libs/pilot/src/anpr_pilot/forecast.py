@@ -136,7 +136,6 @@ def forecast(
             mix = mixes[source]
             counted_hour = by_hour.get((source, hour))
             was = violate_share.baseline(source, day)
-            extra = loc != source or counted_hour is None  # traffic the baseline did not judge
             if counted_hour is not None and was > 0:
                 # Replay the hour as counted, rescaled by how much more (or less) of the same traffic the
                 # proposed regime catches: exact for an unchanged regime, and the hour's own noise is kept.
@@ -144,19 +143,20 @@ def forecast(
                 violating = counted_hour.violating * ratio
                 raised = counted_hour.raised(s.duplicate_of_violating) * ratio
                 review = counted_hour.review if proposed.reviews_unknown else 0.0
+                at_baseline_mix = float(counted_hour.violating), counted_hour.raised(s.duplicate_of_violating)
             else:  # an hour the baseline did not judge: the fitted model alone
-                violating = counted * (1 - s.review) * fresh * (1 - mix.permit_share)
-                raised = violating * (1 - s.duplicate_of_violating)
+                judged = counted * (1 - s.review) * (1 - mix.permit_share)
+                violating, raised = judged * fresh, judged * fresh * (1 - s.duplicate_of_violating)
                 review = counted * s.review if proposed.reviews_unknown else 0.0
+                at_baseline_mix = judged * was, judged * was * (1 - s.duplicate_of_violating)
             mode = proposed.mode_at(hour)
             entry = days[day]
             entry["reads"] += counted
             entry["violating_reads"] += violating
             if mode in ("warn", "enforce"):
                 candidates = raised
-                entry["extra_violating" if extra else "replayed_violating"] += violating
-                if not extra:
-                    entry["replayed_candidates"] += candidates
+                entry["kept_violating"] += at_baseline_mix[0]  # the traffic the proposal covers, baseline mix
+                entry["kept_raised"] += at_baseline_mix[1]
                 entry["candidates"] += candidates
                 entry["review_items"] += review
                 entry["warning_letters" if mode == "warn" else "notices"] += candidates * rates.acceptance
@@ -165,8 +165,9 @@ def forecast(
                 )
                 entry["exemption_requests"] += candidates * (newly / fresh if fresh else 0.0) * request_rate
         hour += timedelta(hours=1)
-    for entry in days.values():
-        _repeat_visits(entry)
+    for day, counted_day in _per_day(by_hour, shares, overall).items():
+        if day in days:
+            _repeat_visits(days[day], *counted_day)
     actual = _actual_per_day(mine)
     result = [
         DayForecast(
@@ -187,23 +188,38 @@ def forecast(
     return Forecast(proposed.regime_id, baseline.regime_id, since, until, result, permit, unobserved)
 
 
-def _repeat_visits(day: dict[str, float]) -> None:
-    """One candidate per vehicle per regime per DAY, wherever it was seen: a new place or new hours add the
-    same violators' repeat visits, not only new violators. A violator's violating reads of a day are taken
-    as Poisson with a mean that differs between violators, exponentially (a few regulars, many passers-by:
-    gamma-Poisson with shape 1). Then C / V = 1 / (1 + t) gives the mean visits t from the counted
-    candidates C and violating reads V of the replayed hours, and k times the reads raise C k (1 + t) /
-    (1 + k t) candidates. (Equal means for all violators undershot by 11 % on the simulated pilot, counting
-    every extra read as a new violator overshot by 10 %; this model: see test_forecast_validation.py.)"""
-    replayed, violating, extra = day["replayed_candidates"], day["replayed_violating"], day["extra_violating"]
-    if not (replayed > 0 and violating > 0 and extra > 0 and day["candidates"] > 0):
+def _repeat_visits(day: dict[str, float], violating: float, raised: float) -> None:
+    """One candidate per vehicle per regime per DAY, wherever it was seen: more places or hours add repeat
+    visits of violators already seen that day, fewer hours lose some (a violator first seen outside a new
+    window is caught later inside it). A violator's violating reads of a day are taken as Poisson with a
+    mean that differs between violators, exponentially (a few regulars, many passers-by: gamma-Poisson with
+    shape 1). The day's counted candidates C and violating reads V give the mean visits t: C / V = 1 / (1 + t);
+    k times that traffic raises C k (1 + t) / (1 + k t). The vehicle mix (a stricter class) is not traffic:
+    its new violators are other vehicles, so k compares traffic at the baseline's mix only. (Equal visit
+    rates undershot a new location by 11 % on the simulated pilot, one new violator per read overshot by 10 %:
+    test_forecast_validation.py.)"""
+    if not (violating > 0 and raised > 0 and day["kept_raised"] > 0 and day["candidates"] > 0):
         return
-    visits = max(violating / replayed - 1, 0.0)
-    k = (violating + extra) / violating
-    expected = replayed * k * (1 + visits) / (1 + k * visits)
-    factor = expected / day["candidates"]
+    visits = max(violating / raised - 1, 0.0)
+    k = day["kept_violating"] / violating
+    expected_at_baseline_mix = raised * k * (1 + visits) / (1 + k * visits)
+    factor = expected_at_baseline_mix / day["kept_raised"]
     for key in ("candidates", "warning_letters", "notices", "exemption_requests"):
         day[key] *= factor
+
+
+def _per_day(
+    by_hour: Mapping[tuple[str, datetime], "_Hour"], shares: Mapping[str, Shares], overall: Shares
+) -> dict[date, tuple[float, float]]:
+    """Violating reads and candidates the baseline counted per local day, at every place and hour it judged."""
+    found: dict[date, tuple[float, float]] = {}
+    for (location, hour), counted in by_hour.items():
+        s = shares.get(location, overall)
+        s = s if s.reads >= 200 else overall
+        day = hour.astimezone(LOCAL).date()
+        violating, raised = found.get(day, (0.0, 0.0))
+        found[day] = (violating + counted.violating, raised + counted.raised(s.duplicate_of_violating))
+    return found
 
 
 class _ViolateShare:
