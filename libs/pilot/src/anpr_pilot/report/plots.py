@@ -18,7 +18,7 @@ def reads_per_camera(data: PilotData) -> Figure:
     left.set_title("Reads judged per camera")
     right.bar(names, [100 * (c.uptime or 0) for c in data.cameras], color="#4e9a06")
     right.set_ylim(0, 100)
-    right.set_title("Uptime per camera (% of placed time with frames or reads)")
+    right.set_title("Uptime (% of placed time)")
     for axis in (left, right):
         axis.tick_params(axis="x", rotation=30)
     figure.tight_layout()
