@@ -1,6 +1,7 @@
-"""Kafka SASL for real: a second, throwaway broker (the same jars as deploy/local) whose client listener
-accepts only SASL_PLAINTEXT with PLAIN. Clients built from ServiceSettings with the right credentials
-create topics, produce and read; with a wrong password they are refused."""
+"""Kafka SASL and TLS for real: a second, throwaway broker (the same jars as deploy/local) whose client
+listeners take only SASL_PLAINTEXT and SASL_SSL (PLAIN; a certificate from a throwaway CA). Clients built
+from ServiceSettings with the right credentials and CA create topics, produce and read; with a wrong
+password, or without trusting that CA, they are refused."""
 
 import asyncio
 import os
@@ -10,6 +11,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiokafka import TopicPartition
@@ -19,6 +21,8 @@ from pydantic import SecretStr
 from anpr_contracts import READS
 from anpr_runtime.kafka import ensure_topics, new_producer, new_reader
 from anpr_runtime.settings import ServiceSettings
+
+from ..tls import make_certificates
 
 USER, PASSWORD = "anpr-ingest", "k3H9-sasl-test-password"
 KAFKA_LIBS = Path(os.environ.get("ANPR_CACHE_DIR") or Path.home() / ".cache" / "anpr") / "kafka-4.1.1" / "libs"
@@ -36,10 +40,13 @@ def free_ports(count: int) -> list[int]:
 
 
 @pytest.fixture(scope="module")
-def sasl_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def sasl_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     assert KAFKA_LIBS.is_dir(), f"no Kafka jars in {KAFKA_LIBS}: run the tests through deploy/local/with-infra.sh"
     home = tmp_path_factory.mktemp("sasl-kafka")
-    client, internal, controller = free_ports(3)
+    client, secure, internal, controller = free_ports(4)
+    certificates = make_certificates(home)
+    keystore = home / "keystore.pem"
+    keystore.write_text(certificates.key.read_text() + certificates.cert.read_text())
     jaas = f'org.apache.kafka.common.security.plain.PlainLoginModule required user_{USER}="{PASSWORD}";'
     properties = home / "server.properties"
     properties.write_text(
@@ -48,14 +55,19 @@ def sasl_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 "process.roles=broker,controller",
                 "node.id=1",
                 f"controller.quorum.voters=1@127.0.0.1:{controller}",
-                f"listeners=SASL_PLAINTEXT://127.0.0.1:{client},INTERNAL://127.0.0.1:{internal},"
-                f"CONTROLLER://127.0.0.1:{controller}",
-                f"advertised.listeners=SASL_PLAINTEXT://127.0.0.1:{client},INTERNAL://127.0.0.1:{internal}",
+                f"listeners=SASL_PLAINTEXT://127.0.0.1:{client},SASL_SSL://127.0.0.1:{secure},"
+                f"INTERNAL://127.0.0.1:{internal},CONTROLLER://127.0.0.1:{controller}",
+                f"advertised.listeners=SASL_PLAINTEXT://127.0.0.1:{client},SASL_SSL://127.0.0.1:{secure},"
+                f"INTERNAL://127.0.0.1:{internal}",
                 "controller.listener.names=CONTROLLER",
                 "inter.broker.listener.name=INTERNAL",
-                "listener.security.protocol.map=CONTROLLER:PLAINTEXT,INTERNAL:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT",
+                "listener.security.protocol.map=CONTROLLER:PLAINTEXT,INTERNAL:PLAINTEXT,"
+                "SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL",
                 "sasl.enabled.mechanisms=PLAIN",
                 f"listener.name.sasl_plaintext.plain.sasl.jaas.config={jaas}",
+                f"listener.name.sasl_ssl.plain.sasl.jaas.config={jaas}",
+                "ssl.keystore.type=PEM",
+                f"ssl.keystore.location={keystore}",
                 f"log.dirs={home / 'data'}",
                 "auto.create.topics.enable=false",
                 "offsets.topic.replication.factor=1",
@@ -90,12 +102,17 @@ def sasl_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         while True:
             assert broker.poll() is None, (home / "kafka.log").read_text()[-2000:]
             try:
-                socket.create_connection(("127.0.0.1", client), timeout=1).close()
+                for port in (client, secure):
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 break
             except OSError:
                 assert time.monotonic() < deadline, "the SASL broker did not start"
                 time.sleep(0.3)
-        yield f"127.0.0.1:{client}"
+        yield {
+            "SASL_PLAINTEXT": f"127.0.0.1:{client}",
+            "SASL_SSL": f"127.0.0.1:{secure}",
+            "ca": str(certificates.ca),
+        }
     finally:
         broker.terminate()
         try:
@@ -106,19 +123,26 @@ def sasl_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         log.close()
 
 
-def sasl_settings(bootstrap: str, password: str) -> ServiceSettings:
+def sasl_settings(
+    broker: dict[str, str], password: str, protocol: str = "SASL_PLAINTEXT", **tls: Any
+) -> ServiceSettings:
     return ServiceSettings(
-        kafka_bootstrap=bootstrap,
-        kafka_security_protocol="SASL_PLAINTEXT",
+        kafka_bootstrap=broker[protocol],
+        kafka_security_protocol=protocol,
         kafka_sasl_mechanism="PLAIN",
         kafka_sasl_username=USER,
         kafka_sasl_password=SecretStr(password),
         topic_prefix=f"sasl{uuid.uuid4().hex[:6]}.",
+        **tls,
     )
 
 
-async def test_clients_with_the_right_credentials_create_produce_and_read(sasl_broker: str) -> None:
-    settings = sasl_settings(sasl_broker, PASSWORD)
+@pytest.mark.parametrize("protocol", ["SASL_PLAINTEXT", "SASL_SSL"])
+async def test_clients_with_the_right_credentials_create_produce_and_read(
+    sasl_broker: dict[str, str], protocol: str
+) -> None:
+    tls = {"kafka_ssl_cafile": sasl_broker["ca"]} if protocol == "SASL_SSL" else {}
+    settings = sasl_settings(sasl_broker, PASSWORD, protocol, **tls)
     await ensure_topics(settings, [READS])
     topic = settings.topic(READS.name)
     producer = new_producer(settings)
@@ -139,8 +163,17 @@ async def test_clients_with_the_right_credentials_create_produce_and_read(sasl_b
     assert [r.value for r in records] == [b"over SASL"]
 
 
-async def test_a_wrong_password_is_refused(sasl_broker: str) -> None:
+async def test_a_wrong_password_is_refused(sasl_broker: dict[str, str]) -> None:
     producer = new_producer(sasl_settings(sasl_broker, "k3H9-not-the-password"))
+    try:
+        with pytest.raises(KafkaError):
+            await asyncio.wait_for(producer.start(), timeout=60)
+    finally:
+        await producer.stop()
+
+
+async def test_a_broker_certificate_from_an_untrusted_ca_is_refused(sasl_broker: dict[str, str]) -> None:
+    producer = new_producer(sasl_settings(sasl_broker, PASSWORD, "SASL_SSL"))  # system CAs only
     try:
         with pytest.raises(KafkaError):
             await asyncio.wait_for(producer.start(), timeout=60)
