@@ -49,4 +49,5 @@ def bench_faults(
 
 def passed(result: dict[str, object]) -> bool:
     wrong = ("lost", "duplicates", "unexpected", "dead_letters_missing", "dead_letters_unexpected", "no_hit_traces")
-    return bool(result["drained"]) and not result["refused"] and all(result[name] == 0 for name in wrong)
+    faults_done = isinstance(result["faults"], list) and not any(fault["error"] for fault in result["faults"])
+    return faults_done and bool(result["drained"]) and not result["refused"] and all(result[n] == 0 for n in wrong)

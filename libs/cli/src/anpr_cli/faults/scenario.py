@@ -165,7 +165,7 @@ async def _step(step: str, cluster: Cluster, run_dir: Path, bootstrap: str, data
             if action in ("kill", "start"):
                 await cluster.wait_ready(instance, within=120)
     except (TimeoutError, RuntimeError) as exc:
-        return f"{type(exc).__name__}: {str(exc)[:2000]}"
+        return f"{type(exc).__name__}: {str(exc)[-600:]}"  # the end of a log tail says most
     return None
 
 
