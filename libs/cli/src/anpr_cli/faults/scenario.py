@@ -165,7 +165,8 @@ async def _step(step: str, cluster: Cluster, run_dir: Path, bootstrap: str, data
             if action in ("kill", "start"):
                 await cluster.wait_ready(instance, within=120)
     except (TimeoutError, RuntimeError) as exc:
-        return f"{type(exc).__name__}: {str(exc)[-600:]}"  # the end of a log tail says most
+        first, _, rest = str(exc).partition("\n")  # which instance; then the end of its log
+        return f"{type(exc).__name__}: {first} ... {rest[-400:]}"
     return None
 
 
