@@ -22,7 +22,7 @@ from anpr_cli.bench_ingest import delete_topics, percentile
 from anpr_cli.faults.cluster import Cluster, own_database
 from anpr_cli.faults.plan import Read, make_plan
 from anpr_cli.faults.scenario import consumer_groups, import_registry, permits_indexed, service_env
-from anpr_cli.faults.traffic import CAMERAS, FRAMES, read_body, set_up
+from anpr_cli.faults.traffic import CAMERAS, FRAMES, Sent, send_batch, set_up
 from anpr_cli.faults.verify import plain_dsn, wait_drained
 from anpr_cli.paths import SERVICES
 from anpr_cli.pipeline_measures import cpu_seconds, raw_kafka_loop
@@ -89,20 +89,16 @@ async def _reads(
     batches = [reads[n : n + config.batch] for n in range(0, len(reads), config.batch)]
     cpu_before = cpu_seconds(cluster)
     started = time.time()
-    queue = iter(batches)
+    queue, sent = iter(batches), Sent()
 
     async def worker(client: httpx.AsyncClient) -> None:
         for batch in queue:
             posted = time.time()
             for read in batch:
                 sent_at.setdefault(read.plate, posted)
-            body = [read_body(read) for read in batch]
-            response = await client.post("/v1/reads/batch", json=body)
-            while response.status_code == 503:  # Kafka slower than ingest: wait as a gateway would
-                await asyncio.sleep(0.2)
-                response = await client.post("/v1/reads/batch", json=body)
-            if response.status_code != 202:
-                raise RuntimeError(f"ingest answered {response.status_code}: {response.text[:300]}")
+            await send_batch(client, batch, sent)  # retries what ingest could not pass to Kafka (503)
+            if sent.refused:
+                raise RuntimeError(f"ingest refused reads: {sent.refused[:3]}")
 
     headers = {"Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(base_url=ingest, headers=headers, timeout=120) as client:
@@ -119,6 +115,7 @@ async def _reads(
         "reads_per_s": round(len(reads) / (finished - started), 1),
         "ingest_accepted_reads_per_s": round(len(reads) / (accepted - started), 1),
         "candidates": len(stored),
+        "ingest_retries": sum(sent.retries.values()),
         "p50_s": round(percentile(latencies, 0.5), 3),
         "p95_s": round(percentile(latencies, 0.95), 3),
         "p99_s": round(percentile(latencies, 0.99), 3),

@@ -68,11 +68,11 @@ async def send_reads(ingest: str, token: str, reads: Sequence[Read], sent: Sent,
     headers = {"Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(base_url=ingest, headers=headers, timeout=30) as client:
         for start in range(0, len(reads), batch):
-            await _send_batch(client, list(reads[start : start + batch]), sent)
+            await send_batch(client, list(reads[start : start + batch]), sent)
             await asyncio.sleep(pause)
 
 
-async def _send_batch(client: httpx.AsyncClient, reads: list[Read], sent: Sent) -> None:
+async def send_batch(client: httpx.AsyncClient, reads: list[Read], sent: Sent) -> None:
     pending = reads
     while pending:
         body = [read_body(read) for read in pending]
