@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
-from aiokafka.errors import CommitFailedError, KafkaConnectionError, KafkaTimeoutError
+from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaConnectionError, KafkaTimeoutError
 from prometheus_client import Counter, Histogram
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
@@ -134,9 +134,10 @@ class ConsumerRunner:
     async def _commit(self, partition: TopicPartition, offset: int) -> None:
         try:
             await self._consumer.commit({partition: offset})
-        except CommitFailedError:
-            # The partition moved to another instance in a rebalance; it will redeliver, and our
-            # effects are idempotent, so nothing is lost or doubled.
+        except (CommitFailedError, IllegalStateError):
+            # The partition moved to another instance in a rebalance (aiokafka says IllegalStateError when
+            # it was already revoked here, CommitFailedError when the group moved on); it will redeliver,
+            # and our effects are idempotent, so nothing is lost or doubled. Found by tests/faults.
             log.warning("commit lost to a rebalance on %s", partition)
 
     async def _process_partition(self, records: list[ConsumerRecord[bytes, bytes]]) -> int | None:

@@ -115,8 +115,15 @@ def _operational_router() -> APIRouter:
     router = APIRouter(tags=["operations"])
 
     @router.get("/healthz")
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
+    async def healthz(request: Request) -> JSONResponse:
+        """Liveness: only what a restart would cure, such as a consumer loop that died (its partitions
+        would stay with this process, unread). Dependencies being down is readiness, not liveness."""
+        for name, check in getattr(request.app.state, "liveness", {}).items():
+            try:
+                await check()
+            except Exception as exc:  # liveness reports any failure instead of raising it
+                return JSONResponse({"status": "failing", name: type(exc).__name__}, status_code=503)
+        return JSONResponse({"status": "ok"})
 
     @router.get("/readyz")
     async def readyz(request: Request) -> JSONResponse:

@@ -147,4 +147,5 @@ async def _serving(
             else:
                 async with consuming(spec, resources, handle) as runner:
                     app.state.readiness["consumer"] = runner.alive_check()
+                    app.state.liveness = {"consumer": runner.alive_check()}
                     yield

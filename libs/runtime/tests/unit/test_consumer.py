@@ -3,7 +3,7 @@ import logging
 
 import pytest
 from aiokafka import ConsumerRecord, TopicPartition
-from aiokafka.errors import CommitFailedError, KafkaConnectionError, KafkaTimeoutError
+from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaConnectionError, KafkaTimeoutError
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 
 from anpr_contracts import ContractError, parse_event
@@ -238,12 +238,15 @@ async def test_each_partition_is_committed_on_its_own(producer: FakeProducer) ->
     assert consumer.commits == [{TP: 7}, {TopicPartition("anpr.reads.v1", 2): 10}]
 
 
+@pytest.mark.parametrize(
+    "lost", [CommitFailedError("rebalanced"), IllegalStateError("Partition is not assigned")], ids=type
+)
 async def test_commit_lost_to_a_rebalance_does_not_stop_the_loop(
-    producer: FakeProducer, caplog: pytest.LogCaptureFixture
+    producer: FakeProducer, caplog: pytest.LogCaptureFixture, lost: Exception
 ) -> None:
     log: list[str] = []
     consumer = FakeConsumer([a_record(0)], log)
-    consumer.commit_error = CommitFailedError("rebalanced")
+    consumer.commit_error = lost
     runner = a_runner(consumer, ScriptedHandler(log), producer)
 
     with caplog.at_level(logging.WARNING, logger="anpr_runtime.consumer"):
