@@ -8,7 +8,7 @@ and bugs that keep failing go to the dead-letter topic with the reason in header
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -24,10 +24,33 @@ from anpr_runtime.errors import AnprError
 log = logging.getLogger(__name__)
 
 Handler = Callable[[ConsumerRecord[bytes, bytes]], Awaitable[None]]
-# Optional: a handler with a `prepare(records)` coroutine gets each fetched batch of a partition first, to
-# do work for all of it at once (recognition reads the plates of several frames in one model call). The
-# records are then handled one by one as always; what prepare could not do, the handler does itself.
+Records = Sequence[ConsumerRecord[bytes, bytes]]
+# Optional hooks a handler may carry (see Hooked):
+# - `prepare(records)` gets each fetched batch of a partition first, to do work for all of it at once
+#   (recognition reads the plates of several frames in one model call); the records are then handled one
+#   by one as always, and what prepare could not do the handler does itself.
+# - `handle_batch(records)` handles a whole fetched batch of a partition at once, all or nothing (rules and
+#   notices: one transaction instead of one per message). When it fails, the records are handled one by
+#   one, each with its own retries and dead letter, as if the hook were not there.
 PREPARE = "prepare"
+HANDLE_BATCH = "handle_batch"
+
+
+class Hooked:
+    """A handler with the runner's optional hooks."""
+
+    def __init__(
+        self,
+        handle: Handler,
+        prepare: Callable[[Records], Awaitable[None]] | None = None,
+        handle_batch: Callable[[Records], Awaitable[None]] | None = None,
+    ) -> None:
+        self.handle, self.prepare, self.handle_batch = handle, prepare, handle_batch
+
+    async def __call__(self, record: ConsumerRecord[bytes, bytes]) -> None:
+        await self.handle(record)
+
+
 Verdict = Literal["retry", "retry_limited", "dead_letter"]
 
 PROCESSED = Counter("anpr_consumer_messages_total", "Messages handled", ["group", "topic", "outcome"])
@@ -146,12 +169,32 @@ class ConsumerRunner:
                 await prepare(records)
             except Exception as exc:  # an optimisation only: each record is still handled on its own
                 log.warning("preparing a batch of %d failed: %s", len(records), _describe(exc))
+        if len(records) > 1 and await self._process_batch(records):
+            return int(records[-1].offset)
         last_done = None
         for record in records:
             if self._stopping.is_set() or not await self._process(record):
                 break
             last_done = record.offset
         return last_done
+
+    async def _process_batch(self, records: list[ConsumerRecord[bytes, bytes]]) -> bool:
+        """True when the handler's handle_batch did the whole batch; False (nothing done) otherwise."""
+        handle_batch = getattr(self._handle, HANDLE_BATCH, None)
+        if handle_batch is None or self._stopping.is_set():
+            return False
+        started = time.perf_counter()
+        try:
+            await handle_batch(records)
+        except Exception as exc:
+            log.info("a batch of %d failed (%s): handling its records one by one", len(records), _describe(exc))
+            return False
+        share = (time.perf_counter() - started) / len(records)
+        for record in records:
+            event_type = envelope_of(record.headers, record.value).get("event_type") or "unknown"
+            PROCESS_TIME.labels(self._group, record.topic, event_type).observe(share)
+        PROCESSED.labels(self._group, records[0].topic, "ok").inc(len(records))
+        return True
 
     async def _process(self, record: ConsumerRecord[bytes, bytes]) -> bool:
         """True when the record is finished (handled or dead-lettered); False when stopping mid-retry."""

@@ -9,6 +9,7 @@ exception) and 57P (operator intervention) mean "the server is away", never "thi
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+from anpr_runtime.consumer import Hooked
 from anpr_runtime.errors import RetriableError
 
 _AWAY_STATES = ("08", "57P")
@@ -31,7 +32,11 @@ def database_away(exc: BaseException) -> bool:
 
 
 def retry_while_database_away(handle: Callable[[T], Awaitable[None]]) -> Callable[[T], Awaitable[None]]:
-    """The handler, with a database outage turned into a RetriableError (retried until it is back)."""
+    """The handler, with a database outage turned into a RetriableError (retried until it is back). The
+    runner's optional hooks (prepare, handle_batch) stay with it: a failed batch falls back to single
+    messages anyway, and those get this treatment."""
+    if isinstance(handle, Hooked):
+        return Hooked(retry_while_database_away(handle.handle), handle.prepare, handle.handle_batch)
 
     async def handled(message: T) -> None:
         try:

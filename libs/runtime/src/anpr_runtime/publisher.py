@@ -1,4 +1,6 @@
+import asyncio
 import logging
+from typing import Any
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import OutOfOrderSequenceNumber
@@ -59,6 +61,36 @@ class KafkaEventPublisher:
         except Exception as exc:  # every producer failure means "not delivered, try again later"
             raise RetriableError(f"could not publish to {topic}: {type(exc).__name__}") from exc
         log.debug("published %s", getattr(event, "event_type", type(event).__name__), extra={"topic": topic})
+
+
+class DeferredPublisher:
+    """Sends without waiting for each acknowledgement; `flush` waits for all of them. For a batch handled in
+    one transaction: flush before the commit, so what the transaction records was really published."""
+
+    def __init__(self, producer: AIOKafkaProducer, topic_prefix: str = "") -> None:
+        self._producer = producer
+        self._prefix = topic_prefix
+        self._pending: list[asyncio.Future[Any]] = []
+
+    async def publish(self, topic: str, key: str, event: BaseModel) -> None:
+        event = correlated(event)
+        try:
+            sent = await self._producer.send(
+                f"{self._prefix}{topic}", event_to_bytes(event), key=key.encode(), headers=envelope_headers(event)
+            )
+        except Exception as exc:  # the producer's buffer refused it: not delivered
+            raise RetriableError(f"could not publish to {topic}: {type(exc).__name__}") from exc
+        self._pending.append(sent)
+
+    async def flush(self) -> None:
+        pending, self._pending = self._pending, []
+        try:
+            await asyncio.gather(*pending)
+        except OutOfOrderSequenceNumber as exc:
+            restart_idempotence(self._producer)
+            raise RetriableError(f"could not publish: {type(exc).__name__}") from exc
+        except Exception as exc:
+            raise RetriableError(f"could not publish: {type(exc).__name__}") from exc
 
 
 def restart_idempotence(producer: AIOKafkaProducer) -> None:

@@ -1,5 +1,6 @@
 import asyncio
 import logging
+from collections.abc import Sequence
 
 import pytest
 from aiokafka import ConsumerRecord, TopicPartition
@@ -8,7 +9,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, Operation
 
 from anpr_contracts import ContractError, parse_event
 from anpr_runtime import Conflict, NotFound, PermanentError, RetriableError
-from anpr_runtime.consumer import ConsumerRunner, DeadLetters, RetryPolicy, default_error_policy
+from anpr_runtime.consumer import ConsumerRunner, DeadLetters, Hooked, RetryPolicy, default_error_policy
 
 from .fakes import FakeConsumer, FakeProducer, a_record
 
@@ -296,3 +297,55 @@ async def test_long_outage_is_retried_until_it_ends(producer: FakeProducer) -> N
     await run_until_drained(a_runner(consumer, handler, producer, no_wait), consumer)
 
     assert consumer.commits == [{TP: 1}]
+
+
+class BatchScript:
+    """handle_batch that logs the offsets it did, or fails the whole batch when `fail` is set."""
+
+    def __init__(self, log: list[str], fail: BaseException | None = None) -> None:
+        self.log, self.fail = log, fail
+
+    async def __call__(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> None:
+        if self.fail is not None:
+            self.log.append(f"batch failed {len(records)}")
+            raise self.fail
+        self.log.append("batch " + ",".join(str(r.offset) for r in records))
+
+
+async def test_a_handled_batch_is_committed_at_its_last_offset_without_single_handling(
+    producer: FakeProducer,
+) -> None:
+    log: list[str] = []
+    consumer = FakeConsumer([a_record(0), a_record(1), a_record(2)], log)
+    single = ScriptedHandler(log)
+    runner = a_runner(consumer, Hooked(single, handle_batch=BatchScript(log)), producer)  # type: ignore[arg-type]
+
+    await run_until_drained(runner, consumer)
+
+    assert log == ["batch 0,1,2", "commit anpr.reads.v1[0]@3"]
+    assert single.calls == 0
+
+
+async def test_a_failed_batch_is_handled_record_by_record_with_retries_and_dead_letters(
+    producer: FakeProducer,
+) -> None:
+    log: list[str] = []
+    consumer = FakeConsumer([a_record(0), a_record(1, b"broken"), a_record(2)], log)
+    single = ScriptedHandler(log, always={1: PermanentError("bad read")})
+    hooked = Hooked(single, handle_batch=BatchScript(log, fail=PermanentError("bad read in the batch")))
+    runner = a_runner(consumer, hooked, producer)  # type: ignore[arg-type]
+
+    await run_until_drained(runner, consumer)
+
+    assert log == ["batch failed 3", "ok 0@0", "fail 0@1", "ok 0@2", "commit anpr.reads.v1[0]@3"]
+    assert [dict(headers)["dlq.offset"] for *_, headers in producer.sent] == [b"1"]
+
+
+async def test_a_single_record_is_never_handled_as_a_batch(producer: FakeProducer) -> None:
+    log: list[str] = []
+    consumer = FakeConsumer([a_record(0)], log)
+    runner = a_runner(consumer, Hooked(ScriptedHandler(log), handle_batch=BatchScript(log)), producer)  # type: ignore[arg-type]
+
+    await run_until_drained(runner, consumer)
+
+    assert log == ["ok 0@0", "commit anpr.reads.v1[0]@1"]

@@ -15,7 +15,7 @@ from anpr_notices.config import NoticesSettings
 from anpr_notices.handlers import close_reevaluated, purge, store_candidate
 from anpr_notices.handlers.review import ReviewRules
 from anpr_runtime import PermanentError
-from anpr_runtime.consumer import Handler
+from anpr_runtime.consumer import Handler, Hooked, Records
 from anpr_runtime.publisher import KafkaEventPublisher
 from anpr_runtime.service import Resources, ServiceSpec
 
@@ -30,16 +30,29 @@ def bootstrap(resources: Resources) -> Handler:
     publisher = KafkaEventPublisher(resources.producer, settings.topic_prefix)
     resources.extras["review"] = ReviewRules(settings.four_eyes, publisher, key)
 
-    async def handle(record: ConsumerRecord[bytes, bytes]) -> None:
-        event = parse_event(record.value or b"")
+    def events_of(records: Records) -> list[CandidateRaised | ReadReevaluated]:
+        events = [parse_event(record.value or b"") for record in records]
+        for event in events:
+            if not isinstance(event, CandidateRaised | ReadReevaluated):
+                raise PermanentError(f"notices does not handle {event.event_type}")
+        return events  # type: ignore[return-value]
+
+    async def store(events: list[CandidateRaised | ReadReevaluated]) -> None:
+        # All in one transaction: one message's, or a fetched batch's (a failed batch is retried message by
+        # message by the runner).
         async with resources.engine.begin() as connection:
             repo = PostgresCandidateRepository(connection)
-            if isinstance(event, CandidateRaised):
-                await store_candidate(event, repo, key, datetime.now(UTC))
-            elif isinstance(event, ReadReevaluated):
-                await close_reevaluated(event, repo, datetime.now(UTC))
-            else:
-                raise PermanentError(f"notices does not handle {event.event_type}")
+            for event in events:
+                if isinstance(event, CandidateRaised):
+                    await store_candidate(event, repo, key, datetime.now(UTC))
+                else:
+                    await close_reevaluated(event, repo, datetime.now(UTC))
+
+    async def handle(record: ConsumerRecord[bytes, bytes]) -> None:
+        await store(events_of([record]))
+
+    async def handle_batch(records: Records) -> None:
+        await store(events_of(records))
 
     async def purge_hourly() -> None:
         while True:
@@ -53,4 +66,4 @@ def bootstrap(resources: Resources) -> Handler:
 
     if settings.purge_interval_seconds > 0:
         resources.background.append(purge_hourly)
-    return handle
+    return Hooked(handle, handle_batch=handle_batch)

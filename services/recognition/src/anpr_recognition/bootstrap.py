@@ -15,7 +15,7 @@ from anpr_recognition.config import RecognitionSettings
 from anpr_recognition.domain.plates import PlateReading
 from anpr_recognition.handlers import publish_closed_passages, recognise_frame
 from anpr_runtime import PermanentError
-from anpr_runtime.consumer import Handler
+from anpr_runtime.consumer import Handler, Hooked
 from anpr_runtime.publisher import KafkaEventPublisher
 from anpr_runtime.service import Resources, ServiceSpec
 
@@ -39,31 +39,26 @@ def bootstrap(resources: Resources) -> Handler:
 
     batches, min_confidence = BatchReader(reader, settings.batch_frames), settings.min_confidence
 
-    class HandleFrame:
-        """The runner's handler: `prepare` reads a fetched batch's plates at once, the call handles one frame."""
+    async def handle(record: ConsumerRecord[bytes, bytes]) -> None:
+        event = parse_event(record.value or b"")
+        if not isinstance(event, FrameCaptured):
+            raise PermanentError(f"recognition does not handle {event.event_type}")
 
-        prepare = staticmethod(batches.prepare)
+        async def read_plates(_: bytes) -> list[PlateReading]:
+            return await batches.read(event)
 
-        async def __call__(self, record: ConsumerRecord[bytes, bytes]) -> None:
-            event = parse_event(record.value or b"")
-            if not isinstance(event, FrameCaptured):
-                raise PermanentError(f"recognition does not handle {event.event_type}")
-
-            async def read_plates(_: bytes) -> list[PlateReading]:
-                return await batches.read(event)
-
-            async with resources.engine.begin() as connection:
-                await recognise_frame(
-                    event,
-                    read_plates,
-                    PostgresFrameLedger(connection),
-                    PostgresPassageRepository(connection),
-                    publisher,
-                    key,
-                    min_confidence,
-                    window,
-                    datetime.now(UTC),
-                )
+        async with resources.engine.begin() as connection:
+            await recognise_frame(
+                event,
+                read_plates,
+                PostgresFrameLedger(connection),
+                PostgresPassageRepository(connection),
+                publisher,
+                key,
+                min_confidence,
+                window,
+                datetime.now(UTC),
+            )
 
     async def close_passages() -> None:
         # Passages live in PostgreSQL, so a crash loses none: the next instance publishes what is due.
@@ -79,4 +74,5 @@ def bootstrap(resources: Resources) -> Handler:
 
     if window > timedelta(0):
         resources.background.append(close_passages)
-    return HandleFrame()
+    # prepare: a fetched batch's plates are read at once, before its frames are handled one by one.
+    return Hooked(handle, prepare=batches.prepare)

@@ -17,17 +17,21 @@ from anpr_rules.adapters.state import PostgresRulesState
 from anpr_rules.adapters.vehicle_index import InMemoryVehicleIndex
 from anpr_rules.config import RulesSettings
 from anpr_rules.corrections import reevaluate_read
-from anpr_rules.handlers import evaluate_read, recheck_due
+from anpr_rules.handlers import Publisher, evaluate_read, recheck_due
 from anpr_runtime import PermanentError, RetriableError
-from anpr_runtime.consumer import Handler
+from anpr_runtime.consumer import Handler, Hooked, Records
+from anpr_runtime.correlation import bound, envelope_of
 from anpr_runtime.kafka import new_reader
-from anpr_runtime.publisher import KafkaEventPublisher
+from anpr_runtime.publisher import DeferredPublisher, KafkaEventPublisher
 from anpr_runtime.service import Resources, ServiceSpec
 
 log = logging.getLogger(__name__)
 SPEC = ServiceSpec(
     name="rules", migrations_dir=Path(__file__).parent / "migrations", consumes=(READS.name, COMMANDS.name)
 )
+
+
+RulesEvent = PlateRecognized | ReevaluateRead
 
 
 @dataclass
@@ -86,24 +90,53 @@ def bootstrap(resources: Resources) -> Handler:
     resources.readiness["permits"] = parts.permit_feed.ready_check
     resources.readiness["vehicles"] = vehicles_ready
 
+    def events_of(records: Records) -> list[tuple[ConsumerRecord[bytes, bytes], RulesEvent]]:
+        found = []
+        for record in records:
+            event = parse_event(record.value or b"")
+            if not isinstance(event, PlateRecognized | ReevaluateRead):
+                raise PermanentError(f"rules does not handle {event.event_type}")
+            found.append((record, event))
+        return found
+
+    async def judge(event: RulesEvent, state: PostgresRulesState, publisher: Publisher) -> None:
+        regimes, now = parts.regimes.regimes, datetime.now(UTC)
+        if isinstance(event, ReevaluateRead):
+            await reevaluate_read(event, regimes, parts.vehicles, permits, state, publisher, key, now)
+        else:
+            await evaluate_read(event, regimes, parts.vehicles, permits, state, publisher, key, now)
+
     async def handle(record: ConsumerRecord[bytes, bytes]) -> None:
-        event = parse_event(record.value or b"")
-        if not isinstance(event, PlateRecognized | ReevaluateRead):
-            raise PermanentError(f"rules does not handle {event.event_type}")
-        if not (parts.vehicles_loaded.is_set() and parts.permit_feed.caught_up.is_set()):
-            try:
-                await asyncio.wait_for(_both(parts), timeout=30)
-            except TimeoutError as exc:
-                raise RetriableError("vehicle registry or permit index still loading") from exc
+        [(_, event)] = events_of([record])
+        await _loaded(parts)
         # One transaction per read: counts and state are durable before the offset is committed.
         async with resources.engine.begin() as connection:
-            state, regimes, now = PostgresRulesState(connection), parts.regimes.regimes, datetime.now(UTC)
-            if isinstance(event, ReevaluateRead):
-                await reevaluate_read(event, regimes, parts.vehicles, permits, state, publisher, key, now)
-            else:
-                await evaluate_read(event, regimes, parts.vehicles, permits, state, publisher, key, now)
+            await judge(event, PostgresRulesState(connection), publisher)
 
-    return handle
+    async def handle_batch(records: Records) -> None:
+        """A fetched batch in one transaction: its candidates are sent together and acknowledged before
+        the commit, its state written once. Reads of one vehicle share a partition, so a later read in
+        the batch sees what an earlier one marked."""
+        events = events_of(records)
+        await _loaded(parts)
+        deferred = DeferredPublisher(resources.producer, settings.topic_prefix)
+        async with resources.engine.begin() as connection:
+            state = PostgresRulesState(connection)
+            for record, event in events:
+                envelope = envelope_of(record.headers, record.value)
+                with bound(correlation_id=envelope.get("correlation_id"), event_id=envelope.get("event_id")):
+                    await judge(event, state, deferred)
+            await deferred.flush()
+
+    return Hooked(handle, handle_batch=handle_batch)
+
+
+async def _loaded(parts: RulesComponents) -> None:
+    if not (parts.vehicles_loaded.is_set() and parts.permit_feed.caught_up.is_set()):
+        try:
+            await asyncio.wait_for(_both(parts), timeout=30)
+        except TimeoutError as exc:
+            raise RetriableError("vehicle registry or permit index still loading") from exc
 
 
 async def _both(parts: RulesComponents) -> None:
