@@ -13,7 +13,7 @@ from aiokafka import ConsumerRecord
 from anpr_contracts import COMMANDS, EXEMPTIONS, READS, PlateRecognized, ReevaluateRead, parse_event
 from anpr_rules.adapters.permit_index import InMemoryPermitIndex, PermitFeed
 from anpr_rules.adapters.regime_store import RegimeStore
-from anpr_rules.adapters.state import PostgresRulesState
+from anpr_rules.adapters.state import BatchCountingState, PostgresRulesState
 from anpr_rules.adapters.vehicle_index import InMemoryVehicleIndex
 from anpr_rules.config import RulesSettings
 from anpr_rules.corrections import reevaluate_read
@@ -121,11 +121,12 @@ def bootstrap(resources: Resources) -> Handler:
         await _loaded(parts)
         deferred = DeferredPublisher(resources.producer, settings.topic_prefix)
         async with resources.engine.begin() as connection:
-            state = PostgresRulesState(connection)
+            state = BatchCountingState(connection)
             for record, event in events:
                 envelope = envelope_of(record.headers, record.value)
                 with bound(correlation_id=envelope.get("correlation_id"), event_id=envelope.get("event_id")):
                     await judge(event, state, deferred)
+            await state.flush_counts()
             await deferred.flush()
 
     return Hooked(handle, handle_batch=handle_batch)

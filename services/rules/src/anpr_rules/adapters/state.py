@@ -1,3 +1,4 @@
+from collections import Counter
 from datetime import datetime, timedelta
 from typing import Protocol
 from uuid import UUID, uuid4
@@ -28,6 +29,11 @@ _COUNT = text(
     "INSERT INTO rules.outcome_counts (regime_id, location_id, hour, outcome, count)"
     " VALUES (:regime_id, :location_id, :hour, :outcome, 1)"
     " ON CONFLICT (regime_id, location_id, hour, outcome) DO UPDATE SET count = outcome_counts.count + 1"
+)
+_ADD_COUNTS = text(
+    "INSERT INTO rules.outcome_counts (regime_id, location_id, hour, outcome, count)"
+    " VALUES (:regime_id, :location_id, :hour, :outcome, :n)"
+    " ON CONFLICT (regime_id, location_id, hour, outcome) DO UPDATE SET count = outcome_counts.count + :n"
 )
 _MARK = text(
     "INSERT INTO rules.candidate_marks (vehicle_key, regime_id, period, created_at)"
@@ -105,3 +111,24 @@ class PostgresRulesState:
     async def purge(self, stays_before: datetime, marks_before: datetime) -> None:
         await self._db.execute(delete(stays).where(stays.c.updated_at < stays_before))
         await self._db.execute(delete(candidate_marks).where(candidate_marks.c.created_at < marks_before))
+
+
+class BatchCountingState(PostgresRulesState):
+    """For a batch in one transaction: outcome counts are summed in memory and written by `flush_counts`
+    as one upsert per (regime, location, hour, outcome), instead of one per read and regime."""
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        super().__init__(connection)
+        self._counts: Counter[tuple[str, str, datetime, str]] = Counter()
+
+    async def count(self, regime_id: str, location_id: str, hour: datetime, outcome: str) -> None:
+        self._counts[(regime_id, location_id, hour, outcome)] += 1
+
+    async def flush_counts(self) -> None:
+        counts, self._counts = self._counts, Counter()
+        rows = [
+            {"regime_id": regime, "location_id": location, "hour": hour, "outcome": outcome, "n": n}
+            for (regime, location, hour, outcome), n in sorted(counts.items())  # sorted: one lock order
+        ]
+        if rows:
+            await self._db.execute(_ADD_COUNTS, rows)
