@@ -31,11 +31,13 @@ def bootstrap(resources: Resources) -> Handler:
     resources.extras["review"] = ReviewRules(settings.four_eyes, publisher, key)
 
     def events_of(records: Records) -> list[CandidateRaised | ReadReevaluated]:
-        events = [parse_event(record.value or b"") for record in records]
-        for event in events:
+        events: list[CandidateRaised | ReadReevaluated] = []
+        for record in records:
+            event = parse_event(record.value or b"")
             if not isinstance(event, CandidateRaised | ReadReevaluated):
                 raise PermanentError(f"notices does not handle {event.event_type}")
-        return events  # type: ignore[return-value]
+            events.append(event)
+        return events
 
     async def store(events: list[CandidateRaised | ReadReevaluated]) -> None:
         # All in one transaction: one message's, or a fetched batch's (a failed batch is retried message by
