@@ -41,6 +41,25 @@ def envelope_headers(event: BaseModel) -> list[tuple[str, bytes]]:
     return headers
 
 
+def _message(prefix: str, topic: str, key: str, event: BaseModel) -> dict[str, Any]:
+    """The producer's arguments for an event: correlated, serialised, with the envelope ids as headers."""
+    event = correlated(event)
+    return {
+        "topic": f"{prefix}{topic}",
+        "value": event_to_bytes(event),
+        "key": key.encode(),
+        "headers": envelope_headers(event),
+    }
+
+
+def _not_delivered(producer: AIOKafkaProducer, topic: str, exc: Exception) -> RetriableError:
+    """Every producer failure means "not delivered, try again later"; a sequence the broker never stored
+    also needs a new producer id first (see restart_idempotence)."""
+    if isinstance(exc, OutOfOrderSequenceNumber):
+        restart_idempotence(producer)
+    return RetriableError(f"could not publish to {topic}: {type(exc).__name__}")
+
+
 class KafkaEventPublisher:
     """Publishes events and waits for the broker's acknowledgement (acks=all)."""
 
@@ -49,17 +68,10 @@ class KafkaEventPublisher:
         self._prefix = topic_prefix
 
     async def publish(self, topic: str, key: str, event: BaseModel) -> None:
-        event = correlated(event)
-        headers = envelope_headers(event)
         try:
-            await self._producer.send_and_wait(
-                f"{self._prefix}{topic}", event_to_bytes(event), key=key.encode(), headers=headers
-            )
-        except OutOfOrderSequenceNumber as exc:
-            restart_idempotence(self._producer)
-            raise RetriableError(f"could not publish to {topic}: {type(exc).__name__}") from exc
-        except Exception as exc:  # every producer failure means "not delivered, try again later"
-            raise RetriableError(f"could not publish to {topic}: {type(exc).__name__}") from exc
+            await self._producer.send_and_wait(**_message(self._prefix, topic, key, event))
+        except Exception as exc:
+            raise _not_delivered(self._producer, topic, exc) from exc
         log.debug("published %s", getattr(event, "event_type", type(event).__name__), extra={"topic": topic})
 
 
@@ -73,24 +85,17 @@ class DeferredPublisher:
         self._pending: list[asyncio.Future[Any]] = []
 
     async def publish(self, topic: str, key: str, event: BaseModel) -> None:
-        event = correlated(event)
         try:
-            sent = await self._producer.send(
-                f"{self._prefix}{topic}", event_to_bytes(event), key=key.encode(), headers=envelope_headers(event)
-            )
+            self._pending.append(await self._producer.send(**_message(self._prefix, topic, key, event)))
         except Exception as exc:  # the producer's buffer refused it: not delivered
-            raise RetriableError(f"could not publish to {topic}: {type(exc).__name__}") from exc
-        self._pending.append(sent)
+            raise _not_delivered(self._producer, topic, exc) from exc
 
     async def flush(self) -> None:
         pending, self._pending = self._pending, []
         try:
             await asyncio.gather(*pending)
-        except OutOfOrderSequenceNumber as exc:
-            restart_idempotence(self._producer)
-            raise RetriableError(f"could not publish: {type(exc).__name__}") from exc
         except Exception as exc:
-            raise RetriableError(f"could not publish: {type(exc).__name__}") from exc
+            raise _not_delivered(self._producer, "the batch's topics", exc) from exc
 
 
 def restart_idempotence(producer: AIOKafkaProducer) -> None:

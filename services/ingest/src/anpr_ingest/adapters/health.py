@@ -41,16 +41,10 @@ class PostgresCameraHealthRepository:
         self._db = connection
 
     async def record(self, seen: FrameSeen) -> None:
-        counted = pg_insert(camera_minutes).values(
-            camera_id=seen.camera_id, minute=minute_of(seen.at), outcome=seen.outcome, frames=1
-        )
-        await self._db.execute(
-            counted.on_conflict_do_update(
-                index_elements=["camera_id", "minute", "outcome"], set_={"frames": camera_minutes.c.frames + 1}
-            )
-        )
+        """One frame: the same upserts as a flushed tally of one."""
+        await self.add_counts({(seen.camera_id, minute_of(seen.at), seen.outcome): 1})
         if seen.camera_id != UNREGISTERED:
-            await self._db.execute(_status_upsert(status_of(seen)))
+            await self.merge_statuses([status_of(seen)])
 
     async def add_counts(self, counts: dict[tuple[str, datetime, Outcome], int]) -> None:
         """Sums counted elsewhere (the in-memory tally), added to the minute rows in one statement."""
