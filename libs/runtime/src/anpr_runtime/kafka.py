@@ -16,6 +16,7 @@ from anpr_contracts import TopicSpec
 from anpr_runtime.settings import ServiceSettings
 
 MAX_MESSAGE_BYTES = 4 * 1024 * 1024
+MAX_BATCH_BYTES = 512 * 1024
 
 
 class _NoPayloads(logging.Filter):
@@ -59,6 +60,9 @@ def new_producer(settings: ServiceSettings) -> AIOKafkaProducer:
         enable_idempotence=True,
         max_request_size=MAX_MESSAGE_BYTES,
         linger_ms=5,
+        # Up to this much per partition in one record batch (the default, 16 KiB, holds some 25 reads, and a
+        # send into a full batch waits for it to drain). Below the topics' default max.message.bytes (1 MiB).
+        max_batch_size=MAX_BATCH_BYTES,
         request_timeout_ms=15000,
     )
 

@@ -1,6 +1,5 @@
 """Many already-recognised reads in one request, each accepted or refused on its own."""
 
-import asyncio
 from collections.abc import Sequence
 
 from anpr_contracts import READS, PlateRecognized
@@ -16,8 +15,8 @@ async def accept_reads(
     reads: Sequence[PlateRecognized], sender: Sender, repo: SiteLookup, publisher: Publisher, pseudonym_key: str
 ) -> list[PlateRecognized | AnprError]:
     """Per read, in order: the stamped read as published, or why it was refused."""
-    # Stamped one by one (one database connection), then published together so the producer batches
-    # them: a thousand reads cost one round of acknowledgements, not a thousand.
+    # Stamped one by one (sites come from the cache), then published together so the producer batches
+    # them: a thousand reads cost a few requests and one round of acknowledgements, not a thousand.
     stamped: list[PlateRecognized | AnprError] = []
     for read in reads:
         try:
@@ -26,18 +25,11 @@ async def accept_reads(
         except AnprError as exc:
             stamped.append(exc)
     ready = [read for read in stamped if isinstance(read, PlateRecognized)]
-    sent = await asyncio.gather(
-        *(publisher.publish(READS.name, vehicle_key(read.plate, pseudonym_key), read) for read in ready),
-        return_exceptions=True,
+    failures = iter(
+        await publisher.publish_many(READS.name, [(vehicle_key(read.plate, pseudonym_key), read) for read in ready])
     )
-    published = iter(sent)
     results: list[PlateRecognized | AnprError] = []
     for item in stamped:
-        failure = next(published) if isinstance(item, PlateRecognized) else None
-        if failure is None:
-            results.append(item)
-        elif isinstance(failure, AnprError):
-            results.append(failure)
-        else:
-            raise failure  # a bug, not a refusal: answer 500 instead of hiding it in the list
+        failure = next(failures) if isinstance(item, PlateRecognized) else None
+        results.append(failure or item)
     return results

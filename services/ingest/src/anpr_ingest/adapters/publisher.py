@@ -1,6 +1,7 @@
 """A publish that waits a bounded time: what cannot be delivered now is refused (503), never accepted."""
 
 import asyncio
+from collections.abc import Sequence
 from typing import Protocol
 
 from pydantic import BaseModel
@@ -10,6 +11,10 @@ from anpr_runtime import RetriableError
 
 class Publisher(Protocol):
     async def publish(self, topic: str, key: str, event: BaseModel) -> None: ...
+
+    async def publish_many(
+        self, topic: str, keyed: Sequence[tuple[str, BaseModel]]
+    ) -> list[RetriableError | None]: ...
 
 
 class BrokerUnavailable(RetriableError):
@@ -33,9 +38,25 @@ class BoundedPublisher:
         try:
             await asyncio.wait_for(self._inner.publish(topic, key, event), self._timeout)
         except TimeoutError as exc:
-            raise BrokerUnavailable(
-                f"Kafka did not acknowledge within {self._timeout:g} s (broker unavailable or producer buffer"
-                " full): nothing was accepted, retry later"
-            ) from exc
+            raise self._timed_out() from exc
         except RetriableError as exc:
-            raise BrokerUnavailable(f"Kafka is unavailable ({exc}): nothing was accepted, retry later") from exc
+            raise self._unavailable(exc) from exc
+
+    async def publish_many(self, topic: str, keyed: Sequence[tuple[str, BaseModel]]) -> list[RetriableError | None]:
+        """Per event: None when acknowledged, else BrokerUnavailable. A batch not acknowledged in time is
+        refused whole, even the part that may still arrive (the client's retry is recognised downstream)."""
+        try:
+            outcomes = await asyncio.wait_for(self._inner.publish_many(topic, keyed), self._timeout)
+        except TimeoutError:
+            return [self._timed_out() for _ in keyed]
+        return [None if exc is None else self._unavailable(exc) for exc in outcomes]
+
+    def _timed_out(self) -> BrokerUnavailable:
+        return BrokerUnavailable(
+            f"Kafka did not acknowledge within {self._timeout:g} s (broker unavailable or producer buffer"
+            " full): nothing was accepted, retry later"
+        )
+
+    @staticmethod
+    def _unavailable(exc: RetriableError) -> BrokerUnavailable:
+        return BrokerUnavailable(f"Kafka is unavailable ({exc}): nothing was accepted, retry later")
