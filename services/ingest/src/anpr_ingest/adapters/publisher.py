@@ -12,9 +12,7 @@ from anpr_runtime import RetriableError
 class Publisher(Protocol):
     async def publish(self, topic: str, key: str, event: BaseModel) -> None: ...
 
-    async def publish_many(
-        self, topic: str, keyed: Sequence[tuple[str, BaseModel]]
-    ) -> list[RetriableError | None]: ...
+    async def publish_many(self, topic: str, keyed: Sequence[tuple[str, BaseModel]]) -> list[RetriableError | None]: ...
 
 
 class BrokerUnavailable(RetriableError):
