@@ -6,6 +6,7 @@ and bugs that keep failing go to the dead-letter topic with the reason in header
 """
 
 import asyncio
+import collections
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -29,9 +30,10 @@ Records = Sequence[ConsumerRecord[bytes, bytes]]
 # - `prepare(records)` gets each fetched batch of a partition first, to do work for all of it at once
 #   (recognition reads the plates of several frames in one model call); the records are then handled one
 #   by one as always, and what prepare could not do the handler does itself.
-# - `handle_batch(records)` handles a whole fetched batch of a partition at once, all or nothing (rules and
-#   notices: one transaction instead of one per message). When it fails, the records are handled one by
-#   one, each with its own retries and dead letter, as if the hook were not there.
+# - `handle_batch(records)` handles everything one poll fetched at once, all or nothing (rules and notices:
+#   one transaction instead of one per message). The records of each partition keep their order; those of
+#   different partitions follow each other. When it fails, the records are handled one by one, each with
+#   its own retries and dead letter, as if the hook were not there.
 PREPARE = "prepare"
 HANDLE_BATCH = "handle_batch"
 
@@ -52,6 +54,8 @@ class Hooked:
 
 
 Verdict = Literal["retry", "retry_limited", "dead_letter"]
+# Records per poll: the most a handle_batch gets at once. Recognition takes fewer (each is a photo).
+DEFAULT_MAX_RECORDS = 500
 
 PROCESSED = Counter("anpr_consumer_messages_total", "Messages handled", ["group", "topic", "outcome"])
 PROCESS_TIME = Histogram(
@@ -116,6 +120,7 @@ class ConsumerRunner:
         group: str,
         retry: RetryPolicy = RetryPolicy(),
         error_policy: Callable[[BaseException], Verdict] = default_error_policy,
+        max_records: int = DEFAULT_MAX_RECORDS,
     ) -> None:
         self._consumer = consumer
         self._handle = handle
@@ -123,6 +128,7 @@ class ConsumerRunner:
         self._group = group
         self._retry = retry
         self._error_policy = error_policy
+        self._max_records = max_records
         self._stopping = asyncio.Event()
         self._crashed: BaseException | None = None
 
@@ -146,31 +152,38 @@ class ConsumerRunner:
 
     async def _loop(self) -> None:
         while not self._stopping.is_set():
-            batches = await self._consumer.getmany(timeout_ms=500, max_records=100)
+            batches = await self._consumer.getmany(timeout_ms=500, max_records=self._max_records)
+            if batches and await self._process_fetched(batches):
+                await self._commit({partition: records[-1].offset + 1 for partition, records in batches.items()})
+                continue
             for partition, records in batches.items():
                 done = await self._process_partition(records)
                 if done is not None:
-                    await self._commit(partition, done + 1)
+                    await self._commit({partition: done + 1})
                 if self._stopping.is_set():
                     break
 
-    async def _commit(self, partition: TopicPartition, offset: int) -> None:
+    async def _commit(self, offsets: dict[TopicPartition, int]) -> None:
         try:
-            await self._consumer.commit({partition: offset})
+            await self._consumer.commit(offsets)
         except (CommitFailedError, IllegalStateError):
             # The partition moved to another instance in a rebalance (aiokafka says IllegalStateError when
             # it was already revoked here, CommitFailedError when the group moved on); it will redeliver,
             # and our effects are idempotent, so nothing is lost or doubled. Found by tests/faults.
-            log.warning("commit lost to a rebalance on %s", partition)
+            log.warning("commit lost to a rebalance on %s", ", ".join(map(str, offsets)))
+
+    async def _process_fetched(self, batches: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]) -> bool:
+        """True when the handler's handle_batch did everything fetched (then one commit covers it)."""
+        if (prepare := getattr(self._handle, PREPARE, None)) is not None:
+            for records in batches.values():
+                try:
+                    await prepare(records)
+                except Exception as exc:  # an optimisation only: each record is still handled on its own
+                    log.warning("preparing a batch of %d failed: %s", len(records), _describe(exc))
+        fetched = [record for records in batches.values() for record in records]
+        return len(fetched) > 1 and await self._process_batch(fetched)
 
     async def _process_partition(self, records: list[ConsumerRecord[bytes, bytes]]) -> int | None:
-        if (prepare := getattr(self._handle, PREPARE, None)) is not None:
-            try:
-                await prepare(records)
-            except Exception as exc:  # an optimisation only: each record is still handled on its own
-                log.warning("preparing a batch of %d failed: %s", len(records), _describe(exc))
-        if len(records) > 1 and await self._process_batch(records):
-            return int(records[-1].offset)
         last_done = None
         for record in records:
             if self._stopping.is_set() or not await self._process(record):
@@ -190,10 +203,14 @@ class ConsumerRunner:
             log.info("a batch of %d failed (%s): handling its records one by one", len(records), _describe(exc))
             return False
         share = (time.perf_counter() - started) / len(records)
-        for record in records:
-            event_type = envelope_of(record.headers, record.value).get("event_type") or "unknown"
-            PROCESS_TIME.labels(self._group, record.topic, event_type).observe(share)
-        PROCESSED.labels(self._group, records[0].topic, "ok").inc(len(records))
+        kinds = collections.Counter(
+            (record.topic, envelope_of(record.headers, record.value).get("event_type")) for record in records
+        )
+        for (topic, event_type), n in kinds.items():
+            timer = PROCESS_TIME.labels(self._group, topic, event_type or "unknown")
+            for _ in range(n):
+                timer.observe(share)
+            PROCESSED.labels(self._group, topic, "ok").inc(n)
         return True
 
     async def _process(self, record: ConsumerRecord[bytes, bytes]) -> bool:

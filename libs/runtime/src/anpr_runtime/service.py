@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from anpr_contracts import DLQ, TOPICS
 from anpr_runtime.auth import TokenStore
-from anpr_runtime.consumer import ConsumerRunner, DeadLetters, Handler, RetryPolicy
+from anpr_runtime.consumer import DEFAULT_MAX_RECORDS, ConsumerRunner, DeadLetters, Handler, RetryPolicy
 from anpr_runtime.correlation import bound
 from anpr_runtime.db import create_engine, database_check, run_migrations
 from anpr_runtime.db_outage import retry_while_database_away
@@ -36,6 +36,7 @@ class ServiceSpec:
     name: str
     migrations_dir: Path
     consumes: tuple[str, ...] = ()
+    max_records: int = DEFAULT_MAX_RECORDS  # per poll: the largest batch the handler gets
 
     @property
     def schema(self) -> str:
@@ -77,7 +78,9 @@ async def consuming(spec: ServiceSpec, resources: Resources, handle: Handler) ->
     consumer = new_consumer(settings, *(settings.topic(t) for t in spec.consumes), group_id=group)
     dead_letters = DeadLetters(resources.producer, settings.topic(DLQ.name), group)
     retry = RetryPolicy(settings.retry_initial_seconds, settings.retry_max_seconds)
-    runner = ConsumerRunner(consumer, retry_while_database_away(handle), dead_letters, group, retry)
+    runner = ConsumerRunner(
+        consumer, retry_while_database_away(handle), dead_letters, group, retry, max_records=spec.max_records
+    )
     lag = LagGauge(consumer, group, MetricSettings().lag_interval_seconds)
     await consumer.start()
     task = asyncio.create_task(runner.run(), name=f"{spec.name}-consumer")

@@ -229,7 +229,7 @@ async def test_stop_during_retries_commits_the_records_finished_before(producer:
     assert consumer.commits == [{TP: 1}]
 
 
-async def test_each_partition_is_committed_on_its_own(producer: FakeProducer) -> None:
+async def test_without_a_batch_hook_each_partition_is_committed_on_its_own(producer: FakeProducer) -> None:
     log: list[str] = []
     records = [a_record(5, partition=0), a_record(6, partition=0), a_record(9, partition=2)]
     consumer = FakeConsumer(records, log)
@@ -349,3 +349,15 @@ async def test_a_single_record_is_never_handled_as_a_batch(producer: FakeProduce
     await run_until_drained(runner, consumer)
 
     assert log == ["ok 0@0", "commit anpr.reads.v1[0]@1"]
+
+
+async def test_everything_one_poll_fetched_is_one_batch_and_one_commit(producer: FakeProducer) -> None:
+    log: list[str] = []
+    records = [a_record(5, partition=0), a_record(6, partition=0), a_record(9, partition=2)]
+    consumer = FakeConsumer(records, log)
+    runner = a_runner(consumer, Hooked(ScriptedHandler(log), handle_batch=BatchScript(log)), producer)  # type: ignore[arg-type]
+
+    await run_until_drained(runner, consumer)
+
+    assert log[0] == "batch 5,6,9"
+    assert consumer.commits == [{TP: 7, TopicPartition("anpr.reads.v1", 2): 10}]

@@ -19,7 +19,13 @@ from anpr_runtime.consumer import Handler, Hooked
 from anpr_runtime.publisher import KafkaEventPublisher
 from anpr_runtime.service import Resources, ServiceSpec
 
-SPEC = ServiceSpec(name="recognition", migrations_dir=Path(__file__).parent / "migrations", consumes=(FRAMES.name,))
+# Frames are photos of ~130 KB, each a tenth of a second of CPU: a poll takes fewer than reads' 500.
+SPEC = ServiceSpec(
+    name="recognition",
+    migrations_dir=Path(__file__).parent / "migrations",
+    consumes=(FRAMES.name,),
+    max_records=100,
+)
 MODEL = Info("anpr_recognition_model", "Models this instance reads plates with")
 log = logging.getLogger(__name__)
 
