@@ -99,22 +99,26 @@ class KafkaEventPublisher:
 
 
 class DeferredPublisher:
-    """Sends without waiting for each acknowledgement; `flush` waits for all of them. For a batch handled in
-    one transaction: flush before the commit, so what the transaction records was really published."""
+    """Holds events until `flush`, which sends them all and waits for every acknowledgement. For a batch
+    handled in one transaction: what fails before the flush published nothing, and a flush before the
+    commit means what the transaction records was really published."""
 
     def __init__(self, producer: AIOKafkaProducer, topic_prefix: str = "") -> None:
         self._producer = producer
         self._prefix = topic_prefix
-        self._pending: list[asyncio.Future[Any]] = []
+        self._held: list[tuple[str, dict[str, Any]]] = []
 
     async def publish(self, topic: str, key: str, event: BaseModel) -> None:
-        try:
-            self._pending.append(await self._producer.send(**_message(self._prefix, topic, key, event)))
-        except Exception as exc:  # the producer's buffer refused it: not delivered
-            raise _not_delivered(self._producer, topic, exc) from exc
+        self._held.append((topic, _message(self._prefix, topic, key, event)))
 
     async def flush(self) -> None:
-        pending, self._pending = self._pending, []
+        held, self._held = self._held, []
+        pending: list[asyncio.Future[Any]] = []
+        for topic, message in held:
+            try:
+                pending.append(await self._producer.send(**message))
+            except Exception as exc:  # the producer's buffer refused it: not delivered
+                raise _not_delivered(self._producer, topic, exc) from exc
         try:
             await asyncio.gather(*pending)
         except Exception as exc:

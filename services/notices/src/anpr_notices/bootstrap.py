@@ -12,7 +12,7 @@ from anpr_contracts import CANDIDATES, CandidateRaised, ReadReevaluated, parse_e
 from anpr_notices.adapters.candidates import PostgresCandidateRepository
 from anpr_notices.adapters.retention import PostgresRetentionRepository
 from anpr_notices.config import NoticesSettings
-from anpr_notices.handlers import close_reevaluated, purge, store_candidate
+from anpr_notices.handlers import close_reevaluated, purge, store_candidate, store_candidates
 from anpr_notices.handlers.review import ReviewRules
 from anpr_runtime import PermanentError
 from anpr_runtime.consumer import Handler, Hooked, Records
@@ -41,14 +41,22 @@ def bootstrap(resources: Resources) -> Handler:
 
     async def store(events: list[CandidateRaised | ReadReevaluated]) -> None:
         # All in one transaction: one message's, or a fetched batch's (a failed batch is retried message by
-        # message by the runner).
+        # message by the runner). Plain candidates in a row are stored in one statement; a correction's
+        # candidate or answer waits for those before it, so the order of the partition holds.
         async with resources.engine.begin() as connection:
             repo = PostgresCandidateRepository(connection)
+            plain: list[CandidateRaised] = []
             for event in events:
+                if isinstance(event, CandidateRaised) and not event.replaces:
+                    plain.append(event)
+                    continue
+                await store_candidates(plain, repo, key, datetime.now(UTC))
+                plain = []
                 if isinstance(event, CandidateRaised):
                     await store_candidate(event, repo, key, datetime.now(UTC))
                 else:
                     await close_reevaluated(event, repo, datetime.now(UTC))
+            await store_candidates(plain, repo, key, datetime.now(UTC))
 
     async def handle(record: ConsumerRecord[bytes, bytes]) -> None:
         await store(events_of([record]))

@@ -19,6 +19,9 @@ class FakeCandidateRepository:
         self.candidates: dict[UUID, dict[str, Any]] = {}
         self.evidence_store: dict[tuple[UUID, str], bytes] = {}
 
+    async def store_many(self, keyed: Sequence[tuple[CandidateRaised, str]], now: datetime) -> list[UUID | None]:
+        return [await self.store(candidate, vehicle_key, now, None) for candidate, vehicle_key in keyed]
+
     async def store(
         self, candidate: CandidateRaised, vehicle_key: str, now: datetime, replaces_id: UUID | None
     ) -> UUID | None:

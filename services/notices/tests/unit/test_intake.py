@@ -5,7 +5,7 @@ from datetime import timedelta
 from anpr_contracts import ReadReevaluated
 from anpr_notices.domain.model import RejectReason, Status
 from anpr_notices.domain.workflow import Verdict
-from anpr_notices.handlers import close_reevaluated, record_decision, store_candidate
+from anpr_notices.handlers import close_reevaluated, record_decision, store_candidate, store_candidates
 from anpr_notices.handlers.review import ReviewRules
 from anpr_runtime.pseudonym import vehicle_key
 from anpr_runtime.publisher import FakeEventPublisher
@@ -87,3 +87,11 @@ async def test_replacement_of_a_candidate_nobody_corrected_leaves_it_alone(repo:
 
     statuses = sorted(c["status"] for c in repo.candidates.values())
     assert statuses == [Status.PENDING, Status.PENDING]
+
+
+async def test_candidates_stored_together_count_only_the_new_ones(repo: FakeCandidateRepository) -> None:
+    assert await store_candidate(a_candidate(), repo, KEY, NOW)
+    other = a_candidate("00000000-0000-4000-8000-000000000002")
+
+    assert await store_candidates([a_candidate(), other, other], repo, KEY, LATER) == 1
+    assert len(repo.candidates) == 2

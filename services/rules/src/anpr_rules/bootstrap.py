@@ -13,7 +13,7 @@ from aiokafka import ConsumerRecord
 from anpr_contracts import COMMANDS, EXEMPTIONS, READS, PlateRecognized, ReevaluateRead, parse_event
 from anpr_rules.adapters.permit_index import InMemoryPermitIndex, PermitFeed
 from anpr_rules.adapters.regime_store import RegimeStore
-from anpr_rules.adapters.state import BatchCountingState, PostgresRulesState
+from anpr_rules.adapters.state import BatchState, PostgresRulesState
 from anpr_rules.adapters.vehicle_index import InMemoryVehicleIndex
 from anpr_rules.config import RulesSettings
 from anpr_rules.corrections import reevaluate_read
@@ -22,6 +22,7 @@ from anpr_runtime import PermanentError, RetriableError
 from anpr_runtime.consumer import Handler, Hooked, Records
 from anpr_runtime.correlation import bound, envelope_of
 from anpr_runtime.kafka import new_reader
+from anpr_runtime.pseudonym import vehicle_key
 from anpr_runtime.publisher import DeferredPublisher, KafkaEventPublisher
 from anpr_runtime.service import Resources, ServiceSpec
 
@@ -114,19 +115,20 @@ def bootstrap(resources: Resources) -> Handler:
             await judge(event, PostgresRulesState(connection), publisher)
 
     async def handle_batch(records: Records) -> None:
-        """A fetched batch in one transaction: its candidates are sent together and acknowledged before
-        the commit, its state written once. Reads of one vehicle share a partition, so a later read in
-        the batch sees what an earlier one marked."""
+        """A fetched batch in one transaction: its state written at once, then its candidates sent
+        together and acknowledged before the commit. Reads of one vehicle share a partition, so a later
+        read in the batch sees what an earlier one marked."""
         events = events_of(records)
         await _loaded(parts)
         deferred = DeferredPublisher(resources.producer, settings.topic_prefix)
         async with resources.engine.begin() as connection:
-            state = BatchCountingState(connection)
+            state = BatchState(connection)
+            await state.load_marks([vehicle_key(e.plate, key) for _, e in events if isinstance(e, PlateRecognized)])
             for record, event in events:
                 envelope = envelope_of(record.headers, record.value)
                 with bound(correlation_id=envelope.get("correlation_id"), event_id=envelope.get("event_id")):
                     await judge(event, state, deferred)
-            await state.flush_counts()
+            await state.flush()  # before anything is sent: a mark set meanwhile fails the batch unpublished
             await deferred.flush()
 
     return Hooked(handle, handle_batch=handle_batch)

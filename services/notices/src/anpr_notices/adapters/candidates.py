@@ -8,7 +8,9 @@ from typing import Any, Protocol
 from uuid import UUID, uuid4
 
 from sqlalchemy import Row, TextClause, bindparam, insert, literal, select, text, tuple_, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.dml import ReturningInsert
 
 from anpr_contracts import CandidateRaised
 from anpr_notices.adapters.tables import candidates, decisions, evidence
@@ -36,6 +38,7 @@ class CandidateRepository(Protocol):
     async def store(
         self, candidate: CandidateRaised, vehicle_key: str, now: datetime, replaces_id: UUID | None
     ) -> UUID | None: ...
+    async def store_many(self, keyed: Sequence[tuple[CandidateRaised, str]], now: datetime) -> list[UUID | None]: ...
     async def get(self, candidate_id: UUID, lock: bool = False) -> dict[str, Any] | None: ...
     async def get_by_key(self, candidate_key: str, lock: bool = False) -> dict[str, Any] | None: ...
     async def find(self, query: CandidateQuery) -> list[dict[str, Any]]: ...
@@ -93,6 +96,48 @@ def _insert_new() -> TextClause:
     return text(sql).bindparams(*(bindparam(name, type_=candidates.c[name].type) for name in _STORED_COLUMNS))
 
 
+@cache
+def _insert_many() -> ReturningInsert[Any]:
+    """The same insert for many rows at once, returning the ids of those that were new."""
+    return (
+        pg_insert(candidates)
+        .on_conflict_do_nothing(index_elements=[candidates.c.candidate_key])
+        .returning(candidates.c.candidate_id)
+    )
+
+
+def _row(candidate: CandidateRaised, vehicle_key: str, now: datetime, replaces_id: UUID | None) -> dict[str, Any]:
+    read = candidate.read
+    return dict(
+        candidate_id=uuid4(),
+        candidate_key=candidate.candidate_key,
+        status=Status.PENDING,
+        regime_id=candidate.regime_id,
+        regime_version=candidate.regime_version,
+        mode=candidate.mode,
+        legal_reference=candidate.legal_reference,
+        fine_eur=candidate.fine_eur,
+        plate=read.plate,
+        formatted=read.formatted,
+        country=read.country,
+        confidence=read.confidence,
+        observed_at=read.observed_at,
+        camera_id=read.camera_id,
+        location_id=read.location_id,
+        box=list(read.box) if read.box else None,
+        explanation=list(candidate.explanation),
+        vehicle=candidate.vehicle,
+        enforceable=candidate.enforceable,
+        exemptions_checked=list(candidate.exemptions_checked),
+        correlation_id=candidate.correlation_id,
+        created_at=now,
+        vehicle_key=vehicle_key,
+        read_event=read.model_dump(mode="json", exclude={"plate_jpeg", "overview_jpeg"}),
+        retention_from=now,
+        replaces_id=replaces_id,
+    )
+
+
 class PostgresCandidateRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self._db = connection
@@ -101,45 +146,35 @@ class PostgresCandidateRepository:
         self, candidate: CandidateRaised, vehicle_key: str, now: datetime, replaces_id: UUID | None
     ) -> UUID | None:
         """None when the candidate (its natural key) is already stored: a redelivery."""
-        read = candidate.read
-        candidate_id = uuid4()
-        result = await self._db.execute(
-            _insert_new(),
-            dict(
-                candidate_id=candidate_id,
-                candidate_key=candidate.candidate_key,
-                status=Status.PENDING,
-                regime_id=candidate.regime_id,
-                regime_version=candidate.regime_version,
-                mode=candidate.mode,
-                legal_reference=candidate.legal_reference,
-                fine_eur=candidate.fine_eur,
-                plate=read.plate,
-                formatted=read.formatted,
-                country=read.country,
-                confidence=read.confidence,
-                observed_at=read.observed_at,
-                camera_id=read.camera_id,
-                location_id=read.location_id,
-                box=list(read.box) if read.box else None,
-                explanation=list(candidate.explanation),
-                vehicle=candidate.vehicle,
-                enforceable=candidate.enforceable,
-                exemptions_checked=list(candidate.exemptions_checked),
-                correlation_id=candidate.correlation_id,
-                created_at=now,
-                vehicle_key=vehicle_key,
-                read_event=read.model_dump(mode="json", exclude={"plate_jpeg", "overview_jpeg"}),
-                retention_from=now,
-                replaces_id=replaces_id,
-            ),
-        )
+        row = _row(candidate, vehicle_key, now, replaces_id)
+        result = await self._db.execute(_insert_new(), row)
         if result.rowcount != 1:
             return None
-        for kind, jpeg in (("plate", read.plate_jpeg), ("overview", read.overview_jpeg)):
-            if jpeg:
-                await self._db.execute(insert(evidence).values(candidate_id=candidate_id, kind=kind, jpeg=jpeg))
+        candidate_id: UUID = row["candidate_id"]
+        await self._add_evidence([(candidate_id, candidate)])
         return candidate_id
+
+    async def store_many(self, keyed: Sequence[tuple[CandidateRaised, str]], now: datetime) -> list[UUID | None]:
+        """`store` for many candidates that replace none, in one statement; per candidate its new id, or None
+        for a redelivery."""
+        rows = [_row(candidate, vehicle_key, now, None) for candidate, vehicle_key in keyed]
+        if not rows:
+            return []
+        new = await self._db.execute(_insert_many(), rows)  # one multi-row INSERT (insertmanyvalues)
+        stored = {row.candidate_id for row in new}
+        ids = [row["candidate_id"] if row["candidate_id"] in stored else None for row in rows]
+        await self._add_evidence([(i, c) for i, (c, _) in zip(ids, keyed, strict=True) if i is not None])
+        return ids
+
+    async def _add_evidence(self, stored: Sequence[tuple[UUID, CandidateRaised]]) -> None:
+        rows = [
+            {"candidate_id": candidate_id, "kind": kind, "jpeg": jpeg}
+            for candidate_id, candidate in stored
+            for kind, jpeg in (("plate", candidate.read.plate_jpeg), ("overview", candidate.read.overview_jpeg))
+            if jpeg
+        ]
+        if rows:
+            await self._db.execute(insert(evidence), rows)
 
     async def get(self, candidate_id: UUID, lock: bool = False) -> dict[str, Any] | None:
         return await self._one(candidates.c.candidate_id == candidate_id, lock)

@@ -2,6 +2,7 @@
 the answer to a plate correction that raised none."""
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime
 
 from prometheus_client import Counter
@@ -35,6 +36,17 @@ async def store_candidate(
         # Nobody asked for this correction any more (decided meanwhile, or purged): both stay, linked.
         log.warning("candidate %s replaces one that is not being re-evaluated", new_id)
     return True
+
+
+async def store_candidates(
+    candidates: Sequence[CandidateRaised], repo: CandidateRepository, pseudonym_key: str, now: datetime
+) -> int:
+    """`store_candidate` for candidates that replace none, all in one go; how many were new."""
+    assert not any(c.replaces for c in candidates), "a replacing candidate is stored on its own"
+    ids = await repo.store_many([(c, vehicle_key(c.read.plate, pseudonym_key)) for c in candidates], now)
+    for candidate, new_id in zip(candidates, ids, strict=True):
+        STORED.labels(candidate.regime_id, "stored" if new_id else "duplicate").inc()
+    return sum(new_id is not None for new_id in ids)
 
 
 async def close_reevaluated(answer: ReadReevaluated, repo: CandidateRepository, now: datetime) -> Status | None:

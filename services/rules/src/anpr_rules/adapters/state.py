@@ -1,4 +1,5 @@
 from collections import Counter
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Protocol
 from uuid import UUID, uuid4
@@ -9,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from anpr_contracts import PlateRecognized, event_to_bytes, parse_event
 from anpr_rules.adapters.state_tables import candidate_marks, rechecks, stays
+from anpr_runtime import RetriableError
 
 
 class RulesState(Protocol):
@@ -38,6 +40,16 @@ _ADD_COUNTS = text(
 _MARK = text(
     "INSERT INTO rules.candidate_marks (vehicle_key, regime_id, period, created_at)"
     " VALUES (:vehicle_key, :regime_id, :period, :created_at) ON CONFLICT DO NOTHING"
+)
+
+# Many marks in one statement: the arrays are unnested into rows; rowcount says how many were new.
+_ADD_MARKS = text(
+    "INSERT INTO rules.candidate_marks (vehicle_key, regime_id, period, created_at)"
+    " SELECT * FROM unnest(CAST(:keys AS text[]), CAST(:regimes AS text[]), CAST(:periods AS text[]),"
+    " CAST(:at AS timestamptz[])) ON CONFLICT DO NOTHING"
+)
+_MARKS_OF = text(
+    "SELECT vehicle_key, regime_id, period FROM rules.candidate_marks WHERE vehicle_key = ANY(CAST(:keys AS text[]))"
 )
 
 
@@ -113,16 +125,55 @@ class PostgresRulesState:
         await self._db.execute(delete(candidate_marks).where(candidate_marks.c.created_at < marks_before))
 
 
-class BatchCountingState(PostgresRulesState):
-    """For a batch in one transaction: outcome counts are summed in memory and written by `flush_counts`
-    as one upsert per (regime, location, hour, outcome), instead of one per read and regime."""
+class MarkedMeanwhile(RetriableError):
+    """Another transaction set a candidate mark this batch counted on: the batch is judged again."""
+
+
+class BatchState(PostgresRulesState):
+    """For a batch in one transaction, the two writes of nearly every read kept in memory until `flush`:
+    outcome counts summed, one upsert per (regime, location, hour, outcome); candidate marks answered from
+    the marks of the batch's vehicles read at once (`load_marks`) and written in one statement.
+
+    The marks' answers hold only if nobody else marks the same vehicle meanwhile (a vehicle's reads share a
+    partition, so that is a rebalance's overlap, or a reviewer's correction): `flush` then raises
+    MarkedMeanwhile before anything is published, and the records are judged again one by one."""
 
     def __init__(self, connection: AsyncConnection) -> None:
         super().__init__(connection)
         self._counts: Counter[tuple[str, str, datetime, str]] = Counter()
+        self._loaded: set[str] = set()  # vehicles whose marks were read: only theirs are answered here
+        self._marked: set[tuple[str, str, str]] = set()
+        self._new_marks: list[tuple[str, str, str, datetime]] = []
 
     async def count(self, regime_id: str, location_id: str, hour: datetime, outcome: str) -> None:
         self._counts[(regime_id, location_id, hour, outcome)] += 1
+
+    async def load_marks(self, vehicle_keys: Collection[str]) -> None:
+        keys = sorted(set(vehicle_keys) - self._loaded)
+        rows = await self._db.execute(_MARKS_OF, {"keys": keys})
+        self._marked.update((row.vehicle_key, row.regime_id, row.period) for row in rows)
+        self._loaded.update(keys)
+
+    async def mark_candidate(self, vehicle_key: str, regime_id: str, period: str, now: datetime) -> bool:
+        if vehicle_key not in self._loaded:
+            return await super().mark_candidate(vehicle_key, regime_id, period, now)
+        mark = (vehicle_key, regime_id, period)
+        if mark in self._marked:
+            return False
+        self._marked.add(mark)
+        self._new_marks.append((*mark, now))
+        return True
+
+    async def flush(self) -> None:
+        await self.flush_counts()
+        marks, self._new_marks = sorted(self._new_marks), []  # sorted: one lock order
+        if marks:
+            keys, regimes, periods, at = (list(column) for column in zip(*marks, strict=True))
+            result = await self._db.execute(
+                _ADD_MARKS, {"keys": keys, "regimes": regimes, "periods": periods, "at": at}
+            )
+            if result.rowcount != len(marks):
+                raise MarkedMeanwhile(f"{len(marks) - result.rowcount} candidate marks were set meanwhile")
 
     async def flush_counts(self) -> None:
         counts, self._counts = self._counts, Counter()
