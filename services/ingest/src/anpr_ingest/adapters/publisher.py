@@ -34,7 +34,9 @@ class BoundedPublisher:
 
     async def publish(self, topic: str, key: str, event: BaseModel) -> None:
         try:
-            await asyncio.wait_for(self._inner.publish(topic, key, event), self._timeout)
+            # A timeout scope, not wait_for: that runs the publish in a task of its own, one more per frame.
+            async with asyncio.timeout(self._timeout):
+                await self._inner.publish(topic, key, event)
         except TimeoutError as exc:
             raise self._timed_out() from exc
         except RetriableError as exc:

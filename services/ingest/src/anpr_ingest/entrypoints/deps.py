@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from anpr_ingest.adapters.frame_ledger import FrameClaims, FrameLedger
+from anpr_ingest.adapters.frame_publisher import KafkaFramePublisher
 from anpr_ingest.adapters.health_tally import HealthTally
 from anpr_ingest.adapters.publisher import BoundedPublisher
 from anpr_ingest.adapters.site_cache import CachedSites, FrameStore, OnDemandSites, SiteCache
@@ -63,5 +64,11 @@ def publisher_of(resources: Resources) -> BoundedPublisher:
     return BoundedPublisher(kafka, settings.publish_timeout_seconds)
 
 
+def frame_publisher_of(resources: Resources) -> BoundedPublisher:
+    settings = settings_of(resources)
+    kafka = KafkaFramePublisher(resources.producer, settings.topic_prefix)
+    return BoundedPublisher(kafka, settings.publish_timeout_seconds)
+
+
 def frame_ports(resources: Resources, claims: FrameClaims) -> FramePorts:
-    return FramePorts(FrameStore(sites(resources), claims), health_tally_of(resources), publisher_of(resources))
+    return FramePorts(FrameStore(sites(resources), claims), health_tally_of(resources), frame_publisher_of(resources))

@@ -1,20 +1,28 @@
 """POST /v1/frames: raw JPEG from a camera gateway, published to anpr.frames.v1 or refused with a reason."""
 
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import uuid4
 
-from fastapi import APIRouter, Header, Request, status
-from pydantic import AwareDatetime, BaseModel, Field
+from fastapi import APIRouter, Header, Request, Response, status
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from pydantic import AwareDatetime, BaseModel, Field, TypeAdapter, ValidationError
 
 from anpr_ingest.camera_health import receive_frame
 from anpr_ingest.domain.jpeg import FrameTooLarge, check_media_type
+from anpr_ingest.domain.tokens import Sender
 from anpr_ingest.entrypoints.deps import frame_ledger_of, frame_ports, resources_of, settings_of
 from anpr_ingest.entrypoints.refusals import counting_refusals
-from anpr_ingest.entrypoints.senders import FrameSender
+from anpr_ingest.entrypoints.senders import FrameSender, bearer, identified
 from anpr_ingest.handlers import AcceptFrame, FrameLimits
+from anpr_runtime import Forbidden
 
-router = APIRouter(prefix="/v1")
+Handler = Callable[[Request], Coroutine[Any, Any, Response]]
+
+MAX_CAMERA_ID, MAX_FRAME_ID, MAX_CORRELATION_ID = 100, 200, 100
+_AWARE_DATETIME: TypeAdapter[datetime] = TypeAdapter(AwareDatetime)
 
 
 class FrameAccepted(BaseModel):
@@ -22,28 +30,88 @@ class FrameAccepted(BaseModel):
     duplicate: bool = Field(description="True when this frame id was accepted before (a retry).")
 
 
+class LeanFrameRoute(APIRoute):
+    """Documented like any route (the OpenAPI comes from `post_frame`'s signature), served leaner.
+
+    Resolving `post_frame`'s dependencies and header parameters and validating its response cost about a
+    tenth of accepting a frame. A request whose headers are well formed and whose token names a sender is
+    accepted directly, with the same checks done by hand; any other request goes to the route's
+    standard FastAPI handler, which answers exactly as before (401, 403, 422 and their camera health).
+    """
+
+    def get_route_handler(self) -> Handler:
+        standard = super().get_route_handler()
+
+        async def handler(request: Request) -> Response:
+            well_formed = await _well_formed(request)
+            if well_formed is None:
+                return await standard(request)
+            accepted = await _accept(request, *well_formed)
+            return JSONResponse(accepted.model_dump(), status_code=status.HTTP_202_ACCEPTED)
+
+        return handler
+
+
+router = APIRouter(prefix="/v1", route_class=LeanFrameRoute)
+
+
 @router.post("/frames", status_code=status.HTTP_202_ACCEPTED, response_model=FrameAccepted)
 async def post_frame(
     request: Request,
     sender: FrameSender,
-    x_camera_id: Annotated[str, Header(min_length=1, max_length=100)],
+    x_camera_id: Annotated[str, Header(min_length=1, max_length=MAX_CAMERA_ID)],
     x_captured_at: Annotated[AwareDatetime, Header()],
-    x_frame_id: Annotated[str | None, Header(min_length=1, max_length=200)] = None,
-    x_correlation_id: Annotated[str | None, Header(max_length=100)] = None,
+    x_frame_id: Annotated[str | None, Header(min_length=1, max_length=MAX_FRAME_ID)] = None,
+    x_correlation_id: Annotated[str | None, Header(max_length=MAX_CORRELATION_ID)] = None,
+) -> FrameAccepted:
+    return await _accept(request, sender, x_camera_id, x_captured_at, x_frame_id, x_correlation_id)
+
+
+Headers = tuple[Sender, str, datetime, str | None, str | None]
+
+
+async def _well_formed(request: Request) -> Headers | None:
+    """What `post_frame` would be called with, when FastAPI would accept the request; else None."""
+    headers = request.headers
+    camera_id, captured_at = headers.get("x-camera-id"), headers.get("x-captured-at")
+    frame_id, correlation_id = headers.get("x-frame-id"), headers.get("x-correlation-id")
+    if (
+        not camera_id
+        or len(camera_id) > MAX_CAMERA_ID
+        or captured_at is None
+        or (frame_id is not None and not 0 < len(frame_id) <= MAX_FRAME_ID)
+        or (correlation_id is not None and len(correlation_id) > MAX_CORRELATION_ID)
+    ):
+        return None
+    try:
+        captured = _AWARE_DATETIME.validate_python(captured_at)
+        sender = await identified(request, await bearer(request))
+    except (ValidationError, Forbidden):
+        return None
+    return None if sender is None else (sender, camera_id, captured, frame_id, correlation_id)
+
+
+async def _accept(
+    request: Request,
+    sender: Sender,
+    camera_id: str,
+    captured_at: datetime,
+    frame_id: str | None,
+    correlation_id: str | None,
 ) -> FrameAccepted:
     resources = resources_of(request)
     settings = settings_of(resources)
     now = datetime.now(UTC)
     limits = FrameLimits(settings.max_frame_bytes, settings.max_clock_skew_seconds, settings.max_frame_age_seconds)
-    async with counting_refusals(resources, x_camera_id, x_captured_at, now):
-        sender.authorise(x_camera_id)
+    async with counting_refusals(resources, camera_id, captured_at, now):
+        sender.authorise(camera_id)
         check_media_type(request.headers.get("content-type"))
         command = AcceptFrame(
-            camera_id=x_camera_id,
-            captured_at=x_captured_at,
-            frame_id=x_frame_id or str(uuid4()),
+            camera_id=camera_id,
+            captured_at=captured_at,
+            frame_id=frame_id or str(uuid4()),
             image=await _body_within(request, settings.max_frame_bytes),
-            correlation_id=x_correlation_id or str(uuid4()),
+            correlation_id=correlation_id or str(uuid4()),
         )
         # The idempotency row commits only after the publish succeeded.
         async with frame_ledger_of(resources).claiming() as claims:

@@ -13,16 +13,21 @@ from anpr_ingest.entrypoints.deps import resources_of, token_cache_of
 from anpr_ingest.entrypoints.refusals import count_refusal
 from anpr_runtime import Forbidden
 
-_bearer = HTTPBearer(auto_error=False)
-Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+bearer = HTTPBearer(auto_error=False)
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+
+async def identified(request: Request, credentials: HTTPAuthorizationCredentials | None) -> Sender | None:
+    """The sender of a request; None for a missing, unknown or revoked token, Forbidden for a role that may not send."""
+    if credentials is None:
+        return None
+    resources = resources_of(request)
+    return await identify_sender(credentials.credentials, request.app.state.tokens, token_cache_of(resources))
 
 
 async def _authenticate(request: Request, credentials: HTTPAuthorizationCredentials | None) -> Sender:
     """Raises Forbidden for a role that may not send, HTTPException 401 for a missing, unknown or revoked token."""
-    sender = None
-    if credentials is not None:
-        resources = resources_of(request)
-        sender = await identify_sender(credentials.credentials, request.app.state.tokens, token_cache_of(resources))
+    sender = await identified(request, credentials)
     if sender is None:
         detail = "missing bearer token" if credentials is None else "unknown or revoked token"
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail, headers={"WWW-Authenticate": "Bearer"})
