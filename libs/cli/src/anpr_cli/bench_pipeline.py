@@ -38,6 +38,7 @@ class PipelineConfig:
     concurrency: int = 4  # batches in flight at most
     rules_instances: int = 1
     rate: float = 2_200.0  # reads per second offered, evenly spread; 0: as fast as ingest takes them
+    frame_rate: float = 3.0  # frames per second offered (a few cameras); 0: one after the other at once
 
 
 async def run(config: PipelineConfig, run_dir: Path, bootstrap: str, database_url: str, log: Log) -> dict[str, Any]:
@@ -160,6 +161,8 @@ async def _frames(
                 "X-Captured-At": datetime.now(UTC).isoformat(),
                 "X-Frame-Id": frame_id,
             }
+            if config.frame_rate:
+                await asyncio.sleep(max(0.0, started + n / config.frame_rate - time.time()))
             posted[frame_id] = time.time()
             response = await client.post("/v1/frames", content=(FRAMES / f"{image}.jpg").read_bytes(), headers=headers)
             if response.status_code != 202:
@@ -174,6 +177,7 @@ async def _frames(
     latencies = [done[f] - at for f, at in posted.items() if f in done]
     return {
         "frames": config.frames,
+        "offered_frames_per_s": config.frame_rate or "unpaced",
         "frames_per_s": round(len(done) / (max(done.values()) - started), 2) if done else 0.0,
         "frame_recognised_p95_s": round(percentile(latencies, 0.95), 3),
     }
@@ -193,6 +197,7 @@ def bench_pipeline(
     rate: Annotated[
         float, typer.Option(min=0, help="reads per second offered, evenly spread (0: as fast as ingest takes them)")
     ] = 2_200,
+    frame_rate: Annotated[float, typer.Option(min=0, help="frames per second offered (0: all at once)")] = 3.0,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object on the last line")] = False,
 ) -> None:
     """Reads per second end to end (ingest to candidate stored) and candidate latency at an offered rate,
@@ -209,7 +214,7 @@ def bench_pipeline(
     bootstrap, database_url = os.environ.get("KAFKA_BOOTSTRAP"), os.environ.get("DATABASE_URL")
     if not bootstrap or not database_url:
         raise typer.BadParameter("the bench needs Kafka and PostgreSQL: run `anpr up` first")
-    config = PipelineConfig(reads, frames, batch, concurrency, rules_instances, rate)
+    config = PipelineConfig(reads, frames, batch, concurrency, rules_instances, rate, frame_rate)
     log = Console(stderr=True).log
     figures = asyncio.run(run(config, run_dir(), bootstrap, database_url, log=lambda m: log(m)))
     table = Table("figure", "value", title="anpr bench pipeline")
