@@ -14,6 +14,14 @@ def create_app(settings: IngestSettings | None = None) -> FastAPI:
     config = settings or IngestSettings()
     lifespan = service_lifespan(SPEC, lambda: config, bootstrap)
     app = create_service_app("ingest", lifespan, routers)
+    _match_first(app, "/v1/frames")
     # Webhooks check their own (smaller) limit; this is the ceiling for single reads and batches.
     app.add_middleware(JsonBodyLimit, max_bytes=config.max_json_body_bytes, paths=("/v1/reads",))
     return app
+
+
+def _match_first(app: FastAPI, path: str) -> None:
+    """The router tries routes in order, and the API docs and operational routes come first: the route of
+    nearly every request (frames) is tried before them. No other route has this path, so nothing is shadowed."""
+    routes = app.router.routes
+    routes.sort(key=lambda route: getattr(route, "path", None) != path)  # stable: the others keep their order

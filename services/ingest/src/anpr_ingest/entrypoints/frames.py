@@ -124,9 +124,10 @@ async def _body_within(request: Request, max_bytes: int) -> bytes:
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise FrameTooLarge(f"frame is {declared} bytes, limit is {max_bytes}")
-    body = bytearray()
+    chunks, received = [], 0
     async for chunk in request.stream():
-        body += chunk
-        if len(body) > max_bytes:
+        chunks.append(chunk)
+        received += len(chunk)
+        if received > max_bytes:
             raise FrameTooLarge(f"frame is over the limit of {max_bytes} bytes")
-    return bytes(body)
+    return b"".join(chunks)  # one copy of the image, not one per chunk and another at the end
