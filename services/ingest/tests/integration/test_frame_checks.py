@@ -10,7 +10,7 @@ import pytest
 from anpr_contracts import FRAMES, FrameCaptured
 from anpr_ingest.config import IngestSettings
 
-from .support import a_jpeg, a_placed_camera, client_of, events_on, messages_on, post_frame, unique
+from .support import ADMIN, a_jpeg, a_placed_camera, client_of, events_on, messages_on, post_frame, unique
 
 LIMIT = 20_000
 
@@ -113,3 +113,47 @@ async def test_unknown_camera_is_404_after_the_body_checks(ingest: httpx.AsyncCl
 
     assert (await post_frame(ingest, ghost)).status_code == 404
     assert (await post_frame(ingest, ghost, content_type="image/png")).status_code == 415
+
+
+@pytest.mark.parametrize(
+    ("header", "value"),
+    [
+        ("X-Camera-Id", None),
+        ("X-Camera-Id", ""),
+        ("X-Camera-Id", "c" * 101),
+        ("X-Captured-At", None),
+        ("X-Captured-At", "yesterday"),
+        ("X-Captured-At", "2026-03-01T10:00:00"),  # no offset: ambiguous
+        ("X-Frame-Id", ""),
+        ("X-Frame-Id", "f" * 201),
+    ],
+)
+async def test_malformed_headers_are_422_naming_the_header(
+    ingest: httpx.AsyncClient, header: str, value: str | None
+) -> None:
+    """The lean handler leaves these to the route's standard validation: the same answers as ever."""
+    camera_id = await a_placed_camera(ingest)
+    headers = {**ADMIN, "Content-Type": "image/jpeg", "X-Camera-Id": camera_id, "X-Frame-Id": unique("f")}
+    headers["X-Captured-At"] = datetime.now(UTC).isoformat()
+    if value is None:
+        del headers[header]
+    else:
+        headers[header] = value
+
+    response = await ingest.post("/v1/frames", content=a_jpeg(), headers=headers)
+
+    assert response.status_code == 422
+    assert [error["loc"] for error in response.json()["detail"]] == [["header", header.lower()]]
+
+
+async def test_a_frame_with_every_optional_header_is_accepted(ingest: httpx.AsyncClient) -> None:
+    camera_id, frame_id = await a_placed_camera(ingest), unique("f")
+    headers = {**ADMIN, "Content-Type": "image/jpeg; charset=binary", "X-Camera-Id": camera_id}
+    captured_at = (datetime.now(UTC) - timedelta(seconds=5)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")  # "Z": UTC
+    headers |= {"X-Frame-Id": frame_id, "X-Correlation-Id": "corr-1", "X-Captured-At": captured_at}
+
+    response = await ingest.post("/v1/frames", content=a_jpeg(), headers=headers)
+
+    assert (response.status_code, response.json()) == (202, {"frame_id": frame_id, "duplicate": False})
+    assert response.headers["content-type"] == "application/json"
+    assert response.headers["x-correlation-id"] == "corr-1"
