@@ -26,7 +26,15 @@ _REMEMBER = """
 _FORGET_BEFORE = "DELETE FROM ingest.frames_seen WHERE accepted_at < $1"
 
 # What a lost or restarted database looks like from asyncpg: answered 503, the camera retries.
-_UNAVAILABLE = (asyncpg.PostgresConnectionError, asyncpg.InterfaceError, OSError, TimeoutError)
+# Also the server's own refusals while it shuts down or starts up (57P01, 57P03: OperatorIntervention):
+# without them a frame posted during a PostgreSQL restart got a 500 instead of 503 (tests/faults).
+_UNAVAILABLE = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.OperatorInterventionError,
+    OSError,
+    TimeoutError,
+)
 
 
 T = TypeVar("T")
