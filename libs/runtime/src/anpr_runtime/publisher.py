@@ -1,6 +1,6 @@
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
@@ -42,12 +42,15 @@ def envelope_headers(event: BaseModel) -> list[tuple[str, bytes]]:
     return headers
 
 
-def _message(prefix: str, topic: str, key: str, event: BaseModel) -> dict[str, Any]:
+Encoder = Callable[[BaseModel], bytes]
+
+
+def _message(prefix: str, topic: str, key: str, event: BaseModel, encode: Encoder = event_to_bytes) -> dict[str, Any]:
     """The producer's arguments for an event: correlated, serialised, with the envelope ids as headers."""
     event = correlated(event)
     return {
         "topic": f"{prefix}{topic}",
-        "value": event_to_bytes(event),
+        "value": encode(event),
         "key": key.encode(),
         "headers": envelope_headers(event),
     }
@@ -64,13 +67,15 @@ def _not_delivered(producer: AIOKafkaProducer, topic: str, exc: Exception) -> Re
 class KafkaEventPublisher:
     """Publishes events and waits for the broker's acknowledgement (acks=all)."""
 
-    def __init__(self, producer: AIOKafkaProducer, topic_prefix: str = "") -> None:
+    def __init__(self, producer: AIOKafkaProducer, topic_prefix: str = "", encode: Encoder = event_to_bytes) -> None:
+        """`encode`: the event's bytes on the topic; a faster encoder must give the same bytes."""
         self._producer = producer
         self._prefix = topic_prefix
+        self._encode = encode
 
     async def publish(self, topic: str, key: str, event: BaseModel) -> None:
         try:
-            await self._producer.send_and_wait(**_message(self._prefix, topic, key, event))
+            await self._producer.send_and_wait(**_message(self._prefix, topic, key, event, self._encode))
         except Exception as exc:
             raise _not_delivered(self._producer, topic, exc) from exc
         log.debug("published %s", getattr(event, "event_type", type(event).__name__), extra={"topic": topic})
@@ -82,7 +87,7 @@ class KafkaEventPublisher:
         sent: list[asyncio.Future[Any] | RetriableError] = []
         for key, event in keyed:
             try:
-                sent.append(await self._producer.send(**_message(self._prefix, topic, key, event)))
+                sent.append(await self._producer.send(**_message(self._prefix, topic, key, event, self._encode)))
             except Exception as exc:  # the producer's buffer refused it
                 sent.append(_not_delivered(self._producer, topic, exc))
         outcomes: list[RetriableError | None] = []

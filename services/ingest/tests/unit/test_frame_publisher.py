@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from anpr_contracts import Direction, FrameCaptured, event_to_bytes, parse_event
-from anpr_ingest.adapters.frame_publisher import frame_to_bytes
+from anpr_contracts import Direction, FrameCaptured, PlateRecognized, ReadSource, event_to_bytes, parse_event
+from anpr_ingest.adapters.frame_publisher import encode_event, frame_to_bytes
 
 
 def _image(size: int, seed: int) -> bytes:
@@ -40,3 +40,12 @@ def test_frame_bytes_are_those_of_the_contract_serialiser(frame: FrameCaptured) 
 
     assert encoded == event_to_bytes(frame)
     assert parse_event(encoded) == frame
+
+
+def test_the_publishers_encoder_splices_frames_and_leaves_other_events_alone() -> None:
+    read = PlateRecognized(
+        source=ReadSource.FIXED_ANPR, location_id="loc-1", observed_at=datetime.now(UTC), plate="GH123K", confidence=0.9
+    )
+
+    assert encode_event(FRAMES[0]) == event_to_bytes(FRAMES[0])
+    assert encode_event(read) == event_to_bytes(read)

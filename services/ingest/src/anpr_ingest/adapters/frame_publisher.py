@@ -1,4 +1,4 @@
-"""Frames published with their JSON built around the image's base64 instead of serialised whole by pydantic.
+"""Frames encoded with their JSON built around the image's base64 instead of serialised whole by pydantic.
 
 A frame event is some 133 KB, nearly all of it the JPEG in base64. pydantic's encoder base64-encodes the
 image and then checks every one of those characters for JSON escaping: a tenth of the CPU that accepting
@@ -9,16 +9,10 @@ padded, which never needs escaping) and spliced in as the last field. The bytes 
 and what recognition parses do not change.
 """
 
-from collections.abc import Sequence
-
 import pybase64
-from aiokafka import AIOKafkaProducer
-from aiokafka.errors import OutOfOrderSequenceNumber
 from pydantic import BaseModel
 
-from anpr_contracts import FrameCaptured
-from anpr_runtime import RetriableError
-from anpr_runtime.publisher import KafkaEventPublisher, correlated, envelope_headers, restart_idempotence
+from anpr_contracts import FrameCaptured, event_to_bytes
 
 _IMAGE = "image_jpeg"
 # The splice appends the image after the other fields: it must stay the model's last field.
@@ -32,31 +26,6 @@ def frame_to_bytes(event: FrameCaptured) -> bytes:
     return b"".join((head[:-1], b',"', _IMAGE.encode(), b'":"', pybase64.urlsafe_b64encode(event.image_jpeg), b'"}'))
 
 
-class KafkaFramePublisher:
-    """A KafkaEventPublisher (acks=all, envelope headers, correlation) that encodes frames with
-    `frame_to_bytes`; any other event goes through the KafkaEventPublisher itself."""
-
-    def __init__(self, producer: AIOKafkaProducer, topic_prefix: str = "") -> None:
-        self._producer = producer
-        self._prefix = topic_prefix
-        self._events = KafkaEventPublisher(producer, topic_prefix)
-
-    async def publish(self, topic: str, key: str, event: BaseModel) -> None:
-        if not isinstance(event, FrameCaptured):
-            await self._events.publish(topic, key, event)
-            return
-        frame = correlated(event)
-        assert isinstance(frame, FrameCaptured)  # correlated() returns a copy of the same model
-        try:
-            await self._producer.send_and_wait(
-                f"{self._prefix}{topic}", frame_to_bytes(frame), key=key.encode(), headers=envelope_headers(frame)
-            )
-        except Exception as exc:
-            # As KafkaEventPublisher: every producer failure is "not delivered, try again later"; a sequence
-            # the broker never stored needs a new producer id first.
-            if isinstance(exc, OutOfOrderSequenceNumber):
-                restart_idempotence(self._producer)
-            raise RetriableError(f"could not publish to {topic}: {type(exc).__name__}") from exc
-
-    async def publish_many(self, topic: str, keyed: Sequence[tuple[str, BaseModel]]) -> list[RetriableError | None]:
-        return await self._events.publish_many(topic, keyed)
+def encode_event(event: BaseModel) -> bytes:
+    """The encoder ingest's publisher uses (KafkaEventPublisher's `encode`): frames spliced, the rest as usual."""
+    return frame_to_bytes(event) if isinstance(event, FrameCaptured) else event_to_bytes(event)

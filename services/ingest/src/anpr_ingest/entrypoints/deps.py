@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from anpr_ingest.adapters.frame_ledger import FrameClaims, FrameLedger
-from anpr_ingest.adapters.frame_publisher import KafkaFramePublisher
+from anpr_ingest.adapters.frame_publisher import encode_event
 from anpr_ingest.adapters.health_tally import HealthTally
 from anpr_ingest.adapters.publisher import BoundedPublisher
 from anpr_ingest.adapters.site_cache import CachedSites, FrameStore, OnDemandSites, SiteCache
@@ -66,7 +66,7 @@ def publisher_of(resources: Resources) -> BoundedPublisher:
 
 def frame_publisher_of(resources: Resources) -> BoundedPublisher:
     settings = settings_of(resources)
-    kafka = KafkaFramePublisher(resources.producer, settings.topic_prefix)
+    kafka = KafkaEventPublisher(resources.producer, settings.topic_prefix, encode=encode_event)
     return BoundedPublisher(kafka, settings.publish_timeout_seconds)
 
 
