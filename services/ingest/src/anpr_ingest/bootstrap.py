@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from anpr_ingest.adapters.frame_ledger import FrameLedger, closing_at_stop, keep_frames_for
+from anpr_ingest.adapters.frame_ledger import FrameLedger, keep_frames_for, marking_delivered
 from anpr_ingest.adapters.health import PostgresCameraHealthRepository
 from anpr_ingest.adapters.health_tally import HealthTally, flushing
 from anpr_ingest.adapters.site_cache import SiteCache
@@ -41,8 +41,10 @@ def bootstrap(resources: Resources) -> Handler | None:
         partial(_token_by_hash, resources.engine), settings.token_cache_seconds
     )
     resources.extras[SITE_CACHE] = SiteCache(settings.site_cache_seconds)
-    ledger = resources.extras[FRAME_LEDGER] = FrameLedger(settings.database_url)
-    resources.background.append(closing_at_stop(ledger))
+    # A claimed frame id stays the claimant's for longer than its publish may take.
+    lease = timedelta(seconds=settings.publish_timeout_seconds + 10)
+    ledger = resources.extras[FRAME_LEDGER] = FrameLedger(settings.database_url, lease)
+    resources.background.append(marking_delivered(ledger))
     tally = resources.extras[HEALTH_TALLY] = HealthTally()
     resources.background.append(flushing(tally, resources.engine, settings.health_flush_seconds))
     resources.background.append(

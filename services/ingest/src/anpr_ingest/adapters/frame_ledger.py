@@ -1,15 +1,18 @@
 """Which frames each camera already delivered: the idempotency rows of POST /v1/frames.
 
-This is the one write on the path of every frame, so it runs on a plain asyncpg pool with a prepared
-statement instead of through SQLAlchemy: a checkout there pings the connection first and every
-statement goes through the ORM-neutral compiler, together three times the cost of the insert itself.
-The row commits only after the frame was published (the caller publishes inside `claiming`), so a
-frame that could not be delivered can be sent again, and a retry of a delivered one is recognised.
+This is the one write on the path of every frame, so it is one statement on a plain asyncpg pool (no
+SQLAlchemy, no transaction). A frame id is claimed with a lease as long as a publish may take; once Kafka
+acknowledged the frame its row is marked delivered, in batches, a few times a second. So:
+- a retry of a delivered frame is a duplicate (202, nothing published again);
+- a retry while the first request still publishes is told to retry shortly (503);
+- a frame whose publish failed is given back at once, and one whose request died (ingest killed between
+  claim and mark) is free again when its lease ends: the camera's retry publishes it. If the frame had
+  reached Kafka before the crash, recognition's own ledger recognises the repeat.
 """
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Coroutine
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -19,9 +22,22 @@ import asyncpg
 from anpr_runtime import RetriableError
 from anpr_runtime.db import engine_arguments
 
-_REMEMBER = """
-    INSERT INTO ingest.frames_seen (camera_id, frame_id, accepted_at) VALUES ($1, $2, $3)
-    ON CONFLICT DO NOTHING RETURNING true
+# Claims a new frame id, or takes over an undelivered one whose lease ended; no row: someone has it.
+_CLAIM = """
+    INSERT INTO ingest.frames_seen AS seen (camera_id, frame_id, accepted_at, delivered, lease_until)
+    VALUES ($1, $2, $3, false, $4)
+    ON CONFLICT (camera_id, frame_id) DO UPDATE SET accepted_at = $3, lease_until = $4
+    WHERE NOT seen.delivered AND seen.lease_until < $3
+    RETURNING true
+"""
+_DELIVERED = "SELECT delivered FROM ingest.frames_seen WHERE camera_id = $1 AND frame_id = $2"
+_MARK_DELIVERED = """
+    UPDATE ingest.frames_seen SET delivered = true, lease_until = NULL
+    WHERE (camera_id, frame_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+"""
+_GIVE_BACK = """
+    DELETE FROM ingest.frames_seen
+    WHERE camera_id = $1 AND frame_id = $2 AND accepted_at = $3 AND NOT delivered
 """
 _FORGET_BEFORE = "DELETE FROM ingest.frames_seen WHERE accepted_at < $1"
 
@@ -42,6 +58,12 @@ T = TypeVar("T")
 
 class DatabaseUnavailable(RetriableError):
     retry_after_seconds = 2
+
+
+class FrameInFlight(RetriableError):
+    """The same frame id is being published by an earlier request of this camera right now."""
+
+    retry_after_seconds = 1
 
 
 async def _available(step: Awaitable[T]) -> T:
@@ -65,25 +87,46 @@ async def _nothing_to_reset(_: asyncpg.Connection) -> None:
 
 
 class FrameClaims:
-    """The frames claimed in one transaction."""
+    """The frames one request claims; delivered (or given back) when its block ends."""
 
-    def __init__(self, connection: asyncpg.Connection) -> None:
-        self._connection = connection
+    def __init__(self, pool: asyncpg.Pool, lease: timedelta, delivered_here: Collection[tuple[str, str]]) -> None:
+        self._pool = pool
+        self._lease = lease
+        self._delivered_here = delivered_here  # delivered by this process, not yet marked so
+        self.claimed: list[tuple[str, str, datetime]] = []
 
     async def remember_frame(self, camera_id: str, frame_id: str, now: datetime) -> bool:
-        """False when this camera already sent this frame id (a gateway retry)."""
-        return await _available(self._connection.fetchval(_REMEMBER, camera_id, frame_id, now)) is not None
+        """False when this camera already sent this frame id and it was delivered (a gateway retry)."""
+        for _ in range(3):
+            if await _available(self._pool.fetchval(_CLAIM, camera_id, frame_id, now, now + self._lease)):
+                self.claimed.append((camera_id, frame_id, now))
+                return True
+            delivered = await _available(self._pool.fetchval(_DELIVERED, camera_id, frame_id))
+            if delivered is not None:
+                if not delivered and (camera_id, frame_id) not in self._delivered_here:
+                    raise FrameInFlight(f"frame {frame_id} of camera {camera_id} is being accepted now: retry shortly")
+                return False
+            # Given back between the two statements (its publish failed): claim it again.
+        raise FrameInFlight(f"frame {frame_id} of camera {camera_id} is contended: retry shortly")
+
+    async def give_back(self) -> None:
+        """The publish failed: the camera's retry may claim these again at once (else when the lease ends)."""
+        with contextlib.suppress(*_UNAVAILABLE):
+            await self._pool.executemany(_GIVE_BACK, self.claimed)
 
 
 class FrameLedger:
     """Opens its pool at the first frame (the service's bootstrap is synchronous), closes it at stop."""
 
-    def __init__(self, database_url: str, max_connections: int = 10) -> None:
+    def __init__(self, database_url: str, lease: timedelta, max_connections: int = 10) -> None:
+        """`lease`: longer than a publish may take (the publish timeout, with a margin)."""
         url, self._connect_args = engine_arguments(database_url)
         self._dsn = url.replace("postgresql+asyncpg://", "postgresql://", 1)
+        self._lease = lease
         self._max_connections = max_connections
         self._pool: asyncpg.Pool | None = None
         self._opening = asyncio.Lock()
+        self._delivered: dict[tuple[str, str], None] = {}  # an ordered set
 
     async def _opened(self) -> asyncpg.Pool:
         async with self._opening:
@@ -112,23 +155,25 @@ class FrameLedger:
 
     @asynccontextmanager
     async def claiming(self) -> AsyncIterator[FrameClaims]:
-        """A transaction: what is claimed in it commits when the block ends without an error.
-
-        Only the database's own failures become DatabaseUnavailable; the block's errors pass unchanged."""
-        pool = await self._opened()
-        connection = await _available(_within(5, pool.acquire()))
+        """What is claimed in the block counts as delivered when the block ends without an error, and is
+        given back when it raises. Only the database's own failures become DatabaseUnavailable."""
+        claims = FrameClaims(await self._opened(), self._lease, self._delivered)
         try:
-            transaction = connection.transaction()
-            await _available(transaction.start())
-            try:
-                yield FrameClaims(connection)
-            except BaseException:
-                with contextlib.suppress(*_UNAVAILABLE):
-                    await transaction.rollback()
-                raise
-            await _available(transaction.commit())
-        finally:
-            await pool.release(connection)
+            yield claims
+        except BaseException:
+            await claims.give_back()
+            raise
+        self._delivered.update(dict.fromkeys((camera_id, frame_id) for camera_id, frame_id, _ in claims.claimed))
+
+    async def mark_delivered(self) -> int:
+        """Write the delivered marks gathered since the last call (one statement); how many there were."""
+        marks = list(self._delivered)
+        if marks and self._pool is not None:
+            cameras, frames = (list(column) for column in zip(*marks, strict=True))
+            await _available(self._pool.execute(_MARK_DELIVERED, cameras, frames))  # on failure: next time
+            for mark in marks:  # only now: a retry meanwhile must still find them delivered here
+                del self._delivered[mark]
+        return len(marks)
 
     async def forget_before(self, moment: datetime) -> int:
         """Drop idempotency rows older than any retry can be (frames that old are refused anyway)."""
@@ -141,13 +186,19 @@ def keep_frames_for(max_frame_age_seconds: float) -> timedelta:
     return timedelta(seconds=max_frame_age_seconds) + timedelta(hours=1)
 
 
-def closing_at_stop(ledger: FrameLedger) -> Callable[[], Coroutine[Any, Any, None]]:
-    """A background loop that only waits: the service cancels it at stop, and then the pool is closed."""
+def marking_delivered(ledger: FrameLedger, every_seconds: float = 0.2) -> Callable[[], Coroutine[Any, Any, None]]:
+    """A background loop: marks delivered frames a few times a second, the last ones and the pool's close
+    at stop (when the service cancels it)."""
 
     async def frame_ledger() -> None:
         try:
-            await asyncio.Event().wait()
+            while True:
+                await asyncio.sleep(every_seconds)
+                with contextlib.suppress(DatabaseUnavailable):  # kept for the next round
+                    await ledger.mark_delivered()
         finally:
+            with contextlib.suppress(DatabaseUnavailable):
+                await ledger.mark_delivered()
             await ledger.close()
 
     return frame_ledger

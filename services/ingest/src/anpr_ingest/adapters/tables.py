@@ -1,4 +1,5 @@
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Column,
     DateTime,
@@ -10,6 +11,7 @@ from sqlalchemy import (
     String,
     Table,
     text,
+    true,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 
@@ -57,6 +59,8 @@ frames_seen = Table(
     Column("camera_id", String(100), primary_key=True),
     Column("frame_id", String(200), primary_key=True),
     Column("accepted_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("delivered", Boolean, nullable=False, server_default=true()),
+    Column("lease_until", DateTime(timezone=True)),  # an undelivered claim is someone's until then
 )
 
 # Per-camera bearer tokens: the token itself is shown once and never stored, only its SHA-256.
