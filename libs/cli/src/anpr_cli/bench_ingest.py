@@ -6,10 +6,12 @@ The server is started for the bench on a free port, with its own topic prefix an
 the same PostgreSQL, so a running demo is not disturbed; all three are removed afterwards."""
 
 import asyncio
+import contextlib
 import io
 import os
 import random
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -182,6 +184,7 @@ class IngestProcess:
                 stdout=output,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
+                start_new_session=True,  # its own process group: the stop reaches its HTTP workers too
             )
         deadline = time.monotonic() + wait_seconds
         with httpx.Client(timeout=2) as client:
@@ -209,6 +212,9 @@ class IngestProcess:
         except subprocess.TimeoutExpired:
             self._process.kill()
             self._process.wait()
+        # A worker the supervisor left behind (it gave up on it) would go on using CPU in the next run.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self._process.pid, signal.SIGKILL)
 
 
 async def place_bench_camera(client: httpx.AsyncClient, tag: str) -> tuple[str, str]:
