@@ -1,7 +1,9 @@
 """The no-hit trace detector of the fault suite finds a plate in clear, formatted or as its keyed hash,
 and not by coincidence inside a longer word."""
 
+import csv
 from datetime import UTC, datetime
+from pathlib import Path
 
 from anpr_cli.faults.plan import FRAME_CANDIDATES, KINDS, make_plan
 from anpr_cli.faults.verify import _plates_in
@@ -32,3 +34,14 @@ def test_the_plan_expects_one_candidate_per_violating_vehicle_and_regime() -> No
     assert len(plan.reads) > len(violators | plan.no_hit_plates)  # some violators are read twice
     assert not violators & plan.no_hit_plates
     assert len({read.observed_at.date() for read in plan.reads}) == 1
+
+
+def test_no_planned_vehicle_is_also_in_the_demo_registry() -> None:
+    registry = Path(__file__).resolve().parents[2] / "deploy" / "demo" / "rdw" / "voertuigen.csv"
+    with registry.open() as file:
+        demo = {row["kenteken"] for row in csv.DictReader(file)}
+
+    plan = make_plan(40_000, 0, 0, 0, datetime(2026, 6, 1, 12, tzinfo=UTC))
+
+    assert "BV746S" in demo  # a demo van that a 20,000-read plan once drew as a petrol car
+    assert not demo & {read.plate for read in plan.reads}

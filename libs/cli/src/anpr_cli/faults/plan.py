@@ -101,7 +101,9 @@ class Plan:
 
 def make_plan(reads: int, frames: int, corrupt_frames: int, garbage_reads: int, now: datetime, seed: int = 7) -> Plan:
     rng = random.Random(seed)
-    taken = set(FRAME_NO_HITS) | set(FRAME_CANDIDATES)
+    # Never a plate the demo registry already has: its facts would be merged with the plan's (a demo van
+    # read as a "petrol car" raised a zero-emission candidate nobody expected in a 20,000-read run).
+    taken = set(FRAME_NO_HITS) | set(FRAME_CANDIDATES) | _demo_registry_plates()
     plan = Plan([], frames, corrupt_frames, garbage_reads, permits=[FRAME_PERMIT])
     moment = observation_moment(now)
     kinds: list[tuple[str, str]] = []
@@ -142,6 +144,12 @@ def _frame_plates(image: str) -> list[str]:
     labels = Path(__file__).resolve().parents[5] / "deploy" / "demo" / "frames" / "labels.csv"
     with labels.open() as file:
         return [row["plate"] for row in csv.DictReader(file) if row["image"] == f"{image}.jpg"]
+
+
+def _demo_registry_plates() -> set[str]:
+    registry = Path(__file__).resolve().parents[5] / "deploy" / "demo" / "rdw" / "voertuigen.csv"
+    with registry.open() as file:
+        return {row["kenteken"] for row in csv.DictReader(file)}
 
 
 def _new_plate(rng: random.Random, taken: set[str]) -> str:
