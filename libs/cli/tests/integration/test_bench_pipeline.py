@@ -17,7 +17,7 @@ pytestmark = pytest.mark.e2e
 @pytest.mark.timeout(300)
 async def test_a_small_run_stores_every_candidate_and_reports_the_figures(infra: dict[str, str]) -> None:
     run_dir = Path(os.environ.get("ANPR_RUN_DIR") or ROOT / ".run" / "test")
-    config = PipelineConfig(reads=1_000, frames=3, batch=100, concurrency=2, rate=1_000, frame_rate=0)
+    config = PipelineConfig(reads=1_000, frames=14, batch=100, concurrency=2, rate=1_000, frame_rate=0)
     figures = await run(config, run_dir, infra["KAFKA_BOOTSTRAP"], infra["DATABASE_URL"], log=print)
     print(json.dumps(figures))
 
