@@ -64,6 +64,20 @@ def _not_delivered(producer: AIOKafkaProducer, topic: str, exc: Exception) -> Re
     return RetriableError(f"could not publish to {topic}: {type(exc).__name__}")
 
 
+async def _send_all(
+    producer: AIOKafkaProducer, messages: Sequence[tuple[str, dict[str, Any]]]
+) -> list[asyncio.Future[Any] | RetriableError]:
+    """Hands every message to the producer without waiting for acknowledgements: per message the future of
+    its acknowledgement, or why the producer's buffer refused it."""
+    sent: list[asyncio.Future[Any] | RetriableError] = []
+    for topic, message in messages:
+        try:
+            sent.append(await producer.send(**message))
+        except Exception as exc:
+            sent.append(_not_delivered(producer, topic, exc))
+    return sent
+
+
 class KafkaEventPublisher:
     """Publishes events and waits for the broker's acknowledgement (acks=all)."""
 
@@ -84,12 +98,8 @@ class KafkaEventPublisher:
         """Every event handed to the producer before any acknowledgement is awaited, so they travel in a few
         requests instead of one round trip (and one task) each. Per event: None once acknowledged, else why
         it was not delivered."""
-        sent: list[asyncio.Future[Any] | RetriableError] = []
-        for key, event in keyed:
-            try:
-                sent.append(await self._producer.send(**_message(self._prefix, topic, key, event, self._encode)))
-            except Exception as exc:  # the producer's buffer refused it
-                sent.append(_not_delivered(self._producer, topic, exc))
+        messages = [(topic, _message(self._prefix, topic, key, event, self._encode)) for key, event in keyed]
+        sent = await _send_all(self._producer, messages)
         outcomes: list[RetriableError | None] = []
         for delivery in sent:
             if isinstance(delivery, RetriableError):
@@ -119,11 +129,10 @@ class DeferredPublisher:
     async def flush(self) -> None:
         held, self._held = self._held, []
         pending: list[asyncio.Future[Any]] = []
-        for topic, message in held:
-            try:
-                pending.append(await self._producer.send(**message))
-            except Exception as exc:  # the producer's buffer refused it: not delivered
-                raise _not_delivered(self._producer, topic, exc) from exc
+        for delivery in await _send_all(self._producer, held):
+            if isinstance(delivery, RetriableError):
+                raise delivery
+            pending.append(delivery)
         try:
             await asyncio.gather(*pending)
         except Exception as exc:
