@@ -75,12 +75,6 @@ async def _available(step: Awaitable[T]) -> T:
         ) from exc
 
 
-async def _within(seconds: float, step: Awaitable[T]) -> T:
-    """As asyncpg's own timeout, which runs the step in a task of its own (wait_for): one more per frame."""
-    async with asyncio.timeout(seconds):
-        return await step
-
-
 async def _nothing_to_reset(_: asyncpg.Connection) -> None:
     """asyncpg resets a returned connection with four statements (advisory locks, cursors, LISTEN,
     settings); these connections only ever run the ledger's own closed transactions."""
