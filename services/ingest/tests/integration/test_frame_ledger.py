@@ -132,3 +132,24 @@ async def test_of_concurrent_claims_only_the_one_whose_publish_failed_is_fresh_a
     assert await ledger.mark_delivered() == 5
     fresh_now = [await claim(ledger, camera, f"f-{n}", now) for n in range(6)]
     assert fresh_now == [False, False, False, True, False, False]
+
+
+async def test_concurrent_claims_are_written_together_and_a_repeat_among_them_waits(ledger: FrameLedger) -> None:
+    camera, now = unique("cam"), datetime.now(UTC)
+    published = asyncio.Event()
+
+    async def one(frame_id: str) -> bool:
+        async with ledger.claiming() as claims:
+            fresh = await claims.remember_frame(camera, frame_id, now)
+            await published.wait()
+        return fresh
+
+    tasks = [asyncio.create_task(one(f"f-{n}")) for n in range(50)] + [asyncio.create_task(one("f-7"))]
+    await asyncio.sleep(0.5)
+    published.set()
+    outcomes = await asyncio.gather(*tasks, return_exceptions=True)
+
+    assert outcomes[:50] == [True] * 50
+    assert isinstance(outcomes[50], FrameInFlight)  # the first f-7 was still publishing
+    assert await ledger.mark_delivered() == 50
+    assert not await claim(ledger, camera, "f-7", now + timedelta(seconds=1))

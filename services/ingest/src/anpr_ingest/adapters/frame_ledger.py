@@ -8,6 +8,10 @@ acknowledged the frame its row is marked delivered, in batches, a few times a se
 - a frame whose publish failed is given back at once, and one whose request died (ingest killed between
   claim and mark) is free again when its lease ends: the camera's retry publishes it. If the frame had
   reached Kafka before the crash, recognition's own ledger recognises the repeat.
+
+Claims are written in groups: the claims that arrive while one group's statement runs go together in the
+next. With frames from many cameras in flight that is one round trip for many frames, not one each; an
+idle ledger writes a lone claim at once.
 """
 
 import asyncio
@@ -22,13 +26,16 @@ import asyncpg
 from anpr_runtime import RetriableError
 from anpr_runtime.db import engine_arguments
 
-# Claims a new frame id, or takes over an undelivered one whose lease ended; no row: someone has it.
+# Claims new frame ids, or takes over undelivered ones whose lease ended; ids not returned: someone has them.
 _CLAIM = """
     INSERT INTO ingest.frames_seen AS seen (camera_id, frame_id, accepted_at, delivered, lease_until)
-    VALUES ($1, $2, $3, false, $4)
-    ON CONFLICT (camera_id, frame_id) DO UPDATE SET accepted_at = $3, lease_until = $4
-    WHERE NOT seen.delivered AND seen.lease_until < $3
-    RETURNING true
+    SELECT camera_id, frame_id, accepted_at, false, lease_until
+    FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[])
+        AS claim(camera_id, frame_id, accepted_at, lease_until)
+    ON CONFLICT (camera_id, frame_id) DO UPDATE
+        SET accepted_at = excluded.accepted_at, lease_until = excluded.lease_until
+    WHERE NOT seen.delivered AND seen.lease_until < excluded.accepted_at
+    RETURNING camera_id, frame_id
 """
 _DELIVERED = "SELECT delivered FROM ingest.frames_seen WHERE camera_id = $1 AND frame_id = $2"
 _MARK_DELIVERED = """
@@ -80,19 +87,78 @@ async def _nothing_to_reset(_: asyncpg.Connection) -> None:
     settings); these connections only ever run the ledger's own closed transactions."""
 
 
+class _ClaimGroups:
+    """Claims that arrive while a group's statement runs are written together in the next one."""
+
+    def __init__(self, pool: asyncpg.Pool, lease: timedelta, max_group: int = 500) -> None:
+        self._pool = pool
+        self._lease = lease
+        self._max_group = max_group
+        self._waiting: list[tuple[str, str, datetime, asyncio.Future[bool]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def claim(self, camera_id: str, frame_id: str, now: datetime) -> bool:
+        """True when this request now holds the frame id (fresh, or a lapsed claim taken over)."""
+        claimed: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._waiting.append((camera_id, frame_id, now, claimed))
+        if self._writer is None:
+            self._writer = asyncio.create_task(self._write_groups())
+        return await claimed
+
+    async def _write_groups(self) -> None:
+        try:
+            while self._waiting:
+                group, self._waiting = self._waiting[: self._max_group], self._waiting[self._max_group :]
+                await self._write(group)
+        finally:
+            self._writer = None
+
+    async def _write(self, group: list[tuple[str, str, datetime, asyncio.Future[bool]]]) -> None:
+        # One row per frame id: a statement may not claim the same row twice. A repeat in the same group
+        # is not fresh; its request then finds the first one's claim, as a retry would.
+        first: dict[tuple[str, str], datetime] = {}
+        for camera_id, frame_id, now, _ in group:
+            first.setdefault((camera_id, frame_id), now)
+        moments = list(first.values())
+        try:
+            rows = await _available(
+                self._pool.fetch(
+                    _CLAIM,
+                    [camera_id for camera_id, _ in first],
+                    [frame_id for _, frame_id in first],
+                    moments,
+                    [now + self._lease for now in moments],
+                )
+            )
+        except asyncio.CancelledError:
+            for *_, claimed in group:
+                claimed.cancel()
+            raise
+        except Exception as exc:  # the group's requests all fail alike: each gets the error
+            for *_, claimed in group:
+                if not claimed.done():
+                    claimed.set_exception(exc)
+            return
+        fresh = {(row["camera_id"], row["frame_id"]) for row in rows}
+        for camera_id, frame_id, _, claimed in group:
+            if not claimed.done():
+                claimed.set_result((camera_id, frame_id) in fresh)
+            fresh.discard((camera_id, frame_id))  # a repeat in the group is not fresh
+
+
 class FrameClaims:
     """The frames one request claims; delivered (or given back) when its block ends."""
 
-    def __init__(self, pool: asyncpg.Pool, lease: timedelta, delivered_here: Collection[tuple[str, str]]) -> None:
+    def __init__(self, pool: asyncpg.Pool, groups: _ClaimGroups, delivered_here: Collection[tuple[str, str]]) -> None:
         self._pool = pool
-        self._lease = lease
+        self._groups = groups
         self._delivered_here = delivered_here  # delivered by this process, not yet marked so
         self.claimed: list[tuple[str, str, datetime]] = []
 
     async def remember_frame(self, camera_id: str, frame_id: str, now: datetime) -> bool:
         """False when this camera already sent this frame id and it was delivered (a gateway retry)."""
         for _ in range(3):
-            if await _available(self._pool.fetchval(_CLAIM, camera_id, frame_id, now, now + self._lease)):
+            if await self._groups.claim(camera_id, frame_id, now):
                 self.claimed.append((camera_id, frame_id, now))
                 return True
             delivered = await _available(self._pool.fetchval(_DELIVERED, camera_id, frame_id))
@@ -119,10 +185,11 @@ class FrameLedger:
         self._lease = lease
         self._max_connections = max_connections
         self._pool: asyncpg.Pool | None = None
+        self._groups: _ClaimGroups | None = None
         self._opening = asyncio.Lock()
         self._delivered: dict[tuple[str, str], None] = {}  # an ordered set
 
-    async def _opened(self) -> asyncpg.Pool:
+    async def _opened(self) -> tuple[asyncpg.Pool, _ClaimGroups]:
         async with self._opening:
             if self._pool is None:
                 self._pool = await _available(
@@ -140,18 +207,20 @@ class FrameLedger:
                         **self._connect_args,
                     )
                 )
-            return self._pool
+                self._groups = _ClaimGroups(self._pool, self._lease)
+            assert self._groups is not None
+            return self._pool, self._groups
 
     async def close(self) -> None:
         if self._pool is not None:
             await self._pool.close()
-            self._pool = None
+            self._pool = self._groups = None
 
     @asynccontextmanager
     async def claiming(self) -> AsyncIterator[FrameClaims]:
         """What is claimed in the block counts as delivered when the block ends without an error, and is
         given back when it raises. Only the database's own failures become DatabaseUnavailable."""
-        claims = FrameClaims(await self._opened(), self._lease, self._delivered)
+        claims = FrameClaims(*await self._opened(), self._delivered)
         try:
             yield claims
         except BaseException:
@@ -171,7 +240,7 @@ class FrameLedger:
 
     async def forget_before(self, moment: datetime) -> int:
         """Drop idempotency rows older than any retry can be (frames that old are refused anyway)."""
-        status: str = await _available((await self._opened()).execute(_FORGET_BEFORE, moment))
+        status: str = await _available((await self._opened())[0].execute(_FORGET_BEFORE, moment))
         return int(status.rsplit(" ", 1)[-1])
 
 
