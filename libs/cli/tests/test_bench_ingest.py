@@ -33,8 +33,8 @@ def test_other_sizes_are_met_too() -> None:
 
 def test_result_has_the_figures_and_ratios_and_is_one_json_object() -> None:
     runs = {
-        "frames": Run(500, 0, 2.0, [10.0] * 500, cpu_seconds=1.5),
-        "raw_frames": Run(500, 0, 0.5, [2.0] * 500),
+        "frames": Run(500, 0, 2.0, [10.0] * 500, cpu_seconds=1.5, client_cpu_seconds=0.1, block_rates=(200.0, 300.0)),
+        "raw_frames": Run(500, 0, 0.5, [2.0] * 500, block_rates=(1000.0, 1000.0)),
         "reads": Run(1000, 2, 4.0, [5.0] * 1002),
         "raw_reads": Run(1000, 0, 1.0, [1.0] * 1000),
     }
@@ -50,6 +50,8 @@ def test_result_has_the_figures_and_ratios_and_is_one_json_object() -> None:
     assert (result["reads_per_s"], result["ratio_reads_vs_raw"]) == (250.0, 0.25)
     assert (result["failed_requests"], result["frames_in_kafka"], result["frame_bytes"]) == (2, 500, 101_262)
     assert (result["ingest_cpu_ms_per_frame"], result["raw_producer_cpu_ms_per_frame"]) == (3.0, 0.0)
+    assert result["bench_client_cpu_ms_per_frame"] == 0.2
+    assert result["ratio_frames_vs_raw_by_block"] == [0.2, 0.3]
     assert json.loads(json.dumps(result)) == result
 
 
@@ -125,3 +127,4 @@ def test_loops_take_turns_in_blocks_and_each_loop_sums_its_blocks() -> None:
     assert runs["a"].failed == 5  # request 0 of each of the 5 blocks
     assert len(runs["b"].latencies_ms) == 23
     assert runs["a"].cpu_seconds == 5.0  # one tick of the fake clock per block
+    assert len(runs["a"].block_rates) == len(runs["b"].block_rates) == 5

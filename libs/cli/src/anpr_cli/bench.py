@@ -15,6 +15,13 @@ bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks (figures, never p
 console = Console(stderr=True)
 
 
+def shown(value: object) -> str:
+    """A figure for the table: thousands separated, three decimals for a fraction, lists item by item."""
+    if isinstance(value, list):
+        return ", ".join(shown(item) for item in value)
+    return f"{value:,.3f}" if isinstance(value, float) else f"{value:,}"
+
+
 @bench_app.command("rules")
 def bench_rules(
     vehicles: Annotated[int, typer.Option(help="vehicles in the registry")] = 1_000_000,
@@ -35,7 +42,7 @@ def bench_rules(
     result = run(config, repo_root() / "deploy" / "regimes", database_url, progress=lambda m: console.log(m))
     table = Table("figure", "value", title="anpr bench rules")
     for name, value in result.items():
-        table.add_row(name, f"{value:,.3f}" if isinstance(value, float) else f"{value:,}")
+        table.add_row(name, shown(value))
     Console().print(table)
     if as_json:
         print(json.dumps(result))
@@ -43,7 +50,7 @@ def bench_rules(
 
 @bench_app.command("ingest")
 def bench_ingest(
-    frames: Annotated[int, typer.Option(min=1, help="frames of ~100 KB posted to POST /v1/frames")] = 2_000,
+    frames: Annotated[int, typer.Option(min=1, help="frames of ~100 KB posted to POST /v1/frames")] = 6_000,
     reads: Annotated[int, typer.Option(min=1, help="reads posted to POST /v1/reads")] = 5_000,
     concurrency: Annotated[int, typer.Option(min=1, max=512, help="requests (and producer sends) in flight")] = 16,
     workers: Annotated[int, typer.Option(min=1, max=64, help="ingest HTTP worker processes")] = 2,
@@ -63,7 +70,7 @@ def bench_ingest(
     result = asyncio.run(run(config, bootstrap, database_url, log=lambda m: console.log(m)))
     table = Table("figure", "value", title="anpr bench ingest")
     for name, value in result.items():
-        table.add_row(name, f"{value:,.3f}" if isinstance(value, float) else f"{value:,}")
+        table.add_row(name, shown(value))
     Console().print(table)
     if as_json:
         print(json.dumps(result))
