@@ -1,5 +1,6 @@
 """The site cache answers from memory while fresh, by capture time, and forgets on a write."""
 
+import asyncio
 from datetime import timedelta
 
 from anpr_ingest.adapters.site_cache import CachedSites, SiteCache
@@ -101,5 +102,41 @@ async def test_no_ttl_means_no_cache() -> None:
 
     await sites.placement_at("cam-1", SATURDAY)
     await sites.placement_at("cam-1", SATURDAY)
+
+    assert repo.loads == 2
+
+
+class SlowRepository(CountingRepository):
+    """Each history read takes a moment, so requests arrive while it runs."""
+
+    async def placements_of(self, camera_id: str) -> list[Placement]:
+        await asyncio.sleep(0.01)
+        return await super().placements_of(camera_id)
+
+
+async def test_requests_that_find_an_entry_expired_share_one_load() -> None:
+    repo, clock = SlowRepository(), Clock()
+    await a_moved_camera(repo)
+    sites = CachedSites(repo, SiteCache(5.0, clock=clock))
+    await sites.placements_of("cam-1")
+    clock.now = 6.0  # expired
+
+    histories = await asyncio.gather(*(sites.placements_of("cam-1") for _ in range(8)))
+
+    assert all(len(history) == 2 for history in histories)
+    assert repo.loads == 2  # the first read, and one for the eight requests after it expired
+
+
+async def test_a_load_under_way_when_the_cache_is_cleared_is_not_kept() -> None:
+    repo, clock = SlowRepository(), Clock()
+    await a_moved_camera(repo)
+    cache = SiteCache(5.0, clock=clock)
+    sites = CachedSites(repo, cache)
+
+    under_way = asyncio.create_task(sites.placements_of("cam-1"))
+    await asyncio.sleep(0)
+    cache.clear()  # a placement was written meanwhile: what that load reads may predate it
+    await under_way
+    await sites.placements_of("cam-1")
 
     assert repo.loads == 2

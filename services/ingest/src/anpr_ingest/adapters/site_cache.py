@@ -8,6 +8,7 @@ through this instance takes effect here at once (its writes clear the cache); on
 the full history, so a frame is never stamped by when it arrived.
 """
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -21,26 +22,43 @@ from anpr_ingest.domain.model import Camera, Location, Placement
 
 
 class SiteCache:
+    """Entries fresh for `ttl_seconds`. When one expires, the requests that find it so share one load: with
+    many frames in flight, an expired camera is read once, not once per frame that arrived meanwhile."""
+
     def __init__(self, ttl_seconds: float, max_entries: int = 50_000, clock: Callable[[], float] = time.monotonic):
         self._ttl = ttl_seconds
         self._max_entries = max_entries
         self._clock = clock
         self._entries: dict[tuple[str, str], tuple[float, Any]] = {}
+        self._loading: dict[tuple[str, str], asyncio.Future[Any]] = {}
+        self._generation = 0  # a clear() since a load began: what it read may be stale, so is not kept
 
     async def get(self, key: tuple[str, str], load: Callable[[], Awaitable[Any]]) -> Any:
-        now = self._clock()
         cached = self._entries.get(key)
-        if cached is not None and cached[0] > now:
+        if cached is not None and cached[0] > self._clock():
             return cached[1]
-        value = await load()
-        if self._ttl > 0:
+        loading = self._loading.get(key)
+        if loading is None:
+            loading = self._loading[key] = asyncio.ensure_future(self._load(key, load, self._generation))
+        # Shielded: a request that gives up does not cancel the load the others wait for.
+        return await asyncio.shield(loading)
+
+    async def _load(self, key: tuple[str, str], load: Callable[[], Awaitable[Any]], generation: int) -> Any:
+        try:
+            value = await load()
+        finally:
+            if self._loading.get(key) is asyncio.current_task():
+                del self._loading[key]
+        if self._ttl > 0 and generation == self._generation:
             if len(self._entries) >= self._max_entries:  # ids nobody registered, sent in a flood
                 self._entries.clear()
-            self._entries[key] = (now + self._ttl, value)
+            self._entries[key] = (self._clock() + self._ttl, value)
         return value
 
     def clear(self) -> None:
         self._entries.clear()
+        self._loading.clear()  # requests from now on read anew
+        self._generation += 1
 
 
 class SiteSource(Protocol):
