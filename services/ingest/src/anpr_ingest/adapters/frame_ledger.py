@@ -190,6 +190,8 @@ class FrameLedger:
         self._delivered: dict[tuple[str, str], None] = {}  # an ordered set
 
     async def _opened(self) -> tuple[asyncpg.Pool, _ClaimGroups]:
+        if self._pool is not None and self._groups is not None:  # every frame but the first: no lock
+            return self._pool, self._groups
         async with self._opening:
             if self._pool is None:
                 self._pool = await _available(
