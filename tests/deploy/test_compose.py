@@ -107,7 +107,7 @@ def test_the_regime_files_mounted_into_rules_exist(compose: dict[str, Any]) -> N
 
 def test_the_image_carries_the_prepared_detector_where_recognition_looks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Built at image build time: a pod must neither spend minutes on it nor write to its file system."""
-    from anpr_recognition.adapters.model_files import default_cache_dir
+    from anpr_recognition import default_cache_dir
 
     dockerfile = (ROOT / "Dockerfile").read_text()
     [cache] = re.findall(r"^ENV ANPR_MODEL_CACHE=(\S+)$", dockerfile, flags=re.MULTILINE)

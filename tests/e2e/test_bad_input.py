@@ -7,12 +7,12 @@ from typing import Any
 import httpx
 import pytest
 
-from anpr_exemptions.config import ExemptionsSettings
-from anpr_exemptions.entrypoints.api import create_app as exemptions_app
-from anpr_ingest.config import IngestSettings
-from anpr_ingest.entrypoints.api import create_app as ingest_app
-from anpr_notices.config import NoticesSettings
-from anpr_notices.entrypoints.api import create_app as notices_app
+from anpr_exemptions import ExemptionsSettings
+from anpr_exemptions import create_app as exemptions_app
+from anpr_ingest import IngestSettings
+from anpr_ingest import create_app as ingest_app
+from anpr_notices import NoticesSettings
+from anpr_notices import create_app as notices_app
 
 ADMIN = {"Authorization": "Bearer test-admin-token"}
 CAMERA = {"Authorization": "Bearer test-camera-token"}

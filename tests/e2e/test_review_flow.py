@@ -16,14 +16,13 @@ import uvicorn
 from fastapi import FastAPI
 from playwright.async_api import Page, async_playwright
 
-from anpr_ingest.config import IngestSettings
-from anpr_ingest.entrypoints.api import create_app as ingest_app
-from anpr_notices.config import NoticesSettings
-from anpr_notices.entrypoints.api import create_app as notices_app
-from anpr_rules.adapters.rdw_import import import_vehicles
-from anpr_rules.bootstrap import SPEC as RULES_SPEC
-from anpr_rules.config import RulesSettings
-from anpr_rules.entrypoints.api import create_app as rules_app
+from anpr_ingest import IngestSettings
+from anpr_ingest import create_app as ingest_app
+from anpr_notices import NoticesSettings
+from anpr_notices import create_app as notices_app
+from anpr_rules import SPEC as RULES_SPEC
+from anpr_rules import RulesSettings, import_vehicles
+from anpr_rules import create_app as rules_app
 from anpr_runtime.db import create_engine, run_migrations
 
 ROOT = Path(__file__).resolve().parents[2]

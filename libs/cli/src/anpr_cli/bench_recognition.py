@@ -36,8 +36,8 @@ def bench_recognition(
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object on the last line")] = False,
 ) -> None:
     """Exact-plate and character accuracy, frames/s, ms/frame, memory, calibration: new reader vs naive."""
+    from anpr_recognition import OnnxPlateReader
     from anpr_recognition.adapters.naive_reader import NaivePlateReader
-    from anpr_recognition.adapters.onnx_reader import OnnxPlateReader
     from anpr_recognition.evaluation import Score, calibration_table, labelled_directory, synthetic_set
 
     directory = (data or repo_root() / ".." / "shared" / "data" / "nl-plates-dev").resolve()

@@ -79,7 +79,7 @@ def run(service: Annotated[str, typer.Argument(help=f"one of {', '.join(SERVICES
 @app.command()
 def read(images: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False, readable=True)]) -> None:
     """Read the plates in images: one JSON object per image, in order, on its own line."""
-    from anpr_recognition.adapters.onnx_reader import ImageDecodeError, OnnxPlateReader
+    from anpr_recognition import ImageDecodeError, OnnxPlateReader
 
     reader = OnnxPlateReader.from_installed_packages()
     failed = False
@@ -132,9 +132,7 @@ def vehicles_import(
     from rich.progress import BarColumn, DownloadColumn, Task, TextColumn, TimeElapsedColumn
     from rich.text import Text
 
-    from anpr_rules.adapters.rdw_import import ImportReport, RdwImportError, import_vehicles
-    from anpr_rules.bootstrap import SPEC
-    from anpr_rules.config import RulesSettings
+    from anpr_rules import SPEC, ImportReport, RdwImportError, RulesSettings, import_vehicles
     from anpr_runtime.db import create_engine, run_migrations
 
     load_run_env()

@@ -63,7 +63,7 @@ class ImportAborted(Exception):
 
 def rows_of(path: Path, kind: FileFormat) -> Iterator[tuple[int, dict[str, Any] | str]]:
     """(line number, row) or (line number, why the line is not a row); a wrong CSV header raises FormatError."""
-    from anpr_ingest.domain.formats import check_columns
+    from anpr_ingest import check_columns
 
     with path.open(newline="", encoding="utf-8-sig") as file:
         if kind is FileFormat.CSV:
@@ -89,9 +89,7 @@ def check(path: Path, kind: FileFormat, source: ReadSource, camera: str | None, 
     """Every row mapped and validated as ingest will (ReadIn), before anything is sent."""
     from pydantic import ValidationError
 
-    from anpr_ingest.domain.formats import FormatError, RowDefaults, read_from_row
-    from anpr_ingest.domain.formats.batch_file import position
-    from anpr_ingest.entrypoints.schemas import ReadIn
+    from anpr_ingest import FormatError, ReadIn, RowDefaults, position, read_from_row
 
     defaults = RowDefaults(source, camera, location)
     checked = Checked()
@@ -206,7 +204,7 @@ def import_reads(
     token: Annotated[str | None, typer.Option(help="bearer token (default $ANPR_ADMIN_TOKEN)")] = None,
 ) -> None:
     """Import a shift upload; every refused row is listed with its line number. Exit 1 if any row was not accepted."""
-    from anpr_ingest.domain.formats import FormatError
+    from anpr_ingest import FormatError
 
     if camera and location:
         raise typer.BadParameter("give --camera or --location, not both")

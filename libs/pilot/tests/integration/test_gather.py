@@ -7,12 +7,12 @@ from typing import Any
 
 from sqlalchemy import text
 
-from anpr_exemptions.bootstrap import SPEC as EXEMPTIONS
-from anpr_ingest.bootstrap import SPEC as INGEST
-from anpr_notices.bootstrap import SPEC as NOTICES
+from anpr_exemptions import SPEC as EXEMPTIONS
+from anpr_ingest import SPEC as INGEST
+from anpr_notices import SPEC as NOTICES
 from anpr_pilot.report.gather import gather
 from anpr_pilot.report.render import render_html
-from anpr_rules.bootstrap import SPEC as RULES
+from anpr_rules import SPEC as RULES
 from anpr_runtime.db import create_engine, run_migrations
 
 PLATE = "ZZ999Z"  # on every candidate: must never reach the report

@@ -10,7 +10,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
@@ -43,15 +43,26 @@ class ServiceSpec:
         return self.name
 
 
+T = TypeVar("T")
+
+
 @dataclass
 class Resources:
     settings: ServiceSettings
     engine: AsyncEngine
     producer: AIOKafkaProducer
-    extras: dict[str, Any] = field(default_factory=dict)
+    # The service's own typed object graph (caches, stores, policies), set once by its bootstrap.
+    components: object = None
+    extras: dict[str, Any] = field(default_factory=dict)  # being replaced by components (issue 18)
     # Filled by a service's bootstrap: loops that run beside the consumer, and extra readiness checks.
     background: list[Callable[[], Coroutine[Any, Any, None]]] = field(default_factory=list)
     readiness: dict[str, Callable[[], Awaitable[None]]] = field(default_factory=dict)
+
+    def component(self, kind: type[T]) -> T:
+        """The service's components, typed: routes and tests ask for the class their bootstrap built."""
+        if not isinstance(self.components, kind):
+            raise RuntimeError(f"components are {type(self.components).__name__}, not {kind.__name__}")
+        return self.components
 
 
 Bootstrap = Callable[[Resources], Handler | None]

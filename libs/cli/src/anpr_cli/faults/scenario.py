@@ -216,8 +216,7 @@ def service_env(
 
 
 async def import_registry(plan: Plan, database_url: str, folder: Path) -> None:
-    from anpr_rules.adapters.rdw_import import import_vehicles
-    from anpr_rules.bootstrap import SPEC
+    from anpr_rules import SPEC, import_vehicles
     from anpr_runtime.db import create_engine, run_migrations
 
     files = write_registry(plan, repo_root() / "deploy" / "demo" / "rdw", folder)

@@ -13,7 +13,7 @@ import asyncpg
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
-from anpr_rules.domain.windows import local_day
+from anpr_rules import local_day
 from anpr_runtime.pseudonym import vehicle_key
 
 _TEXT_TYPES = ("text", "character varying", "character", "json", "jsonb", "ARRAY", "bytea")
