@@ -38,9 +38,16 @@ def default_schema_dir() -> Path:
 
 
 def export_schemas(directory: Path) -> list[Path]:
+    return write_schemas(directory, schema_documents())
+
+
+def write_schemas(directory: Path, documents: dict[str, str]) -> list[Path]:
+    """Writes each document (file name -> JSON text) into `directory`, made if missing; the paths written.
+
+    Shared with the services that export schemas of their own (ingest's read submissions)."""
     directory.mkdir(parents=True, exist_ok=True)
     written = []
-    for file_name, text in schema_documents().items():
+    for file_name, text in documents.items():
         path = directory / file_name
         path.write_text(text)
         written.append(path)

@@ -3,12 +3,12 @@ from datetime import timedelta
 import pytest
 from prometheus_client import REGISTRY
 
-from anpr_ingest.camera_health import FramePorts, camera_health, health_report, note_frame, purge_health, receive_frame
 from anpr_ingest.domain.clock import ClockSkew, FrameTooOld
 from anpr_ingest.domain.health import UNREGISTERED, Outcome, Windows, refusal_of
 from anpr_ingest.domain.jpeg import FrameTooLarge, InvalidFrame
 from anpr_ingest.domain.model import CameraNotPlaced, UnknownCamera
 from anpr_ingest.domain.tokens import WrongCamera
+from anpr_ingest.handlers import FramePorts, camera_health, health_report, note_frame, purge_health, receive_frame
 from anpr_runtime import Conflict, RetriableError
 from anpr_runtime.publisher import FakeEventPublisher
 

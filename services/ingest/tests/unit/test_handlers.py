@@ -9,7 +9,7 @@ from anpr_ingest.adapters.repository import IngestRepository
 from anpr_ingest.domain.clock import ClockSkew
 from anpr_ingest.domain.jpeg import InvalidFrame
 from anpr_ingest.domain.model import CameraNotPlaced
-from anpr_ingest.handlers import AcceptFrame, accept_frame, accept_read
+from anpr_ingest.handlers import AcceptFrame, ReadPorts, accept_frame, accept_read
 from anpr_runtime import NotFound, PermanentError
 from anpr_runtime.pseudonym import vehicle_key
 from anpr_runtime.publisher import FakeEventPublisher
@@ -183,7 +183,7 @@ async def test_read_gets_the_location_of_its_camera_and_is_keyed_by_pseudonym(
 ) -> None:
     read = a_read(observed_at=THURSDAY + timedelta(hours=3))
 
-    stamped = await accept_read(read, placed, publisher, KEY)
+    stamped = await accept_read(read, ReadPorts(placed, publisher, KEY))
 
     assert (stamped.location_id, stamped.zone_id, stamped.direction) == ("loc-south", "centrum", Direction.EXIT)
     [(topic, key, event)] = publisher.published
@@ -200,7 +200,7 @@ async def test_reads_of_a_rotating_camera_follow_it_across_the_move(
 ) -> None:
     moments = [MONDAY, THURSDAY - timedelta(microseconds=1), THURSDAY, SATURDAY]
 
-    stamped = [await accept_read(a_read(observed_at=at), placed, publisher, KEY) for at in moments]
+    stamped = [await accept_read(a_read(observed_at=at), ReadPorts(placed, publisher, KEY)) for at in moments]
 
     assert [(r.location_id, r.direction) for r in stamped] == [
         ("loc-north", Direction.ENTRY),
@@ -213,7 +213,7 @@ async def test_reads_of_a_rotating_camera_follow_it_across_the_move(
 async def test_placement_of_the_camera_wins_over_a_location_the_source_sent(
     placed: FakeIngestRepository, publisher: FakeEventPublisher
 ) -> None:
-    stamped = await accept_read(a_read(location_id="loc-dike"), placed, publisher, KEY)
+    stamped = await accept_read(a_read(location_id="loc-dike"), ReadPorts(placed, publisher, KEY))
 
     assert (stamped.location_id, stamped.zone_id, stamped.direction) == ("loc-north", "centrum", Direction.ENTRY)
 
@@ -221,8 +221,8 @@ async def test_placement_of_the_camera_wins_over_a_location_the_source_sent(
 async def test_read_without_camera_gets_the_zone_and_direction_of_its_location(
     placed: FakeIngestRepository, publisher: FakeEventPublisher
 ) -> None:
-    at_south = await accept_read(a_read(camera_id=None, location_id="loc-south"), placed, publisher, KEY)
-    at_dike = await accept_read(a_read(camera_id=None, location_id="loc-dike"), placed, publisher, KEY)
+    at_south = await accept_read(a_read(camera_id=None, location_id="loc-south"), ReadPorts(placed, publisher, KEY))
+    at_dike = await accept_read(a_read(camera_id=None, location_id="loc-dike"), ReadPorts(placed, publisher, KEY))
 
     assert (at_south.location_id, at_south.zone_id, at_south.direction) == ("loc-south", "centrum", Direction.EXIT)
     assert (at_dike.location_id, at_dike.zone_id, at_dike.direction) == ("loc-dike", None, None)
@@ -234,7 +234,7 @@ async def test_zone_and_direction_a_source_sent_are_replaced_by_those_of_the_loc
 ) -> None:
     read = a_read(camera_id=None, location_id="loc-dike", zone_id="centrum", direction="entry")
 
-    stamped = await accept_read(read, placed, publisher, KEY)
+    stamped = await accept_read(read, ReadPorts(placed, publisher, KEY))
 
     assert (stamped.zone_id, stamped.direction) == (None, None)
 
@@ -245,9 +245,9 @@ async def test_read_from_a_camera_standing_nowhere_is_refused_and_counted_even_w
     before = rejected("cam-idle", "read")
 
     with pytest.raises(CameraNotPlaced, match="camera cam-idle has no placement at 2026-03-02T10:00:00"):
-        await accept_read(a_read(camera_id="cam-idle"), placed, publisher, KEY)
+        await accept_read(a_read(camera_id="cam-idle"), ReadPorts(placed, publisher, KEY))
     with pytest.raises(CameraNotPlaced):
-        await accept_read(a_read(camera_id="cam-idle", location_id="loc-north"), placed, publisher, KEY)
+        await accept_read(a_read(camera_id="cam-idle", location_id="loc-north"), ReadPorts(placed, publisher, KEY))
 
     assert publisher.published == []
     assert rejected("cam-idle", "read") == before + 2
@@ -257,7 +257,7 @@ async def test_read_without_any_location_is_a_permanent_error(
     placed: FakeIngestRepository, publisher: FakeEventPublisher
 ) -> None:
     with pytest.raises(PermanentError, match="location"):
-        await accept_read(a_read(camera_id=None, location_id=None), placed, publisher, KEY)
+        await accept_read(a_read(camera_id=None, location_id=None), ReadPorts(placed, publisher, KEY))
 
     assert publisher.published == []
 
@@ -266,7 +266,7 @@ async def test_read_from_an_unknown_camera_is_not_found(
     placed: FakeIngestRepository, publisher: FakeEventPublisher
 ) -> None:
     with pytest.raises(NotFound, match="cam-ghost"):
-        await accept_read(a_read(camera_id="cam-ghost", location_id="loc-north"), placed, publisher, KEY)
+        await accept_read(a_read(camera_id="cam-ghost", location_id="loc-north"), ReadPorts(placed, publisher, KEY))
 
     assert publisher.published == []
 
@@ -275,6 +275,6 @@ async def test_read_at_an_unknown_location_is_not_found(
     placed: FakeIngestRepository, publisher: FakeEventPublisher
 ) -> None:
     with pytest.raises(NotFound, match="loc-nowhere"):
-        await accept_read(a_read(camera_id=None, location_id="loc-nowhere"), placed, publisher, KEY)
+        await accept_read(a_read(camera_id=None, location_id="loc-nowhere"), ReadPorts(placed, publisher, KEY))
 
     assert publisher.published == []

@@ -5,6 +5,7 @@ import pytest
 
 from anpr_ingest.domain.model import CameraNotPlaced, Placement
 from anpr_ingest.handlers import (
+    ReadPorts,
     accept_frame,
     accept_read,
     amend_location,
@@ -71,12 +72,13 @@ async def test_ending_the_open_placement_leaves_the_camera_unplaced_from_then_on
     placed: FakeIngestRepository, publisher: FakeEventPublisher
 ) -> None:
     ended = await end_placement("cam-rot", FRIDAY, placed)
+    ports = ReadPorts(placed, publisher, KEY)
 
     assert ended == Placement("cam-rot", "loc-south", THURSDAY, FRIDAY)
     assert (await placed.placements_of("cam-rot"))[-1] == ended
-    assert (await accept_read(a_read(observed_at=FRIDAY - timedelta(seconds=1)), placed, publisher, KEY)).location_id
+    assert (await accept_read(a_read(observed_at=FRIDAY - timedelta(seconds=1)), ports)).location_id
     with pytest.raises(CameraNotPlaced, match="cam-rot"):
-        await accept_read(a_read(observed_at=FRIDAY), placed, publisher, KEY)
+        await accept_read(a_read(observed_at=FRIDAY), ports)
     with pytest.raises(CameraNotPlaced, match="cam-rot"):
         await accept_frame(a_frame(FRIDAY + timedelta(hours=1)), placed, publisher, LIMITS, SATURDAY)
 
@@ -86,6 +88,7 @@ async def test_camera_taken_down_can_be_placed_again_after_a_gap(
 ) -> None:
     await end_placement("cam-rot", FRIDAY, placed)
     await place_camera(Placement("cam-rot", "loc-dike", SATURDAY, None), placed)
+    ports = ReadPorts(placed, publisher, KEY)
 
     assert await placement_history("cam-rot", placed) == [
         Placement("cam-rot", "loc-north", MONDAY, THURSDAY),
@@ -93,8 +96,8 @@ async def test_camera_taken_down_can_be_placed_again_after_a_gap(
         Placement("cam-rot", "loc-dike", SATURDAY, None),
     ]
     with pytest.raises(CameraNotPlaced):
-        await accept_read(a_read(observed_at=SATURDAY - timedelta(microseconds=1)), placed, publisher, KEY)
-    assert (await accept_read(a_read(observed_at=SATURDAY), placed, publisher, KEY)).location_id == "loc-dike"
+        await accept_read(a_read(observed_at=SATURDAY - timedelta(microseconds=1)), ports)
+    assert (await accept_read(a_read(observed_at=SATURDAY), ports)).location_id == "loc-dike"
 
 
 async def test_camera_taken_down_can_be_placed_again_at_the_moment_it_was_taken_down(

@@ -5,7 +5,7 @@ from pydantic import BaseModel
 from anpr_contracts import PlateRecognized
 from anpr_ingest.domain.model import CameraNotPlaced, UnknownCamera
 from anpr_ingest.domain.tokens import Sender, WrongCamera
-from anpr_ingest.read_batches import accept_reads
+from anpr_ingest.handlers import ReadPorts, accept_reads
 from anpr_runtime import AnprError, RetriableError
 from anpr_runtime.publisher import FakeEventPublisher
 
@@ -38,7 +38,7 @@ async def test_each_read_is_accepted_or_refused_on_its_own_in_order(placed: Fake
         a_read(camera_id=None, location_id="loc-dike"),
     ]
 
-    results = await accept_reads(reads, ANYONE, placed, publisher, KEY)
+    results = await accept_reads(reads, ANYONE, ReadPorts(placed, publisher, KEY))
 
     assert kinds(results) == [
         "PlateRecognized",
@@ -61,7 +61,7 @@ async def test_camera_token_may_only_send_reads_of_its_camera(placed: FakeIngest
     publisher = FakeEventPublisher()
     reads = [a_read(), a_read(camera_id="cam-fix"), a_read(camera_id=None, location_id="loc-dike")]
 
-    results = await accept_reads(reads, Sender("camera-token:t1", "cam-rot"), placed, publisher, KEY)
+    results = await accept_reads(reads, Sender("camera-token:t1", "cam-rot"), ReadPorts(placed, publisher, KEY))
 
     assert kinds(results) == ["PlateRecognized", "WrongCamera", "WrongCamera"]
     assert isinstance(results[1], WrongCamera)
@@ -71,5 +71,5 @@ async def test_camera_token_may_only_send_reads_of_its_camera(placed: FakeIngest
 
 async def test_empty_batch_publishes_nothing(placed: FakeIngestRepository) -> None:
     publisher = FakeEventPublisher()
-    assert await accept_reads([], ANYONE, placed, publisher, KEY) == []
+    assert await accept_reads([], ANYONE, ReadPorts(placed, publisher, KEY)) == []
     assert publisher.published == []

@@ -1,8 +1,8 @@
 import json
 
-from anpr_ingest.schemas import default_schema_dir, schema_documents
+from anpr_ingest.offline.read_schemas import default_schema_dir, schema_documents
 
-REGENERATE = "run `.venv/bin/python -m anpr_ingest.schemas`"
+REGENERATE = "run `.venv/bin/python -m anpr_ingest.offline.read_schemas`"
 
 
 def test_exported_read_submission_schemas_are_current() -> None:

@@ -1,8 +1,8 @@
 import pytest
 
 from anpr_ingest.adapters.token_cache import CameraTokenCache
-from anpr_ingest.camera_tokens import identify_sender, issue_token, revoke_token, tokens_of_camera
 from anpr_ingest.domain.tokens import TOKEN_PREFIX, Sender, WrongCamera, token_hash
+from anpr_ingest.handlers import identify_sender, issue_token, revoke_token, tokens_of_camera
 from anpr_runtime import Forbidden, NotFound
 from anpr_runtime.auth import TokenStore
 from anpr_runtime.settings import ServiceSettings

@@ -2,17 +2,11 @@
 
 import asyncio
 from collections.abc import Sequence
-from typing import Protocol
 
 from pydantic import BaseModel
 
 from anpr_runtime import RetriableError
-
-
-class Publisher(Protocol):
-    async def publish(self, topic: str, key: str, event: BaseModel) -> None: ...
-
-    async def publish_many(self, topic: str, keyed: Sequence[tuple[str, BaseModel]]) -> list[RetriableError | None]: ...
+from anpr_runtime.ports import BatchPublisher
 
 
 class BrokerUnavailable(RetriableError):
@@ -28,7 +22,7 @@ class BoundedPublisher:
     it again. That is at-least-once: consumers recognise the repeat by its frame or read id.
     """
 
-    def __init__(self, inner: Publisher, timeout_seconds: float) -> None:
+    def __init__(self, inner: BatchPublisher, timeout_seconds: float) -> None:
         self._inner = inner
         self._timeout = timeout_seconds
 

@@ -10,13 +10,13 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import AwareDatetime, BaseModel, Field, TypeAdapter, ValidationError
 
-from anpr_ingest.camera_health import receive_frame
+from anpr_ingest.bootstrap import IngestComponents
 from anpr_ingest.domain.jpeg import FrameTooLarge, check_media_type
 from anpr_ingest.domain.tokens import Sender
-from anpr_ingest.entrypoints.deps import frame_ledger_of, frame_ports, resources_of, settings_of
+from anpr_ingest.entrypoints.deps import components_of, frame_ports
 from anpr_ingest.entrypoints.refusals import counting_refusals
 from anpr_ingest.entrypoints.senders import FrameSender, bearer, identified
-from anpr_ingest.handlers import AcceptFrame, FrameLimits
+from anpr_ingest.handlers import AcceptFrame, receive_frame
 from anpr_runtime import Forbidden
 
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
@@ -43,10 +43,11 @@ class LeanFrameRoute(APIRoute):
         standard = super().get_route_handler()
 
         async def handler(request: Request) -> Response:
-            well_formed = await _well_formed(request)
+            components = components_of(request)  # once per request: both steps below use it
+            well_formed = await _well_formed(request, components)
             if well_formed is None:
                 return await standard(request)
-            accepted = await _accept(request, *well_formed)
+            accepted = await _accept(request, components, *well_formed)
             return JSONResponse(accepted.model_dump(), status_code=status.HTTP_202_ACCEPTED)
 
         return handler
@@ -64,13 +65,14 @@ async def post_frame(
     x_frame_id: Annotated[str | None, Header(min_length=1, max_length=MAX_FRAME_ID)] = None,
     x_correlation_id: Annotated[str | None, Header(max_length=MAX_CORRELATION_ID)] = None,
 ) -> FrameAccepted:
-    return await _accept(request, sender, x_camera_id, x_captured_at, x_frame_id, x_correlation_id)
+    components = components_of(request)
+    return await _accept(request, components, sender, x_camera_id, x_captured_at, x_frame_id, x_correlation_id)
 
 
 Headers = tuple[Sender, str, datetime, str | None, str | None]
 
 
-async def _well_formed(request: Request) -> Headers | None:
+async def _well_formed(request: Request, components: IngestComponents) -> Headers | None:
     """What `post_frame` would be called with, when FastAPI would accept the request; else None."""
     headers = request.headers
     camera_id, captured_at = headers.get("x-camera-id"), headers.get("x-captured-at")
@@ -85,7 +87,7 @@ async def _well_formed(request: Request) -> Headers | None:
         return None
     try:
         captured = _AWARE_DATETIME.validate_python(captured_at)
-        sender = await identified(request, await bearer(request))
+        sender = await identified(request, await bearer(request), components)
     except (ValidationError, Forbidden):
         return None
     return None if sender is None else (sender, camera_id, captured, frame_id, correlation_id)
@@ -93,29 +95,28 @@ async def _well_formed(request: Request) -> Headers | None:
 
 async def _accept(
     request: Request,
+    components: IngestComponents,
     sender: Sender,
     camera_id: str,
     captured_at: datetime,
     frame_id: str | None,
     correlation_id: str | None,
 ) -> FrameAccepted:
-    resources = resources_of(request)
-    settings = settings_of(resources)
+    limits = components.frame_limits
     now = datetime.now(UTC)
-    limits = FrameLimits(settings.max_frame_bytes, settings.max_clock_skew_seconds, settings.max_frame_age_seconds)
-    async with counting_refusals(resources, camera_id, captured_at, now):
+    async with counting_refusals(components, camera_id, captured_at, now):
         sender.authorise(camera_id)
         check_media_type(request.headers.get("content-type"))
         command = AcceptFrame(
             camera_id=camera_id,
             captured_at=captured_at,
             frame_id=frame_id or str(uuid4()),
-            image=await _body_within(request, settings.max_frame_bytes),
+            image=await _body_within(request, limits.max_bytes),
             correlation_id=correlation_id or str(uuid4()),
         )
         # The idempotency row commits only after the publish succeeded.
-        async with frame_ledger_of(resources).claiming() as claims:
-            fresh = await receive_frame(command, frame_ports(resources, claims), limits, now)
+        async with components.frame_ledger.claiming() as claims:
+            fresh = await receive_frame(command, frame_ports(components, claims), limits, now)
     return FrameAccepted(frame_id=command.frame_id, duplicate=not fresh)
 
 

@@ -7,9 +7,10 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from anpr_ingest.adapters.health import PostgresCameraHealthRepository
 from anpr_ingest.adapters.repository import PostgresIngestRepository
-from anpr_ingest.camera_health import camera_health, health_report
+from anpr_ingest.bootstrap import IngestComponents
 from anpr_ingest.domain.health import CameraHealth
-from anpr_ingest.entrypoints.deps import Operator, health_tally_of, resources_of, settings_of
+from anpr_ingest.entrypoints.deps import Operator, resources_of
+from anpr_ingest.handlers import camera_health, health_report
 from anpr_runtime.inputs import Identifier
 
 router = APIRouter(prefix="/v1")
@@ -42,14 +43,15 @@ class HealthReportOut(BaseModel):
 @router.get("/cameras/health")
 async def get_cameras_health(request: Request, _: Operator) -> HealthReportOut:
     resources = resources_of(request)
+    components = resources.component(IngestComponents)
     # What this instance counted since its last flush is written first, so its own frames show at once.
-    await health_tally_of(resources).flush(resources.engine)
+    await components.health_tally.flush(resources.engine)
     async with resources.engine.connect() as connection:
         report = await health_report(
             PostgresIngestRepository(connection),
             PostgresCameraHealthRepository(connection),
             datetime.now(UTC),
-            settings_of(resources).max_clock_skew_seconds,
+            components.settings.max_clock_skew_seconds,
         )
     return HealthReportOut(cameras=[CameraHealthOut.of(c) for c in report.cameras], unregistered=report.unregistered)
 
@@ -57,14 +59,15 @@ async def get_cameras_health(request: Request, _: Operator) -> HealthReportOut:
 @router.get("/cameras/{camera_id}/health")
 async def get_camera_health(request: Request, _: Operator, camera_id: Identifier) -> CameraHealthOut:
     resources = resources_of(request)
+    components = resources.component(IngestComponents)
     # What this instance counted since its last flush is written first, so its own frames show at once.
-    await health_tally_of(resources).flush(resources.engine)
+    await components.health_tally.flush(resources.engine)
     async with resources.engine.connect() as connection:
         health = await camera_health(
             camera_id,
             PostgresIngestRepository(connection),
             PostgresCameraHealthRepository(connection),
             datetime.now(UTC),
-            settings_of(resources).max_clock_skew_seconds,
+            components.settings.max_clock_skew_seconds,
         )
     return CameraHealthOut.of(health)

@@ -6,11 +6,10 @@ from fastapi import APIRouter, Body, Request, Response, status
 from pydantic import BaseModel, Field, ValidationError
 
 from anpr_contracts import Direction, PlateRecognized
-from anpr_ingest.entrypoints.deps import publisher_of, resources_of, settings_of, sites
+from anpr_ingest.entrypoints.deps import components_of
 from anpr_ingest.entrypoints.schemas import ReadIn
 from anpr_ingest.entrypoints.senders import ReadSender
-from anpr_ingest.handlers import accept_read
-from anpr_ingest.read_batches import accept_reads
+from anpr_ingest.handlers import accept_read, accept_reads
 from anpr_runtime import AnprError, PermanentError
 
 router = APIRouter(prefix="/v1")
@@ -38,14 +37,8 @@ class BatchAnswer(BaseModel):
 
 @router.post("/reads", status_code=status.HTTP_202_ACCEPTED)
 async def post_read(request: Request, sender: ReadSender, body: ReadIn) -> ReadAccepted:
-    resources = resources_of(request)
     sender.authorise(body.camera_id)
-    read = await accept_read(
-        body.to_event(),
-        sites(resources),
-        publisher_of(resources),
-        resources.settings.pseudonym_key.get_secret_value(),
-    )
+    read = await accept_read(body.to_event(), components_of(request).reads)
     return ReadAccepted(
         read_id=str(read.read_id), location_id=read.location_id or "", zone_id=read.zone_id, direction=read.direction
     )
@@ -62,21 +55,13 @@ async def post_read_batch(
     sender: ReadSender,
     body: Annotated[list[Any], Body(description="Reads as POST /v1/reads takes them (read-submission.schema.json).")],
 ) -> BatchAnswer:
-    resources = resources_of(request)
-    limit = settings_of(resources).max_batch_reads
+    components = components_of(request)
+    limit = components.settings.max_batch_reads
     if len(body) > limit:
         raise PermanentError(f"a batch holds at most {limit} reads, got {len(body)}")
     parsed = [_parse(item) for item in body]
     valid = [read for read in parsed if isinstance(read, PlateRecognized)]
-    outcomes = iter(
-        await accept_reads(
-            valid,
-            sender,
-            sites(resources),
-            publisher_of(resources),
-            resources.settings.pseudonym_key.get_secret_value(),
-        )
-    )
+    outcomes = iter(await accept_reads(valid, sender, components.reads))
     results = [_item(n, next(outcomes) if isinstance(read, PlateRecognized) else read) for n, read in enumerate(parsed)]
     refused = sum(item.error is not None for item in results)
     response.status_code = status.HTTP_207_MULTI_STATUS if refused else status.HTTP_202_ACCEPTED

@@ -6,28 +6,30 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from anpr_ingest.camera_tokens import identify_sender
+from anpr_ingest.bootstrap import IngestComponents
 from anpr_ingest.domain.health import Outcome
 from anpr_ingest.domain.tokens import Sender
-from anpr_ingest.entrypoints.deps import resources_of, token_cache_of
+from anpr_ingest.entrypoints.deps import components_of
 from anpr_ingest.entrypoints.refusals import count_refusal
+from anpr_ingest.handlers import identify_sender
 from anpr_runtime import Forbidden
 
 bearer = HTTPBearer(auto_error=False)
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
 
-async def identified(request: Request, credentials: HTTPAuthorizationCredentials | None) -> Sender | None:
+async def identified(
+    request: Request, credentials: HTTPAuthorizationCredentials | None, components: IngestComponents
+) -> Sender | None:
     """The sender of a request; None for a missing, unknown or revoked token, Forbidden for a role that may not send."""
     if credentials is None:
         return None
-    resources = resources_of(request)
-    return await identify_sender(credentials.credentials, request.app.state.tokens, token_cache_of(resources))
+    return await identify_sender(credentials.credentials, request.app.state.tokens, components.token_cache)
 
 
 async def _authenticate(request: Request, credentials: HTTPAuthorizationCredentials | None) -> Sender:
     """Raises Forbidden for a role that may not send, HTTPException 401 for a missing, unknown or revoked token."""
-    sender = await identified(request, credentials)
+    sender = await identified(request, credentials, components_of(request))
     if sender is None:
         detail = "missing bearer token" if credentials is None else "unknown or revoked token"
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail, headers={"WWW-Authenticate": "Bearer"})
@@ -48,7 +50,7 @@ async def frame_sender(request: Request, credentials: Credentials) -> Sender:
         return await _authenticate(request, credentials)
     except (HTTPException, Forbidden):
         if camera_id := request.headers.get("x-camera-id"):
-            await count_refusal(resources_of(request), camera_id, Outcome.WRONG_TOKEN, None, datetime.now(UTC))
+            await count_refusal(components_of(request), camera_id, Outcome.WRONG_TOKEN, None, datetime.now(UTC))
         raise
 
 

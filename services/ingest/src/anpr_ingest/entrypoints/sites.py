@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request, status
 
 from anpr_ingest.adapters.repository import PostgresIngestRepository
 from anpr_ingest.domain.model import Camera, CameraKind, Placement
-from anpr_ingest.entrypoints.deps import Admin, Operator, resources_of, site_cache_of
+from anpr_ingest.entrypoints.deps import Admin, Operator, components_of, resources_of
 from anpr_ingest.entrypoints.schemas import CameraIn, LocationIn, LocationPatch, PlacementEnd, PlacementIn, PlacementOut
 from anpr_ingest.handlers import amend_location, end_placement, find_location, place_camera, placement_history
 from anpr_runtime import Conflict
@@ -23,7 +23,7 @@ async def post_camera(request: Request, _: Admin, body: CameraIn) -> CameraIn:
         camera = Camera(body.camera_id, CameraKind(body.kind), body.description)
         if not await PostgresIngestRepository(connection).add_camera(camera, datetime.now(UTC)):
             raise Conflict(f"camera {body.camera_id!r} exists")
-    site_cache_of(resources_of(request)).clear()
+    components_of(request).site_cache.clear()
     return body
 
 
@@ -39,7 +39,7 @@ async def post_location(request: Request, _: Admin, body: LocationIn) -> Locatio
     async with resources_of(request).engine.begin() as connection:
         if not await PostgresIngestRepository(connection).add_location(body.to_location()):
             raise Conflict(f"location {body.location_id!r} exists")
-    site_cache_of(resources_of(request)).clear()
+    components_of(request).site_cache.clear()
     return body
 
 
@@ -60,7 +60,7 @@ async def get_location(request: Request, _: Operator, location_id: Identifier) -
 async def patch_location(request: Request, _: Admin, location_id: Identifier, body: LocationPatch) -> LocationIn:
     async with resources_of(request).engine.begin() as connection:
         amended = await amend_location(location_id, body.changes(), PostgresIngestRepository(connection))
-    site_cache_of(resources_of(request)).clear()
+    components_of(request).site_cache.clear()
     return LocationIn.of(amended)
 
 
@@ -69,7 +69,7 @@ async def post_placement(request: Request, _: Admin, camera_id: Identifier, body
     placement = Placement(camera_id, body.location_id, body.valid_from, None)
     async with resources_of(request).engine.begin() as connection:
         await place_camera(placement, PostgresIngestRepository(connection))
-    site_cache_of(resources_of(request)).clear()
+    components_of(request).site_cache.clear()
     return PlacementOut.of(placement)
 
 
@@ -77,7 +77,7 @@ async def post_placement(request: Request, _: Admin, camera_id: Identifier, body
 async def post_placement_end(request: Request, _: Admin, camera_id: Identifier, body: PlacementEnd) -> PlacementOut:
     async with resources_of(request).engine.begin() as connection:
         ended = await end_placement(camera_id, body.valid_until, PostgresIngestRepository(connection))
-    site_cache_of(resources_of(request)).clear()
+    components_of(request).site_cache.clear()
     return PlacementOut.of(ended)
 
 

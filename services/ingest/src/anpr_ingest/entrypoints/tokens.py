@@ -7,9 +7,10 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from anpr_ingest.adapters.repository import PostgresIngestRepository
 from anpr_ingest.adapters.tokens import PostgresCameraTokenRepository
-from anpr_ingest.camera_tokens import issue_token, revoke_token, tokens_of_camera
+from anpr_ingest.bootstrap import IngestComponents
 from anpr_ingest.domain.tokens import CameraToken
-from anpr_ingest.entrypoints.deps import Admin, resources_of, token_cache_of
+from anpr_ingest.entrypoints.deps import Admin, resources_of
+from anpr_ingest.handlers import issue_token, revoke_token, tokens_of_camera
 from anpr_runtime.inputs import Identifier, Text
 
 router = APIRouter(prefix="/v1")
@@ -71,5 +72,5 @@ async def post_token_revoke(request: Request, _: Admin, camera_id: Identifier, t
     async with resources.engine.begin() as connection:
         revoked = await revoke_token(camera_id, token_id, PostgresCameraTokenRepository(connection), datetime.now(UTC))
     # At once here; other instances notice within their cache TTL (token_cache_seconds).
-    token_cache_of(resources).clear()
+    resources.component(IngestComponents).token_cache.clear()
     return TokenOut.of(revoked)

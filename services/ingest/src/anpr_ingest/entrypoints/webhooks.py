@@ -22,7 +22,7 @@ from anpr_ingest.domain.formats import (
     reads_from_platerecognizer,
 )
 from anpr_ingest.domain.tokens import Sender
-from anpr_ingest.entrypoints.deps import publisher_of, resources_of, sites
+from anpr_ingest.entrypoints.deps import components_of
 from anpr_ingest.entrypoints.schemas import ReadIn
 from anpr_ingest.entrypoints.senders import ReadSender
 from anpr_ingest.handlers import accept_read
@@ -83,13 +83,10 @@ async def _accept(request: Request, sender: Sender, reads: list[ReadBody]) -> We
     bodies = [_valid(read, n) for n, read in enumerate(reads)]
     for body in bodies:
         sender.authorise(body.camera_id)  # a camera token may only speak for its own camera
-    resources = resources_of(request)
-    key = resources.settings.pseudonym_key.get_secret_value()
+    ports = components_of(request).reads  # a bounded publish: a broker outage answers 503, not a hang
     read_ids = []
-    repo = sites(resources)
-    publisher = publisher_of(resources)  # bounded wait: a broker outage answers 503, not a hang
     for body in bodies:
-        read_ids.append(str((await accept_read(body.to_event(), repo, publisher, key)).read_id))
+        read_ids.append(str((await accept_read(body.to_event(), ports)).read_id))
     return WebhookAccepted(read_ids=read_ids)
 
 

@@ -5,31 +5,13 @@ from datetime import datetime, timedelta
 
 from anpr_ingest.adapters import metrics
 from anpr_ingest.adapters.health import CameraHealthRepository, HealthRecorder
-from anpr_ingest.adapters.publisher import Publisher
-from anpr_ingest.adapters.repository import FrameRepository, IngestRepository, SiteLookup
+from anpr_ingest.adapters.repository import IngestRepository, SiteLookup
 from anpr_ingest.domain.clock import skew_seconds
 from anpr_ingest.domain.health import UNREGISTERED, CameraHealth, FrameSeen, Outcome, Windows, summarise
-from anpr_ingest.handlers import AcceptFrame, FrameLimits, accept_frame, known_camera
+from anpr_ingest.handlers.sites import known_camera
 
 # These outcomes are only reached after the camera was found, so counting them needs no look-up.
 _REGISTERED_ONLY = frozenset({Outcome.ACCEPTED, Outcome.DUPLICATE, Outcome.NO_PLACEMENT})
-
-
-@dataclass(frozen=True)
-class FramePorts:
-    repo: FrameRepository
-    health: HealthRecorder
-    publisher: Publisher
-
-
-async def receive_frame(command: AcceptFrame, ports: FramePorts, limits: FrameLimits, now: datetime) -> bool:
-    """Accept a frame and count it, in the caller's transaction; False for a retry of an accepted frame."""
-    fresh = await accept_frame(command, ports.repo, ports.publisher, limits, now)
-    # Counted after the publish: the counter rows stay locked only from here to the commit, not
-    # while the broker is slow.
-    outcome = Outcome.ACCEPTED if fresh else Outcome.DUPLICATE
-    await note_frame(command.camera_id, outcome, command.captured_at, now, ports.repo, ports.health)
-    return fresh
 
 
 async def note_frame(

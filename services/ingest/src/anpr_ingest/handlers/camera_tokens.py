@@ -8,7 +8,7 @@ from uuid import uuid4
 from anpr_ingest.adapters.repository import IngestRepository
 from anpr_ingest.adapters.tokens import CameraTokenRepository
 from anpr_ingest.domain.tokens import TOKEN_PREFIX, CameraToken, Sender, new_secret, token_hash
-from anpr_ingest.handlers import known_camera
+from anpr_ingest.handlers.sites import known_camera
 from anpr_runtime import Forbidden, NotFound
 from anpr_runtime.auth import Principal, Role
 

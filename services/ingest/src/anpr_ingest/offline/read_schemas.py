@@ -1,6 +1,6 @@
 """JSON Schema of the reads integrators POST to ingest (`/v1/reads`, `/v1/reads/batch`).
 
-`python -m anpr_ingest.schemas` rewrites `services/ingest/schemas/`; a test fails while they are stale.
+`python -m anpr_ingest.offline.read_schemas` rewrites `services/ingest/schemas/`; a test fails while they are stale.
 """
 
 import json
@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, TypeAdapter
 
+from anpr_contracts.schemas import write_schemas
 from anpr_ingest.config import IngestSettings
 from anpr_ingest.entrypoints.schemas import ReadIn
 
@@ -25,17 +26,11 @@ def schema_documents() -> dict[str, str]:
 
 
 def default_schema_dir() -> Path:
-    return Path(__file__).resolve().parents[2] / "schemas"
+    return Path(__file__).resolve().parents[3] / "schemas"
 
 
 def export_schemas(directory: Path) -> list[Path]:
-    directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    for file_name, text in schema_documents().items():
-        path = directory / file_name
-        path.write_text(text)
-        written.append(path)
-    return written
+    return write_schemas(directory, schema_documents())
 
 
 def _text(schema: dict[str, Any]) -> str:
