@@ -1,11 +1,13 @@
 """Create, change, revoke, read and search permits through the API; every change reaches the topic."""
 
+from dataclasses import replace
 from typing import Any
 
 import httpx
 import pytest
 from pydantic import BaseModel
 
+from anpr_exemptions.bootstrap import ExemptionsComponents
 from anpr_exemptions.config import ExemptionsSettings
 from anpr_exemptions.entrypoints.api import create_app
 from anpr_runtime import RetriableError
@@ -224,8 +226,10 @@ async def test_nothing_is_stored_when_the_publish_fails(settings: ExemptionsSett
     app = create_app(settings)
     plate = a_plate()
     async with run_app(app):
-        working = app.state.resources.extras["publisher"]
-        app.state.resources.extras["publisher"] = BrokenPublisher()
+        resources = app.state.resources
+        working = resources.component(ExemptionsComponents)
+        broken = replace(working, publisher=BrokenPublisher())
+        resources.components = broken
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://exemptions") as client:
             refused = await client.post("/v1/exemptions", json=a_permit(plate), headers=OPERATOR)
@@ -234,9 +238,9 @@ async def test_nothing_is_stored_when_the_publish_fails(settings: ExemptionsSett
             listed = await client.get("/v1/exemptions", params={"plate": plate}, headers=OPERATOR)
             assert listed.json() == [], "the transaction rolled back"
 
-            app.state.resources.extras["publisher"] = working
+            resources.components = working
             created = (await client.post("/v1/exemptions", json=a_permit(plate), headers=OPERATOR)).json()
-            app.state.resources.extras["publisher"] = BrokenPublisher()
+            resources.components = broken
             url = f"/v1/exemptions/{created['exemption_id']}"
             assert (await client.post(f"{url}/revoke", headers=OPERATOR)).status_code == 503
             assert (await client.get(url, headers=OPERATOR)).json()["revoked"] is False

@@ -2,13 +2,16 @@
 the good rows."""
 
 from datetime import UTC, datetime
+from functools import partial
 
 import pytest
 
+from anpr_exemptions.domain.csv_rows import COLUMNS, BadCsv, read_rows
 from anpr_exemptions.domain.model import Exemption
-from anpr_exemptions.entrypoints.csv_rows import BadCsv, read_rows
-from anpr_exemptions.entrypoints.imports import import_rows
-from anpr_exemptions.handlers import Ports, grant
+from anpr_exemptions.entrypoints.imports import exemption_of
+from anpr_exemptions.entrypoints.schemas import ExemptionIn
+from anpr_exemptions.entrypoints.views import ImportOut
+from anpr_exemptions.handlers import Ports, grant, import_rows
 from anpr_runtime import RetriableError
 from anpr_runtime.publisher import FakeEventPublisher
 
@@ -17,6 +20,7 @@ from .fakes import FakeExemptionRepository
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 HEADER = "plate,kind,regimes,zones,valid_from,valid_until,daily_from,daily_until,day,reference,issuer"
+EXEMPTION_OF = partial(exemption_of, policy=POLICY)
 
 
 def csv(*lines: str) -> bytes:
@@ -29,8 +33,13 @@ async def run_import(body: bytes, ports: Ports) -> dict[int, str]:
     async def grant_one(exemption: Exemption) -> None:
         await grant(exemption, "importer", NOW, ports)
 
-    result = await import_rows(read_rows(body), POLICY, grant_one)
+    result = ImportOut.of(await import_rows(read_rows(body), EXEMPTION_OF, grant_one))
     return {c.row: c.exemption_id for c in result.created} | {e.row: f"error: {e.error}" for e in result.errors}
+
+
+def test_the_csv_columns_are_the_fields_of_a_request_body_in_their_order() -> None:
+    assert tuple(ExemptionIn.model_fields) == COLUMNS
+    assert ",".join(COLUMNS) == HEADER
 
 
 def test_rows_become_field_dicts_with_lists_and_local_dates() -> None:
@@ -133,7 +142,7 @@ async def test_a_broker_failure_stops_the_import_and_names_the_rows_left() -> No
             raise RetriableError("could not publish to anpr.exemptions.v1: KafkaTimeoutError")
 
     body = csv("plate,kind,valid_from,reference,issuer", *[f"AB12C{i},national,2026-01-01,R,G" for i in range(4)])
-    result = await import_rows(read_rows(body), POLICY, flaky)
+    result = ImportOut.of(await import_rows(read_rows(body), EXEMPTION_OF, flaky))
 
     assert [c.row for c in result.created] == [2]
     assert [e.row for e in result.errors] == [3, 4, 5]

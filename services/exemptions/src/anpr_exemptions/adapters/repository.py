@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from anpr_exemptions.adapters.tables import audit, exemptions
 from anpr_exemptions.domain.audit import AuditEntry
+from anpr_exemptions.domain.fields import exemption_from, fields_of
 from anpr_exemptions.domain.local_time import local_clock
 from anpr_exemptions.domain.model import Exemption, ExemptionKind
 from anpr_exemptions.domain.search import Search
@@ -23,39 +24,24 @@ class ExemptionRepository(Protocol):
     async def audit_of(self, exemption_id: str) -> list[AuditEntry]: ...
 
 
+# The one field whose column has another name; every other column is named as the field.
+_COLUMN = {"day": "permit_day"}
+_FIELD = {column: name for name, column in _COLUMN.items()}
+_IDENTITY = ("exemption_id", "plate", "kind")  # fixed once stored: an update never writes them
+
+
 def _exemption(row: Any) -> Exemption:
-    return Exemption(
-        exemption_id=row.exemption_id,
-        plate=row.plate,
-        kind=ExemptionKind(row.kind),
-        regimes=tuple(row.regimes),
-        zones=tuple(row.zones),
-        valid_from=row.valid_from,
-        valid_until=row.valid_until,
-        daily_from=row.daily_from,
-        daily_until=row.daily_until,
-        day=row.permit_day,
-        municipality=row.municipality,
-        reference=row.reference,
-        issuer=row.issuer,
-        revoked=row.revoked,
-    )
+    return exemption_from({_FIELD.get(column, column): value for column, value in row._mapping.items()})
+
+
+def _columns(exemption: Exemption) -> dict[str, Any]:
+    values = fields_of(exemption)
+    values["kind"] = exemption.kind.value
+    return {_COLUMN.get(name, name): list(v) if isinstance(v, tuple) else v for name, v in values.items()}
 
 
 def _mutable(exemption: Exemption) -> dict[str, Any]:
-    return {
-        "regimes": list(exemption.regimes),
-        "zones": list(exemption.zones),
-        "valid_from": exemption.valid_from,
-        "valid_until": exemption.valid_until,
-        "daily_from": exemption.daily_from,
-        "daily_until": exemption.daily_until,
-        "permit_day": exemption.day,
-        "municipality": exemption.municipality,
-        "reference": exemption.reference,
-        "issuer": exemption.issuer,
-        "revoked": exemption.revoked,
-    }
+    return {column: v for column, v in _columns(exemption).items() if column not in _IDENTITY}
 
 
 def _active_at(moment: datetime) -> ColumnElement[bool]:
@@ -95,8 +81,7 @@ class PostgresExemptionRepository:
         self._db = connection
 
     async def add(self, exemption: Exemption) -> None:
-        values = {"exemption_id": exemption.exemption_id, "plate": exemption.plate, "kind": exemption.kind.value}
-        await self._db.execute(insert(exemptions).values(**values, **_mutable(exemption)))
+        await self._db.execute(insert(exemptions).values(**_columns(exemption)))
 
     async def get(self, exemption_id: str, for_update: bool = False) -> Exemption | None:
         query = select(exemptions).where(exemptions.c.exemption_id == exemption_id)

@@ -1,10 +1,11 @@
 """Audit trail: who changed which permit when, with its state before and after."""
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import Enum
 from typing import Any
 
+from anpr_exemptions.domain.fields import fields_of
 from anpr_exemptions.domain.model import Exemption
 
 Snapshot = dict[str, Any]
@@ -27,7 +28,7 @@ class AuditEntry:
 
 def snapshot(exemption: Exemption) -> Snapshot:
     """JSON-ready state (stored as JSONB and returned by the API as is)."""
-    return {name: _plain(value) for name, value in asdict(exemption).items()}
+    return {name: _plain(value) for name, value in fields_of(exemption).items()}
 
 
 def _plain(value: Any) -> Any:

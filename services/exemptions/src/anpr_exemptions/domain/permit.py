@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from anpr_exemptions.domain.errors import InvalidExemption
+from anpr_exemptions.domain.fields import TERM_FIELDS, fields_of
 from anpr_exemptions.domain.local_time import day_permit_validity
 from anpr_exemptions.domain.model import Exemption, ExemptionKind
 
@@ -73,20 +74,11 @@ def amend(current: Exemption, changes: Mapping[str, Any], policy: DayPermitPolic
 
 
 def terms_of(exemption: Exemption) -> Terms:
-    computed = exemption.kind is ExemptionKind.DAY_PERMIT  # its validity follows from `day`
-    return Terms(
-        plate=exemption.plate,
-        kind=exemption.kind,
-        reference=exemption.reference,
-        issuer=exemption.issuer,
-        regimes=exemption.regimes,
-        zones=exemption.zones,
-        valid_from=None if computed else exemption.valid_from,
-        valid_until=None if computed else exemption.valid_until,
-        daily_from=exemption.daily_from,
-        daily_until=exemption.daily_until,
-        day=exemption.day,
-    )
+    values = fields_of(exemption)
+    terms = Terms(**{name: values[name] for name in TERM_FIELDS})
+    if exemption.kind is ExemptionKind.DAY_PERMIT:  # its validity follows from `day`
+        return replace(terms, valid_from=None, valid_until=None)
+    return terms
 
 
 def _day_permit_period(terms: Terms, policy: DayPermitPolicy) -> tuple[datetime, datetime]:

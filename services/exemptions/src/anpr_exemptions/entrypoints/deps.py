@@ -1,4 +1,5 @@
-"""What every route needs: roles, and a repository or the ports of a change inside one transaction."""
+"""What every route needs: roles, the service's components, and a repository or the ports of a change
+inside one transaction."""
 
 import contextlib
 from collections.abc import AsyncIterator
@@ -7,6 +8,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from anpr_exemptions.adapters.repository import ExemptionRepository, PostgresExemptionRepository
+from anpr_exemptions.bootstrap import ExemptionsComponents
+from anpr_exemptions.config import ExemptionsSettings
 from anpr_exemptions.handlers import Ports
 from anpr_runtime.auth import Principal, Role, require_roles
 from anpr_runtime.service import Resources
@@ -22,16 +25,26 @@ def resources(request: Request) -> Resources:
     return found
 
 
+def components(request: Request) -> ExemptionsComponents:
+    return resources(request).component(ExemptionsComponents)
+
+
+def settings(request: Request) -> ExemptionsSettings:
+    found = resources(request).settings
+    assert isinstance(found, ExemptionsSettings)
+    return found
+
+
 @contextlib.asynccontextmanager
 async def changing(request: Request) -> AsyncIterator[Ports]:
     """One transaction; it commits when the block ends without error, i.e. after the publish succeeded."""
-    found = resources(request)
-    async with found.engine.begin() as connection:
+    found = components(request)
+    async with resources(request).engine.begin() as connection:
         yield Ports(
             repo=PostgresExemptionRepository(connection),
-            publisher=found.extras["publisher"],
-            pseudonym_key=found.settings.pseudonym_key.get_secret_value(),
-            policy=found.extras["policy"],
+            publisher=found.publisher,
+            pseudonym_key=found.pseudonym_key,
+            policy=found.policy,
         )
 
 

@@ -10,7 +10,7 @@ from anpr_exemptions import handlers
 from anpr_exemptions.domain.model import ExemptionKind
 from anpr_exemptions.domain.permit import issue
 from anpr_exemptions.domain.search import Search
-from anpr_exemptions.entrypoints.deps import Auditor, Issuer, Viewer, changing, reading, resources
+from anpr_exemptions.entrypoints.deps import Auditor, Issuer, Viewer, changing, components, reading
 from anpr_exemptions.entrypoints.schemas import ExemptionId, ExemptionIn, ExemptionPatch, Moment, Plate, ScopeId
 from anpr_exemptions.entrypoints.views import AuditOut, ExemptionOut
 
@@ -19,7 +19,7 @@ router = APIRouter(prefix="/v1/exemptions", tags=["exemptions"])
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 async def post_exemption(request: Request, who: Issuer, body: ExemptionIn) -> ExemptionOut:
-    exemption = issue(str(uuid4()), body.terms(), resources(request).extras["policy"])
+    exemption = issue(str(uuid4()), body.terms(), components(request).policy)
     async with changing(request) as ports:
         await handlers.grant(exemption, who.subject, datetime.now(UTC), ports)
     return ExemptionOut.of(exemption)

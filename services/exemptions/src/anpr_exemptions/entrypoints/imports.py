@@ -1,26 +1,23 @@
-"""Bulk import of permits from CSV (header and formats: see `csv_rows`).
+"""Bulk import of permits from CSV (header and formats: see `domain.csv_rows`; per-row transactions and
+what stops an import: see `handlers.imports`)."""
 
-Each row is its own transaction: a row that is invalid, over quota or a duplicate is reported and never
-blocks the others. A broker or database failure stops the import, because every following row would fail
-the same way; those rows are reported as not imported, so the caller can send just them again.
-"""
-
-from collections.abc import Awaitable, Callable
+from collections.abc import Mapping
 from datetime import UTC, datetime
+from functools import partial
+from typing import Any
 from uuid import uuid4
 
 from fastapi import APIRouter, HTTPException, Request, status
 from pydantic import ValidationError
 
 from anpr_exemptions import handlers
-from anpr_exemptions.config import ExemptionsSettings
+from anpr_exemptions.domain.csv_rows import HEADER, read_rows
 from anpr_exemptions.domain.model import Exemption
 from anpr_exemptions.domain.permit import DayPermitPolicy, issue
-from anpr_exemptions.entrypoints.csv_rows import HEADER, CsvRow, read_rows
-from anpr_exemptions.entrypoints.deps import Issuer, changing, resources
+from anpr_exemptions.entrypoints.deps import Issuer, changing, components, settings
 from anpr_exemptions.entrypoints.schemas import ExemptionIn
-from anpr_exemptions.entrypoints.views import ImportedRow, ImportOut, RowError
-from anpr_runtime import PermanentError, RetriableError
+from anpr_exemptions.entrypoints.views import ImportOut
+from anpr_runtime import PermanentError
 
 router = APIRouter(prefix="/v1/exemptions", tags=["exemptions"])
 
@@ -34,51 +31,28 @@ _BODY = {
 
 @router.post("/import", openapi_extra=_BODY, description=f"text/csv with the header `{HEADER}`.")
 async def post_import(request: Request, who: Issuer) -> ImportOut:
-    settings = resources(request).settings
-    assert isinstance(settings, ExemptionsSettings)
+    limits = settings(request)
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != "text/csv":
         raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, f"send the file as text/csv, not {media_type!r}")
-    rows = read_rows(await _body(request, settings.import_max_bytes))
-    if len(rows) > settings.import_max_rows:
+    rows = read_rows(await _body(request, limits.import_max_bytes))
+    if len(rows) > limits.import_max_rows:
         raise HTTPException(
-            status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, f"{len(rows)} rows; at most {settings.import_max_rows} per import"
+            status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, f"{len(rows)} rows; at most {limits.import_max_rows} per import"
         )
-    policy: DayPermitPolicy = resources(request).extras["policy"]
 
     async def grant(exemption: Exemption) -> None:
         async with changing(request) as ports:
             await handlers.grant(exemption, who.subject, datetime.now(UTC), ports)
 
-    return await import_rows(rows, policy, grant)
+    report = await handlers.import_rows(rows, partial(exemption_of, policy=components(request).policy), grant)
+    return ImportOut.of(report)
 
 
-async def import_rows(
-    rows: list[CsvRow], policy: DayPermitPolicy, grant: Callable[[Exemption], Awaitable[None]]
-) -> ImportOut:
-    """`grant` stores and publishes one permit in a transaction of its own."""
-    result = ImportOut(created=[], errors=[])
-    for position, row in enumerate(rows):
-        try:
-            exemption = _exemption(row, policy)
-            await grant(exemption)
-        except PermanentError as exc:
-            result.errors.append(RowError(row=row.number, error=str(exc)))
-        except RetriableError as exc:
-            result.errors.extend(
-                RowError(row=r.number, error=f"not imported, send it again: {exc}") for r in rows[position:]
-            )
-            break
-        else:
-            result.created.append(ImportedRow(row=row.number, exemption_id=exemption.exemption_id))
-    return result
-
-
-def _exemption(row: CsvRow, policy: DayPermitPolicy) -> Exemption:
-    if row.error is not None:
-        raise PermanentError(row.error)
+def exemption_of(fields: Mapping[str, Any], policy: DayPermitPolicy) -> Exemption:
+    """A CSV row's fields, validated as the API validates a body, issued as a new permit."""
     try:
-        body = ExemptionIn.model_validate(row.fields)
+        body = ExemptionIn.model_validate(fields)
     except ValidationError as exc:
         raise PermanentError(_describe(exc)) from None
     return issue(str(uuid4()), body.terms(), policy)

@@ -8,6 +8,7 @@ from fastapi import Path
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from anpr_exemptions.domain.errors import InvalidExemption
+from anpr_exemptions.domain.fields import tupled
 from anpr_exemptions.domain.model import ExemptionKind
 from anpr_exemptions.domain.permit import AMENDABLE, Terms
 from anpr_exemptions.domain.plate import normalise_plate
@@ -71,19 +72,7 @@ class ExemptionIn(BaseModel):
     issuer: Text
 
     def terms(self) -> Terms:
-        return Terms(
-            plate=self.plate,
-            kind=self.kind,
-            reference=self.reference,
-            issuer=self.issuer,
-            regimes=tuple(self.regimes),
-            zones=tuple(self.zones),
-            valid_from=self.valid_from,
-            valid_until=self.valid_until,
-            daily_from=self.daily_from,
-            daily_until=self.daily_until,
-            day=self.day,
-        )
+        return Terms(**tupled(dict(self)))
 
 
 class ExemptionPatch(BaseModel):
@@ -117,5 +106,4 @@ class ExemptionPatch(BaseModel):
         return self
 
     def changes(self) -> dict[str, Any]:
-        values = {name: getattr(self, name) for name in self.model_fields_set}
-        return {name: tuple(v) if isinstance(v, list) else v for name, v in values.items()}
+        return tupled({name: getattr(self, name) for name in self.model_fields_set})

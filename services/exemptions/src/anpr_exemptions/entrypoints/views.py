@@ -6,7 +6,9 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from anpr_exemptions.domain.audit import AuditEntry
+from anpr_exemptions.domain.fields import fields_of
 from anpr_exemptions.domain.model import Exemption, ExemptionKind
+from anpr_exemptions.handlers import ImportReport
 
 
 class ExemptionOut(BaseModel):
@@ -26,23 +28,8 @@ class ExemptionOut(BaseModel):
     revoked: bool
 
     @classmethod
-    def of(cls, e: Exemption) -> "ExemptionOut":
-        return cls(
-            exemption_id=e.exemption_id,
-            plate=e.plate,
-            kind=e.kind,
-            regimes=list(e.regimes),
-            zones=list(e.zones),
-            valid_from=e.valid_from,
-            valid_until=e.valid_until,
-            daily_from=e.daily_from,
-            daily_until=e.daily_until,
-            day=e.day,
-            municipality=e.municipality,
-            reference=e.reference,
-            issuer=e.issuer,
-            revoked=e.revoked,
-        )
+    def of(cls, exemption: Exemption) -> "ExemptionOut":
+        return cls.model_validate(fields_of(exemption))
 
 
 class CheckOut(BaseModel):
@@ -83,3 +70,7 @@ class RowError(BaseModel):
 class ImportOut(BaseModel):
     created: list[ImportedRow]
     errors: list[RowError]
+
+    @classmethod
+    def of(cls, report: ImportReport) -> "ImportOut":
+        return cls.model_validate(report, from_attributes=True)

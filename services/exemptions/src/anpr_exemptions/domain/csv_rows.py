@@ -17,22 +17,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
+from anpr_exemptions.domain.fields import TERM_FIELDS
 from anpr_exemptions.domain.local_time import LOCAL
 from anpr_runtime import PermanentError
 
-COLUMNS = (
-    "plate",
-    "kind",
-    "regimes",
-    "zones",
-    "valid_from",
-    "valid_until",
-    "daily_from",
-    "daily_until",
-    "day",
-    "reference",
-    "issuer",
-)
+COLUMNS = TERM_FIELDS
 REQUIRED = ("plate", "kind", "reference", "issuer")
 HEADER = ",".join(COLUMNS)
 _DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")

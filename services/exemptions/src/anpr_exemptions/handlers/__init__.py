@@ -1,0 +1,30 @@
+"""Permits: every change is audited and published (compacted topic) so rules keeps a current index.
+
+The caller runs each change inside one database transaction and commits only after it returned: the
+publish is the last step, so a failed publish rolls the change back instead of losing it for rules.
+Reads (`get`, `search`, `check`, `audit_trail`) take just the repository.
+"""
+
+from anpr_exemptions.handlers.amend import update
+from anpr_exemptions.handlers.audit import audit_trail
+from anpr_exemptions.handlers.check import check
+from anpr_exemptions.handlers.grant import grant
+from anpr_exemptions.handlers.imports import Created, ImportReport, Refused, import_rows
+from anpr_exemptions.handlers.lookup import get, search
+from anpr_exemptions.handlers.ports import Ports
+from anpr_exemptions.handlers.revoke import revoke
+
+__all__ = [
+    "Created",
+    "ImportReport",
+    "Ports",
+    "Refused",
+    "audit_trail",
+    "check",
+    "get",
+    "grant",
+    "import_rows",
+    "revoke",
+    "search",
+    "update",
+]
