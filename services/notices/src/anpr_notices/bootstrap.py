@@ -1,26 +1,34 @@
 """Wires the notices service: candidates and correction answers from Kafka, the hourly purge, and what
-the routes need (publisher for plate corrections, review rules)."""
+the routes need (`NoticesComponents`: the review rules with the publisher for plate corrections)."""
 
 import asyncio
 import logging
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from aiokafka import ConsumerRecord
 
-from anpr_contracts import CANDIDATES, CandidateRaised, ReadReevaluated, parse_event
+from anpr_contracts import CANDIDATES, CandidateRaised, ReadReevaluated
 from anpr_notices.adapters.candidates import PostgresCandidateRepository
 from anpr_notices.adapters.retention import PostgresRetentionRepository
 from anpr_notices.config import NoticesSettings
-from anpr_notices.handlers import close_reevaluated, purge, store_candidate, store_candidates
-from anpr_notices.handlers.review import ReviewRules
-from anpr_runtime import PermanentError
+from anpr_notices.handlers import Intake, ReviewRules, purge, take_answer, take_candidate
 from anpr_runtime.consumer import Handler, Hooked, Records
+from anpr_runtime.dispatch import Dispatch
 from anpr_runtime.publisher import KafkaEventPublisher
 from anpr_runtime.service import Resources, ServiceSpec
 
 log = logging.getLogger(__name__)
 SPEC = ServiceSpec(name="notices", migrations_dir=Path(__file__).parent / "migrations", consumes=(CANDIDATES.name,))
+INTAKE = Dispatch[Intake]("notices").on(CandidateRaised, take_candidate).on(ReadReevaluated, take_answer)
+
+
+@dataclass(frozen=True)
+class NoticesComponents:
+    """What the routes get from the bootstrap: `resources.component(NoticesComponents)`."""
+
+    review: ReviewRules
 
 
 def bootstrap(resources: Resources) -> Handler:
@@ -28,41 +36,20 @@ def bootstrap(resources: Resources) -> Handler:
     assert isinstance(settings, NoticesSettings)
     key = settings.pseudonym_key.get_secret_value()
     publisher = KafkaEventPublisher(resources.producer, settings.topic_prefix)
-    resources.extras["review"] = ReviewRules(settings.four_eyes, publisher, key)
+    resources.components = NoticesComponents(review=ReviewRules(settings.four_eyes, publisher, key))
 
-    def events_of(records: Records) -> list[CandidateRaised | ReadReevaluated]:
-        events: list[CandidateRaised | ReadReevaluated] = []
-        for record in records:
-            event = parse_event(record.value or b"")
-            if not isinstance(event, CandidateRaised | ReadReevaluated):
-                raise PermanentError(f"notices does not handle {event.event_type}")
-            events.append(event)
-        return events
-
-    async def store(events: list[CandidateRaised | ReadReevaluated]) -> None:
+    async def store(records: Records) -> None:
+        events = [event for _, event in INTAKE.parse_all(records)]
         # All in one transaction: one message's, or a fetched batch's (a failed batch is retried message by
-        # message by the runner). Plain candidates in a row are stored in one statement; a correction's
-        # candidate or answer waits for those before it, so the order of the partition holds.
+        # message by the runner).
         async with resources.engine.begin() as connection:
-            repo = PostgresCandidateRepository(connection)
-            plain: list[CandidateRaised] = []
+            intake = Intake(PostgresCandidateRepository(connection), key)
             for event in events:
-                if isinstance(event, CandidateRaised) and not event.replaces:
-                    plain.append(event)
-                    continue
-                await store_candidates(plain, repo, key, datetime.now(UTC))
-                plain = []
-                if isinstance(event, CandidateRaised):
-                    await store_candidate(event, repo, key, datetime.now(UTC))
-                else:
-                    await close_reevaluated(event, repo, datetime.now(UTC))
-            await store_candidates(plain, repo, key, datetime.now(UTC))
+                await INTAKE.handle(event, intake)
+            await intake.flush()
 
     async def handle(record: ConsumerRecord[bytes, bytes]) -> None:
-        await store(events_of([record]))
-
-    async def handle_batch(records: Records) -> None:
-        await store(events_of(records))
+        await store([record])
 
     async def purge_hourly() -> None:
         while True:
@@ -76,4 +63,4 @@ def bootstrap(resources: Resources) -> Handler:
 
     if settings.purge_interval_seconds > 0:
         resources.background.append(purge_hourly)
-    return Hooked(handle, handle_batch=handle_batch)
+    return Hooked(handle, handle_batch=store)

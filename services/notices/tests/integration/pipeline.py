@@ -15,10 +15,9 @@ import httpx
 from anpr_contracts import READS, PlateRecognized, ReadSource
 from anpr_notices.config import NoticesSettings
 from anpr_notices.entrypoints.api import create_app as notices_app
-from anpr_rules.adapters.rdw_import import import_vehicles
-from anpr_rules.bootstrap import SPEC as RULES_SPEC
-from anpr_rules.config import RulesSettings
-from anpr_rules.entrypoints.api import create_app as rules_app
+from anpr_rules import SPEC as RULES_SPEC
+from anpr_rules import RulesSettings, import_vehicles
+from anpr_rules import create_app as rules_app
 from anpr_runtime.db import create_engine, run_migrations
 
 from .helpers import ADMIN, api, notices_settings, publish

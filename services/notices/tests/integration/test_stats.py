@@ -10,8 +10,8 @@ from sqlalchemy import insert
 
 from anpr_contracts import CANDIDATES
 from anpr_notices.entrypoints.api import create_app
-from anpr_rules.adapters.tables import outcome_counts
-from anpr_rules.bootstrap import SPEC as RULES_SPEC
+from anpr_rules import SPEC as RULES_SPEC
+from anpr_rules import outcome_counts
 from anpr_runtime.db import run_migrations
 
 from .helpers import (

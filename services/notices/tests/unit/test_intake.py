@@ -5,8 +5,16 @@ from datetime import timedelta
 from anpr_contracts import ReadReevaluated
 from anpr_notices.domain.model import RejectReason, Status
 from anpr_notices.domain.workflow import Verdict
-from anpr_notices.handlers import close_reevaluated, record_decision, store_candidate, store_candidates
-from anpr_notices.handlers.review import ReviewRules
+from anpr_notices.handlers import (
+    Intake,
+    ReviewRules,
+    close_reevaluated,
+    record_decision,
+    store_candidate,
+    store_candidates,
+    take_answer,
+    take_candidate,
+)
 from anpr_runtime.pseudonym import vehicle_key
 from anpr_runtime.publisher import FakeEventPublisher
 
@@ -95,3 +103,22 @@ async def test_candidates_stored_together_count_only_the_new_ones(repo: FakeCand
 
     assert await store_candidates([a_candidate(), other, other], repo, KEY, LATER) == 1
     assert len(repo.candidates) == 2
+
+
+async def test_intake_keeps_the_partition_order_around_a_correction(repo: FakeCandidateRepository) -> None:
+    old = await reevaluating(repo)
+    intake = Intake(repo, KEY, clock=lambda: LATER)
+    plain = a_candidate("00000000-0000-4000-8000-000000000002")
+    corrected = a_candidate(candidate_key=f"{MISREAD.candidate_key}:corrected", replaces=MISREAD.candidate_key)
+    answer = ReadReevaluated(candidate_key=MISREAD.candidate_key, outcomes={"milieuzone-centrum": "candidate"})
+
+    await take_candidate(plain, intake)
+    assert intake.waiting == [plain]  # waits for the statement of its run
+    assert len(repo.candidates) == 1
+    await take_candidate(corrected, intake)
+    assert intake.waiting == []  # the plain one stored first, then the replacement
+    assert len(repo.candidates) == 3
+    await take_answer(answer, intake)
+    await intake.flush()
+
+    assert old["status"] is Status.REPLACED

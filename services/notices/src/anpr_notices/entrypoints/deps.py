@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from anpr_notices.bootstrap import NoticesComponents
 from anpr_notices.config import NoticesSettings
-from anpr_notices.handlers.review import ReviewRules
+from anpr_notices.handlers import ReviewRules
 from anpr_runtime.auth import Principal, Role, require_roles
 from anpr_runtime.inputs import Text
 from anpr_runtime.service import Resources
@@ -34,8 +35,7 @@ def settings(request: Request) -> NoticesSettings:
 
 
 def review_rules(request: Request) -> ReviewRules:
-    found: ReviewRules = resources(request).extras["review"]
-    return found
+    return resources(request).component(NoticesComponents).review
 
 
 @contextlib.asynccontextmanager

@@ -1,16 +1,27 @@
 """Notices use cases: plain async functions over the ports in `adapters`, no HTTP and no Kafka client."""
 
 from anpr_notices.handlers.exports import export_issued
-from anpr_notices.handlers.intake import close_reevaluated, store_candidate, store_candidates
+from anpr_notices.handlers.intake import (
+    Intake,
+    close_reevaluated,
+    store_candidate,
+    store_candidates,
+    take_answer,
+    take_candidate,
+)
 from anpr_notices.handlers.retention import purge
-from anpr_notices.handlers.review import record_decision, with_review_flags
+from anpr_notices.handlers.review import ReviewRules, record_decision, with_review_flags
 
 __all__ = [
+    "Intake",
+    "ReviewRules",
     "close_reevaluated",
     "export_issued",
     "purge",
     "record_decision",
     "store_candidate",
     "store_candidates",
+    "take_answer",
+    "take_candidate",
     "with_review_flags",
 ]

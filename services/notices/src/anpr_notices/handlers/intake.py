@@ -2,8 +2,9 @@
 the answer to a plate correction that raised none."""
 
 import logging
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from prometheus_client import Counter
 
@@ -59,3 +60,32 @@ async def close_reevaluated(answer: ReadReevaluated, repo: CandidateRepository, 
         await move(repo, old, status, now)
         CORRECTIONS.labels(status).inc()
     return status
+
+
+@dataclass
+class Intake:
+    """One transaction's worth of consumed events: one message's, or a fetched batch's. Plain candidates in
+    a row wait in `waiting` to be stored in one statement; a correction's candidate or answer first stores
+    those before it, so the order of the partition holds. `flush` stores what is left at the end."""
+
+    repo: CandidateRepository
+    pseudonym_key: str
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    waiting: list[CandidateRaised] = field(default_factory=list)
+
+    async def flush(self) -> None:
+        waiting, self.waiting = self.waiting, []
+        await store_candidates(waiting, self.repo, self.pseudonym_key, self.clock())
+
+
+async def take_candidate(candidate: CandidateRaised, intake: Intake) -> None:
+    if not candidate.replaces:
+        intake.waiting.append(candidate)
+        return
+    await intake.flush()
+    await store_candidate(candidate, intake.repo, intake.pseudonym_key, intake.clock())
+
+
+async def take_answer(answer: ReadReevaluated, intake: Intake) -> None:
+    await intake.flush()
+    await close_reevaluated(answer, intake.repo, intake.clock())

@@ -3,11 +3,10 @@
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 from uuid import UUID
 
 from prometheus_client import Counter
-from pydantic import BaseModel
 
 from anpr_contracts import COMMANDS, PlateRecognized, ReevaluateRead
 from anpr_notices.adapters.candidates import CandidateRepository
@@ -15,17 +14,17 @@ from anpr_notices.domain.model import ISSUED, Status
 from anpr_notices.domain.workflow import Case, FourEyesPolicy, Verdict, needs_second_review, next_status
 from anpr_notices.handlers.status import move
 from anpr_runtime import NotFound
+from anpr_runtime.ports import Publisher
 from anpr_runtime.pseudonym import vehicle_key
 
 DECISIONS = Counter("anpr_notices_decisions_total", "Reviewer decisions", ["regime", "decision", "status"])
 
 
-class Publisher(Protocol):
-    async def publish(self, topic: str, key: str, event: BaseModel) -> None: ...
-
-
 @dataclass(frozen=True)
 class ReviewRules:
+    """What a decision needs beyond the request's repository: the four-eyes policies, where corrections
+    go, and the key that turns a plate into its vehicle key."""
+
     four_eyes: Mapping[str, FourEyesPolicy]
     publisher: Publisher
     pseudonym_key: str
