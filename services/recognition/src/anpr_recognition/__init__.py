@@ -6,12 +6,13 @@ submodule (checked by import-linter in `make lint`)."""
 from anpr_recognition.adapters.images import ImageDecodeError, Pixels, decode_rgb
 from anpr_recognition.adapters.model_files import default_cache_dir, package_file
 from anpr_recognition.adapters.onnx_reader import OnnxPlateReader
+from anpr_recognition.adapters.recogniser import ctc_characters
+from anpr_recognition.adapters.synthetic.dataset import Sample, synthetic_samples
 from anpr_recognition.bootstrap import SPEC
 from anpr_recognition.config import RecognitionSettings
 from anpr_recognition.domain.passages import edit_distance
 from anpr_recognition.domain.plates import PlateReading, format_dutch, guess_country, normalise
 from anpr_recognition.entrypoints.api import create_app
-from anpr_recognition.synthetic.dataset import Sample, synthetic_samples
 
 __all__ = [
     "SPEC",
@@ -22,6 +23,7 @@ __all__ = [
     "RecognitionSettings",
     "Sample",
     "create_app",
+    "ctc_characters",
     "decode_rgb",
     "default_cache_dir",
     "edit_distance",

@@ -8,8 +8,8 @@ import pytest
 from aiokafka import ConsumerRecord
 
 from anpr_contracts import FrameCaptured, event_to_bytes
+from anpr_recognition.adapters.batch_reading import BatchReader
 from anpr_recognition.adapters.images import ImageDecodeError, ensure_jpeg
-from anpr_recognition.batch_reading import BatchReader
 from anpr_recognition.domain.plates import PlateReading
 
 JPEG = b"\xff\xd8\xff\xe0fake"

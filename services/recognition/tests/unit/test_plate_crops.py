@@ -5,7 +5,7 @@ from numpy.typing import NDArray
 from PIL import Image
 
 from anpr_recognition.adapters.plate_crops import plate_crop
-from anpr_recognition.synthetic.plates import EU_BLUE, WHITE, PlateStyle, render_plate
+from anpr_recognition.adapters.synthetic.plates import EU_BLUE, WHITE, PlateStyle, render_plate
 
 
 def _on_grey(plate: Image.Image, margin: int = 40) -> tuple[NDArray[np.uint8], tuple[int, int, int, int]]:

@@ -6,7 +6,7 @@ from PIL import Image
 
 from anpr_contracts import Direction, FrameCaptured, ReadSource
 from anpr_recognition.domain.plates import PlateReading
-from anpr_recognition.handlers import _read
+from anpr_recognition.handlers.recognise import _read
 
 READING = PlateReading(text="72VGX6", formatted="72-VGX-6", country="NL", confidence=0.97, box=(8, 6, 40, 18))
 

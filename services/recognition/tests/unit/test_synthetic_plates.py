@@ -6,11 +6,11 @@ import random
 import pytest
 
 from anpr_recognition.adapters.onnx_reader import OnnxPlateReader
+from anpr_recognition.adapters.synthetic.dataset import synthetic_samples
+from anpr_recognition.adapters.synthetic.plates import WHITE, PlateStyle
+from anpr_recognition.adapters.synthetic.scenes import Conditions, synthetic_frame
+from anpr_recognition.adapters.synthetic.texts import FOREIGN_FORMATS, dutch_text, foreign_text
 from anpr_recognition.domain.plates import DUTCH_SIDECODES, dutch_sidecode
-from anpr_recognition.synthetic.dataset import synthetic_samples
-from anpr_recognition.synthetic.plates import WHITE, PlateStyle
-from anpr_recognition.synthetic.scenes import Conditions, synthetic_frame
-from anpr_recognition.synthetic.texts import FOREIGN_FORMATS, dutch_text, foreign_text
 
 CLEAR = Conditions(plate_width=200, skew=0.03, blur=0.4, noise=3.0)
 

@@ -118,9 +118,14 @@ class OnnxPlateReader:
 
 
 def default_calibration() -> Calibration:
-    """Fitted on synthetic frames by `python -m anpr_recognition.fit_calibration` (committed beside it)."""
-    path = resources.files("anpr_recognition").joinpath("calibration.json")
-    return Calibration.load(Path(str(path))) if path.is_file() else Calibration((), ())
+    """Fitted on synthetic frames by `python -m anpr_recognition.offline.fit_calibration` (committed
+    beside this module)."""
+    path = calibration_file()
+    return Calibration.load(path) if path.is_file() else Calibration((), ())
+
+
+def calibration_file() -> Path:
+    return Path(str(resources.files("anpr_recognition.adapters").joinpath("calibration.json")))
 
 
 def _session(model_path: Path, threads: int | None) -> Any:

@@ -51,7 +51,7 @@ def _build(target: Path, write: Callable[[Path], None]) -> None:
 
 
 def calibration_tensors() -> Iterator[NDArray[np.float32]]:
-    from anpr_recognition.synthetic.dataset import synthetic_samples
+    from anpr_recognition.adapters.synthetic.dataset import synthetic_samples
 
     for sample in synthetic_samples(_CALIBRATION_FRAMES, random.Random(_CALIBRATION_SEED), hard=True):
         yield letterbox(decode_rgb(sample.jpeg))[0]

@@ -2,7 +2,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 
-from anpr_recognition.bootstrap import SPEC, bootstrap
+from anpr_recognition.bootstrap import SPEC, RecognitionComponents, bootstrap
 from anpr_recognition.config import RecognitionSettings
 from anpr_runtime.auth import Principal, Role, require_roles
 from anpr_runtime.http import create_service_app
@@ -15,8 +15,8 @@ Operator = Annotated[Principal, Depends(require_roles(Role.OPERATOR, Role.SERVIC
 @router.get("/model")
 async def get_model(request: Request, _: Operator) -> dict[str, Any]:
     """Which models this instance reads plates with."""
-    reader = request.app.state.resources.extras["reader"]
-    info: dict[str, Any] = reader.describe()
+    components = request.app.state.resources.component(RecognitionComponents)
+    info: dict[str, Any] = components.reader.describe()
     return info
 
 

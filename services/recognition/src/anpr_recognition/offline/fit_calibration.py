@@ -1,6 +1,7 @@
-"""Fits the confidence calibration on synthetic frames and writes calibration.json beside this module.
+"""Fits the confidence calibration on synthetic frames and writes the calibration.json the reader loads
+(`adapters/calibration.json`).
 
-    python -m anpr_recognition.fit_calibration [--frames 3000] [--seed 11]   (about 10 minutes on 2 cores)
+    python -m anpr_recognition.offline.fit_calibration [--frames 3000] [--seed 11]   (about 10 minutes on 2 cores)
 
 Synthetic, not the dev set: the dev set stays a fair test of the calibration. Hard conditions (small,
 blurred, dark, dirty plates) so that the fit sees enough wrong reads to learn where doubt begins."""
@@ -10,9 +11,9 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from anpr_recognition.adapters.onnx_reader import OnnxPlateReader
+from anpr_recognition.adapters.onnx_reader import OnnxPlateReader, calibration_file
+from anpr_recognition.adapters.synthetic.dataset import Sample, synthetic_samples
 from anpr_recognition.domain.calibration import Calibration
-from anpr_recognition.synthetic.dataset import Sample, synthetic_samples
 
 Box = tuple[int, int, int, int]
 _MIN_IOU = 0.3
@@ -46,7 +47,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--frames", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--out", type=Path, default=Path(__file__).with_name("calibration.json"))
+    parser.add_argument("--out", type=Path, default=calibration_file())
     args = parser.parse_args()
     # The identity as calibration: the reader's "confidence" is then the raw score being fitted.
     reader = OnnxPlateReader.from_installed_packages(calibration=lambda score: score)

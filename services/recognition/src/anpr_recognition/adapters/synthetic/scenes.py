@@ -10,7 +10,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
-from anpr_recognition.synthetic.plates import PlateStyle, render_plate
+from anpr_recognition.adapters.synthetic.plates import PlateStyle, render_plate
 
 Pixels = NDArray[np.uint8]
 FRAME_SIZE = (640, 480)

@@ -4,10 +4,10 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from anpr_recognition.adapters.synthetic.plates import WHITE, PlateStyle
+from anpr_recognition.adapters.synthetic.scenes import Conditions, synthetic_frame
+from anpr_recognition.adapters.synthetic.texts import FOREIGN_FORMATS, dutch_text, foreign_text
 from anpr_recognition.domain.plates import DUTCH_SIDECODES
-from anpr_recognition.synthetic.plates import WHITE, PlateStyle
-from anpr_recognition.synthetic.scenes import Conditions, synthetic_frame
-from anpr_recognition.synthetic.texts import FOREIGN_FORMATS, dutch_text, foreign_text
 
 _FOREIGN_SHARE = 0.2
 _TWO_LINE_SHARE = 0.1
