@@ -17,7 +17,7 @@ from anpr_rules.domain.regime import Regime, Where
 from anpr_rules.domain.vehicle import Vehicle
 from anpr_rules.domain.windows import local_day
 from anpr_rules.entrypoints.api import create_app
-from anpr_rules.handlers import decide
+from anpr_rules.handlers.evaluate import decide
 
 __all__ = [
     "SPEC",

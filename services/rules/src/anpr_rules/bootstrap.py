@@ -10,18 +10,19 @@ from pathlib import Path
 
 from aiokafka import ConsumerRecord
 
-from anpr_contracts import COMMANDS, EXEMPTIONS, READS, PlateRecognized, ReevaluateRead, parse_event
+from anpr_contracts import COMMANDS, EXEMPTIONS, READS, PlateRecognized, ReevaluateRead
 from anpr_rules.adapters.permit_index import InMemoryPermitIndex, PermitFeed
 from anpr_rules.adapters.regime_store import RegimeStore
 from anpr_rules.adapters.state import BatchState, PostgresRulesState
 from anpr_rules.adapters.vehicle_index import InMemoryVehicleIndex
 from anpr_rules.config import RulesSettings
-from anpr_rules.corrections import reevaluate_read
-from anpr_rules.handlers import Publisher, evaluate_read, recheck_due
-from anpr_runtime import PermanentError, RetriableError
+from anpr_rules.handlers import Judging, RulesState, evaluate_read, recheck_due, reevaluate_read
+from anpr_runtime import RetriableError
 from anpr_runtime.consumer import Handler, Hooked, Records
 from anpr_runtime.correlation import bound, envelope_of
+from anpr_runtime.dispatch import Dispatch
 from anpr_runtime.kafka import new_reader
+from anpr_runtime.ports import Publisher
 from anpr_runtime.pseudonym import vehicle_key
 from anpr_runtime.publisher import DeferredPublisher, KafkaEventPublisher
 from anpr_runtime.service import Resources, ServiceSpec
@@ -32,11 +33,10 @@ SPEC = ServiceSpec(
 )
 
 
-RulesEvent = PlateRecognized | ReevaluateRead
-
-
-@dataclass
+@dataclass(frozen=True)
 class RulesComponents:
+    """The service's object graph, as routes and tests see it (`resources.component(RulesComponents)`)."""
+
     regimes: RegimeStore
     vehicles: InMemoryVehicleIndex
     permits: InMemoryPermitIndex
@@ -55,9 +55,13 @@ def bootstrap(resources: Resources) -> Handler:
         permit_feed=PermitFeed(partial(new_reader, settings), settings.topic(EXEMPTIONS.name), permits),
         vehicles_loaded=asyncio.Event(),
     )
-    resources.extras["rules"] = parts
+    resources.components = parts
     publisher = KafkaEventPublisher(resources.producer, settings.topic_prefix)
     key = settings.pseudonym_key.get_secret_value()
+
+    def judging(state: RulesState, publisher: Publisher) -> Judging:
+        # Once per transaction, not per read: the reads of one batch are judged by the same regimes.
+        return Judging(parts.regimes.regimes, parts.vehicles, permits, state, publisher, key)
 
     async def load_vehicles() -> None:
         await parts.vehicles.load(resources.engine)
@@ -77,7 +81,7 @@ def bootstrap(resources: Resources) -> Handler:
             try:
                 async with resources.engine.begin() as connection:
                     state = PostgresRulesState(connection)
-                    await recheck_due(now, parts.regimes.regimes, parts.vehicles, permits, state, publisher, key)
+                    await recheck_due(now, judging(state, publisher))
                     if ticks % 3600 == 0:
                         await state.purge(now - timedelta(days=2), now - timedelta(days=40))
                 if ticks % settings.regime_poll_seconds == 0:
@@ -91,47 +95,44 @@ def bootstrap(resources: Resources) -> Handler:
     resources.readiness["permits"] = parts.permit_feed.ready_check
     resources.readiness["vehicles"] = vehicles_ready
 
-    def events_of(records: Records) -> list[tuple[ConsumerRecord[bytes, bytes], RulesEvent]]:
-        found = []
-        for record in records:
-            event = parse_event(record.value or b"")
-            if not isinstance(event, PlateRecognized | ReevaluateRead):
-                raise PermanentError(f"rules does not handle {event.event_type}")
-            found.append((record, event))
-        return found
-
-    async def judge(event: RulesEvent, state: PostgresRulesState, publisher: Publisher) -> None:
-        regimes, now = parts.regimes.regimes, datetime.now(UTC)
-        if isinstance(event, ReevaluateRead):
-            await reevaluate_read(event, regimes, parts.vehicles, permits, state, publisher, key, now)
-        else:
-            await evaluate_read(event, regimes, parts.vehicles, permits, state, publisher, key, now)
-
     async def handle(record: ConsumerRecord[bytes, bytes]) -> None:
-        [(_, event)] = events_of([record])
+        event = DISPATCH.parse(record)
         await _loaded(parts)
         # One transaction per read: counts and state are durable before the offset is committed.
         async with resources.engine.begin() as connection:
-            await judge(event, PostgresRulesState(connection), publisher)
+            await DISPATCH.handle(event, judging(PostgresRulesState(connection), publisher))
 
     async def handle_batch(records: Records) -> None:
         """A fetched batch in one transaction: its state written at once, then its candidates sent
         together and acknowledged before the commit. Reads of one vehicle share a partition, so a later
         read in the batch sees what an earlier one marked."""
-        events = events_of(records)
+        events = DISPATCH.parse_all(records)
         await _loaded(parts)
         deferred = DeferredPublisher(resources.producer, settings.topic_prefix)
         async with resources.engine.begin() as connection:
             state = BatchState(connection)
             await state.load_marks([vehicle_key(e.plate, key) for _, e in events if isinstance(e, PlateRecognized)])
+            batch = judging(state, deferred)
             for record, event in events:
                 envelope = envelope_of(record.headers, record.value)
                 with bound(correlation_id=envelope.get("correlation_id"), event_id=envelope.get("event_id")):
-                    await judge(event, state, deferred)
+                    await DISPATCH.handle(event, batch)
             await state.flush()  # before anything is sent: a mark set meanwhile fails the batch unpublished
             await deferred.flush()
 
     return Hooked(handle, handle_batch=handle_batch)
+
+
+async def _evaluate(read: PlateRecognized, judging: Judging) -> None:
+    await evaluate_read(read, judging, datetime.now(UTC))
+
+
+async def _reevaluate(command: ReevaluateRead, judging: Judging) -> None:
+    await reevaluate_read(command, judging, datetime.now(UTC))
+
+
+# Anything else on the consumed topics is a permanent error ("rules does not handle <event_type>").
+DISPATCH = Dispatch[Judging]("rules").on(PlateRecognized, _evaluate).on(ReevaluateRead, _reevaluate)
 
 
 async def _loaded(parts: RulesComponents) -> None:

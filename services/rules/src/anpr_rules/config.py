@@ -5,7 +5,9 @@ from pydantic_settings import SettingsConfigDict
 from anpr_runtime.settings import ServiceSettings
 
 
-def _default_regime_dir() -> Path:
+def shipped_regime_dir() -> Path:
+    """The regime files in the repository's deploy/regimes: this file is
+    <repo>/services/rules/src/anpr_rules/config.py, four levels below the repository root."""
     return Path(__file__).resolve().parents[4] / "deploy" / "regimes"
 
 
@@ -13,5 +15,5 @@ class RulesSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="ANPR_RULES_", frozen=True, extra="ignore")
 
     port: int = 8103
-    regime_dir: Path = _default_regime_dir()
+    regime_dir: Path = shipped_regime_dir()  # resolved once, when the class is defined
     regime_poll_seconds: int = 5  # how often regime files are checked for changes

@@ -102,7 +102,7 @@ async def test_reads_become_candidates_and_a_new_permit_applies_within_a_second(
             await _until(lambda: any(c.read.plate == "63HKHD" for c in found), timeout=30)
 
             # A permit published upstream is in the index within a second.
-            parts: RulesComponents = app.state.resources.extras["rules"]
+            parts = app.state.resources.component(RulesComponents)
             key = vehicle_key("XSNB23", settings.pseudonym_key.get_secret_value())
             permit = ExemptionChanged(
                 exemption_id=f"it-{settings.topic_prefix}",

@@ -4,9 +4,9 @@ from datetime import datetime, timedelta
 
 from anpr_contracts import CandidateRaised, ReadReevaluated, ReevaluateRead
 from anpr_rules.adapters.permit_index import InMemoryPermitIndex
-from anpr_rules.corrections import reevaluate_read
 from anpr_rules.domain.regime import Regime
 from anpr_rules.domain.vehicle import Vehicle
+from anpr_rules.handlers import Judging, reevaluate_read
 from anpr_runtime.pseudonym import vehicle_key
 from anpr_runtime.publisher import FakeEventPublisher
 
@@ -30,16 +30,15 @@ async def judge_again(
     publisher: FakeEventPublisher | None = None,
     now: datetime = OBSERVED_AT,
 ) -> dict[str, str]:
-    return await reevaluate_read(
-        command,
+    judging = Judging(
         regimes,
         FakeVehicles(vehicles),
         permits or permit_index(),
         state or FakeRulesState(),
         publisher or FakeEventPublisher(),
         KEY,
-        now,
     )
+    return await reevaluate_read(command, judging, now)
 
 
 async def test_corrected_plate_that_violates_replaces_the_candidate_and_answers() -> None:

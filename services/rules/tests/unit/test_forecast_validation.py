@@ -20,10 +20,10 @@ import pytest
 
 from anpr_pilot.forecast import LOCAL, Forecast, ReviewRates, forecast
 from anpr_pilot.traffic_model import HourCount
+from anpr_rules.adapters.pilot import RulesRegimeView, sample_vehicles
 from anpr_rules.domain.regime import Regime
 from anpr_rules.domain.vehicle import Vehicle
-from anpr_rules.forecast import RulesRegimeView, sample_vehicles
-from anpr_rules.handlers import evaluate_read
+from anpr_rules.handlers import Judging, evaluate_read
 from anpr_runtime.publisher import FakeEventPublisher
 
 from .fakes import KEY, FakeRulesState, FakeVehicles, a_permit, a_read, a_regime, permit_index
@@ -81,10 +81,11 @@ def traffic(fleet: list[Vehicle], seed: int = 4) -> list[tuple[str, datetime, st
 async def counted(regime: Regime, fleet: list[Vehicle], reads: list[tuple[str, datetime, str, str]]) -> list[HourCount]:
     """What the rules service keeps of the traffic: hourly counts per outcome, judged by the real handler."""
     permits = permit_index(*[a_permit(v.plate, exemption_id=f"ex-{v.plate}") for v in fleet[::23]])
-    state, publisher, registry = FakeRulesState(), FakeEventPublisher(), FakeVehicles(fleet)
+    state = FakeRulesState()
+    judging = Judging([regime], FakeVehicles(fleet), permits, state, FakeEventPublisher(), KEY)
     for location, moment, plate, country in reads:
         read = a_read(plate, location_id=location, observed_at=moment, country=country)
-        await evaluate_read(read, [regime], registry, permits, state, publisher, KEY, moment)
+        await evaluate_read(read, judging, moment)
     return [HourCount(r, loc, hour, outcome, n) for (r, loc, hour, outcome), n in state.counts.items()]
 
 

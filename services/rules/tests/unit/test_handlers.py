@@ -6,11 +6,10 @@ import pytest
 
 from anpr_contracts import CandidateRaised, PlateRecognized, RegimeMode
 from anpr_rules.adapters.permit_index import InMemoryPermitIndex
-from anpr_rules.adapters.state import RulesState
 from anpr_rules.domain.decision import Outcome
 from anpr_rules.domain.exemption import Permit
 from anpr_rules.domain.regime import Regime
-from anpr_rules.handlers import decide, evaluate_read, recheck_due
+from anpr_rules.handlers import Judging, RulesState, decide, evaluate_read, recheck_due
 from anpr_runtime.pseudonym import vehicle_key
 from anpr_runtime.publisher import FakeEventPublisher
 
@@ -53,7 +52,7 @@ async def run(
     state: FakeRulesState,
     publisher: FakeEventPublisher,
 ) -> list[Outcome]:
-    decisions = await evaluate_read(read, regimes, registry, permits, state, publisher, KEY, OBSERVED_AT)
+    decisions = await evaluate_read(read, Judging(regimes, registry, permits, state, publisher, KEY), OBSERVED_AT)
     return [d.outcome for d in decisions]
 
 
@@ -227,7 +226,7 @@ async def test_every_regime_in_force_is_judged_with_one_lookup(
     registry = FakeVehicles([OLD_DIESEL])
 
     decisions = await evaluate_read(
-        a_read(), [strict, lenient, elsewhere], registry, permits, state, publisher, KEY, OBSERVED_AT
+        a_read(), Judging([strict, lenient, elsewhere], registry, permits, state, publisher, KEY), OBSERVED_AT
     )
 
     assert [(d.regime.id, d.outcome) for d in decisions] == [
@@ -309,7 +308,7 @@ async def test_recheck_of_a_withdrawn_regime_is_dropped_without_a_candidate(
 ) -> None:
     await state.schedule_recheck(a_read(), "parking-gone", OBSERVED_AT)
 
-    handled = await recheck_due(OBSERVED_AT, [a_regime()], registry, permits, state, publisher, KEY)
+    handled = await recheck_due(OBSERVED_AT, Judging([a_regime()], registry, permits, state, publisher, KEY))
 
     assert handled == 1
     assert state.rechecks == {}

@@ -6,9 +6,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from anpr_contracts import CandidateRaised, PlateRecognized, ReevaluateRead, RegimeMode
-from anpr_rules.corrections import reevaluate_read
 from anpr_rules.domain.decision import Outcome
-from anpr_rules.handlers import evaluate_read
+from anpr_rules.handlers import Judging, evaluate_read, reevaluate_read
 from anpr_runtime.publisher import FakeEventPublisher
 
 from .fakes import CEST, CET, KEY, FakeRulesState, FakeVehicles, a_read, a_regime, a_vehicle, permit_index
@@ -22,9 +21,8 @@ OLD_DIESEL = a_vehicle(plate="63HKHD")
 
 async def judged(read: PlateRecognized, now: datetime) -> tuple[Outcome, FakeRulesState, FakeEventPublisher]:
     state, publisher = FakeRulesState(), FakeEventPublisher()
-    [decision] = await evaluate_read(
-        read, [a_regime()], FakeVehicles([OLD_DIESEL]), permit_index(), state, publisher, KEY, now
-    )
+    judging = Judging([a_regime()], FakeVehicles([OLD_DIESEL]), permit_index(), state, publisher, KEY)
+    [decision] = await evaluate_read(read, judging, now)
     return decision.outcome, state, publisher
 
 
@@ -93,16 +91,8 @@ async def test_a_reviewers_correction_after_the_switch_keeps_the_mode_the_read_w
     )
     publisher = FakeEventPublisher()
 
-    await reevaluate_read(
-        command,
-        [a_regime()],
-        FakeVehicles([OLD_DIESEL]),
-        permit_index(),
-        FakeRulesState(),
-        publisher,
-        KEY,
-        now=TO_ENFORCE + MUCH_LATER,
-    )
+    judging = Judging([a_regime()], FakeVehicles([OLD_DIESEL]), permit_index(), FakeRulesState(), publisher, KEY)
+    await reevaluate_read(command, judging, now=TO_ENFORCE + MUCH_LATER)
 
     candidate = next(event for _, _, event in publisher.published if isinstance(event, CandidateRaised))
     assert candidate.mode is RegimeMode.WARN
@@ -114,9 +104,8 @@ async def test_reads_of_one_hour_either_side_of_a_switch_are_counted_apart_by_ou
     registry = FakeVehicles([OLD_DIESEL, a_vehicle(plate="11AAA1")])
     # Processed in the wrong order: the one seen after the switch first.
     for plate, seen in (("11AAA1", TO_WARN + timedelta(minutes=5)), ("63HKHD", TO_WARN - timedelta(minutes=5))):
-        await evaluate_read(
-            a_read(plate, observed_at=seen), [a_regime()], registry, permit_index(), state, publisher, KEY, TO_WARN
-        )
+        judging = Judging([a_regime()], registry, permit_index(), state, publisher, KEY)
+        await evaluate_read(a_read(plate, observed_at=seen), judging, TO_WARN)
 
     assert state.counts == {
         ("mz-test", "loc-a", TO_WARN, "candidate"): 1,

@@ -17,7 +17,7 @@ from anpr_rules.adapters.permit_index import InMemoryPermitIndex
 from anpr_rules.adapters.regime_files import load_regimes
 from anpr_rules.domain.decision import PUBLISHED, Outcome
 from anpr_rules.domain.vehicle import Vehicle
-from anpr_rules.handlers import decide, evaluate_read, recheck_due
+from anpr_rules.handlers import Judging, decide, evaluate_read, recheck_due
 from anpr_runtime.pseudonym import vehicle_key
 from anpr_runtime.publisher import FakeEventPublisher
 
@@ -428,7 +428,9 @@ async def _check_published(
     regime = BY_ID[case.regime or ""]
     publisher = FakeEventPublisher()
 
-    [final] = await evaluate_read(read, [regime], vehicles, permits, FakeRulesState(), publisher, KEY, read.observed_at)
+    [final] = await evaluate_read(
+        read, Judging([regime], vehicles, permits, FakeRulesState(), publisher, KEY), read.observed_at
+    )
 
     if regime.recheck_after is not None:
         assert final.outcome is Outcome.PENDING_RECHECK
@@ -467,6 +469,7 @@ class Scene:
         self.permits = permit_index(*changes)
         self.state = FakeRulesState()
         self.publisher = FakeEventPublisher()
+        self.judging = Judging(REGIMES, self.vehicles, self.permits, self.state, self.publisher, KEY)
 
     async def read(
         self,
@@ -486,14 +489,12 @@ class Scene:
             observed_at=moment,
             country=country,
         )
-        decisions = await evaluate_read(
-            read, REGIMES, self.vehicles, self.permits, self.state, self.publisher, KEY, moment
-        )
+        decisions = await evaluate_read(read, self.judging, moment)
         [decision] = [d for d in decisions if regime in (None, d.regime.id)]
         return decision.outcome
 
     async def recheck(self, now: datetime) -> int:
-        return await recheck_due(now, REGIMES, self.vehicles, self.permits, self.state, self.publisher, KEY)
+        return await recheck_due(now, self.judging)
 
     def candidates(self) -> list[CandidateRaised]:
         found = [event for _, _, event in self.publisher.published if isinstance(event, CandidateRaised)]
@@ -651,9 +652,7 @@ async def test_a_read_breaking_two_regimes_raises_one_candidate_in_each() -> Non
 
 async def _both(scene: Scene) -> set[tuple[str, Outcome]]:
     read = a_read(scene.plate, location_id="loc-centrum-noord", zone_id="centrum", observed_at=MZ_ENFORCING)
-    decisions = await evaluate_read(
-        read, REGIMES, scene.vehicles, scene.permits, scene.state, scene.publisher, KEY, MZ_ENFORCING
-    )
+    decisions = await evaluate_read(read, scene.judging, MZ_ENFORCING)
     return {(d.regime.id, d.outcome) for d in decisions}
 
 

@@ -1,7 +1,6 @@
 from collections import Counter
 from collections.abc import Collection
 from datetime import datetime, timedelta
-from typing import Protocol
 from uuid import UUID, uuid4
 
 from sqlalchemy import delete, select, text
@@ -11,18 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from anpr_contracts import PlateRecognized, event_to_bytes, parse_event
 from anpr_rules.adapters.state_tables import candidate_marks, rechecks, stays
 from anpr_runtime import RetriableError
-
-
-class RulesState(Protocol):
-    async def count(self, regime_id: str, location_id: str, hour: datetime, outcome: str) -> None: ...
-    async def mark_candidate(self, vehicle_key: str, regime_id: str, period: str, now: datetime) -> bool: ...
-    async def record_entry(self, vehicle_key: str, regime_id: str, day: str, at: datetime) -> None: ...
-    async def record_exit(self, vehicle_key: str, regime_id: str, at: datetime) -> tuple[timedelta, str]: ...
-    async def schedule_recheck(self, read: PlateRecognized, regime_id: str, due: datetime) -> None: ...
-    async def due_rechecks(self, now: datetime, limit: int) -> list[tuple[UUID, str, PlateRecognized]]: ...
-    async def drop_recheck(self, recheck_id: UUID) -> None: ...
-    async def purge(self, stays_before: datetime, marks_before: datetime) -> None: ...
-
 
 # Plain SQL with bind parameters: SQLAlchemy cannot cache the compiled form of an ON CONFLICT construct
 # ("no key"), so building these with pg_insert compiled them again for every read, the largest CPU cost of

@@ -2,9 +2,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 
-from anpr_rules.bootstrap import SPEC, RulesComponents, bootstrap
+from anpr_rules.bootstrap import SPEC, bootstrap
 from anpr_rules.config import RulesSettings
 from anpr_rules.domain.regime import Regime
+from anpr_rules.entrypoints.deps import Components
 from anpr_rules.entrypoints.forecast import router as forecast_router
 from anpr_runtime import PermanentError
 from anpr_runtime.auth import Principal, Role, require_roles
@@ -16,36 +17,29 @@ Reader = Annotated[Principal, Depends(require_roles(Role.OPERATOR, Role.SUPERVIS
 Admin = Annotated[Principal, Depends(require_roles())]
 
 
-def _parts(request: Request) -> RulesComponents:
-    parts: RulesComponents = request.app.state.resources.extras["rules"]
-    return parts
-
-
 @router.get("/regimes")
-async def get_regimes(request: Request, _: Reader) -> list[Regime]:
-    return list(_parts(request).regimes.regimes)
+async def get_regimes(_: Reader, parts: Components) -> list[Regime]:
+    return list(parts.regimes.regimes)
 
 
 @router.post("/regimes/reload")
-async def reload_regimes(request: Request, _: Admin) -> dict[str, Any]:
+async def reload_regimes(_: Admin, parts: Components) -> dict[str, Any]:
     """Apply changed regime files now; an invalid file is refused and the current regimes stay."""
     try:
-        regimes = _parts(request).regimes.reload()
+        regimes = parts.regimes.reload()
     except ValueError as exc:
         raise PermanentError(f"regimes not reloaded: {exc}") from exc
     return {"regimes": {r.id: r.version for r in regimes}}
 
 
 @router.post("/vehicles/reload")
-async def reload_vehicles(request: Request, _: Admin) -> dict[str, int]:
+async def reload_vehicles(request: Request, _: Admin, parts: Components) -> dict[str, int]:
     """After `anpr vehicles import`: swap in the new registry without a restart."""
-    parts = _parts(request)
     return {"vehicles": await parts.vehicles.load(request.app.state.resources.engine)}
 
 
 @router.get("/status")
-async def get_status(request: Request, _: Reader) -> dict[str, Any]:
-    parts = _parts(request)
+async def get_status(_: Reader, parts: Components) -> dict[str, Any]:
     return {
         "regimes": {r.id: r.version for r in parts.regimes.regimes},
         "regime_error": parts.regimes.last_error,

@@ -12,10 +12,10 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from anpr_pilot.forecast import ReviewRates, forecast
+from anpr_rules.adapters.pilot import RulesRegimeView, hour_counts, sample_vehicles
 from anpr_rules.adapters.tables import outcome_counts
-from anpr_rules.bootstrap import RulesComponents
 from anpr_rules.domain.regime import Regime
-from anpr_rules.forecast import RulesRegimeView, hour_counts, sample_vehicles
+from anpr_rules.entrypoints.deps import Components
 from anpr_runtime import PermanentError
 from anpr_runtime.auth import Principal, Role, require_roles
 
@@ -44,8 +44,7 @@ class ForecastIn(BaseModel):
 
 
 @router.post("/forecast")
-async def post_forecast(request: Request, _: Planner, body: ForecastIn) -> dict[str, Any]:
-    parts: RulesComponents = request.app.state.resources.extras["rules"]
+async def post_forecast(request: Request, _: Planner, parts: Components, body: ForecastIn) -> dict[str, Any]:
     baseline_id = body.baseline_regime_id or body.regime.id
     baseline = next((r for r in parts.regimes.regimes if r.id == baseline_id), None)
     if baseline is None:
