@@ -4,8 +4,6 @@ import os
 import re
 import time
 from collections import Counter
-from collections.abc import Mapping
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -17,58 +15,20 @@ from rich.table import Table
 
 from anpr_cli import infra
 from anpr_cli.camera import Replayer
-from anpr_cli.paths import PORTS, SERVICES, load_run_env, repo_root, run_dir
+from anpr_cli.demo_site import CAMERAS, DemoSetupError, ensure_site, url
+from anpr_cli.paths import SERVICES, demo_frames_dir, demo_rdw_dir, load_run_env, run_dir
+from anpr_cli.vehicles import vehicles_import
 
 console = Console()
-REGIME = "milieuzone-centrum"
-REGIMES = [REGIME, "ze-zone-centrum"]  # both apply in zone centrum (deploy/regimes)
-CAMERAS = (("cam-centrum-1", "fixed", "loc-centrum-noord"), ("cam-rotating-1", "rotating", "loc-centrum-zuid"))
-LOCATIONS = (("loc-centrum-noord", "Centrum, Nieuwe Gracht"), ("loc-centrum-zuid", "Centrum, Raamvest"))
-EXEMPT_PLATE = "ZDPB67"  # a resident's permit in the demo registry
 DEMO_FPS = 5.0  # per camera, as a gateway would send them
-
-
-def _url(service: str, path: str) -> str:
-    return f"http://127.0.0.1:{PORTS[service]}{path}"
-
-
-def _post(client: httpx.Client, service: str, path: str, body: Mapping[str, object]) -> None:
-    response = client.post(_url(service, path), json=body)
-    if response.status_code not in (200, 201, 409):  # 409: seeded by an earlier demo run
-        raise typer.BadParameter(f"{service} {path}: {response.status_code} {response.text}")
-
-
-def _seed(client: httpx.Client) -> None:
-    for location_id, name in LOCATIONS:
-        location = {"location_id": location_id, "name": name, "regimes": REGIMES, "zone_id": "centrum"}
-        _post(client, "ingest", "/v1/locations", location)
-    for camera_id, kind, location_id in CAMERAS:
-        _post(client, "ingest", "/v1/cameras", {"camera_id": camera_id, "kind": kind})
-        if not client.get(_url("ingest", f"/v1/cameras/{camera_id}/placements")).json():
-            placement = {"location_id": location_id, "valid_from": "2026-01-01T00:00:00+01:00"}
-            _post(client, "ingest", f"/v1/cameras/{camera_id}/placements", placement)
-    check = client.get(
-        _url("exemptions", "/v1/check"),
-        params={"plate": EXEMPT_PLATE, "regime": REGIME, "at": datetime.now(UTC).isoformat()},
-    ).json()
-    if not check["exempt"]:
-        permit = {
-            "plate": EXEMPT_PLATE,
-            "kind": "resident",
-            "regimes": [REGIME],
-            "valid_from": "2026-01-01T00:00:00+01:00",
-            "reference": "DEMO-2026-0001",
-            "issuer": "Gemeente (demo)",
-        }
-        _post(client, "exemptions", "/v1/exemptions", permit)
 
 
 def _replay(token: str, frames: list[Path]) -> int:
     """The sample frames through the gateway simulator (`anpr camera replay`), alternating the two cameras."""
     posted = 0
     headers = {"Authorization": f"Bearer {token}"}
-    with httpx.Client(base_url=_url("ingest", ""), headers=headers, timeout=30) as client:
-        for n, (camera_id, _, _) in enumerate(CAMERAS):
+    with httpx.Client(base_url=url("ingest", ""), headers=headers, timeout=30) as client:
+        for n, camera_id in enumerate(camera.camera_id for camera in CAMERAS):
             mine = frames[n :: len(CAMERAS)]
             tally = Replayer(client, camera_id, fps=DEMO_FPS).run(track(mine, description=f"replaying to {camera_id}"))
             if tally.exit_code:
@@ -80,7 +40,7 @@ def _replay(token: str, frames: list[Path]) -> int:
 def metric_sum(client: httpx.Client, service: str, name: str, by: str) -> dict[str, float]:
     """A Prometheus counter's values summed per value of one label."""
     totals: dict[str, float] = {}
-    for line in client.get(_url(service, "/metrics")).text.splitlines():
+    for line in client.get(url(service, "/metrics")).text.splitlines():
         match = re.match(rf"^{name}_total\{{(.*)\}} ([0-9.e+]+)$", line)
         if match:
             label = dict(re.findall(r'(\w+)="([^"]*)"', match.group(1))).get(by, "")
@@ -106,10 +66,7 @@ def demo(
     infra.up()
     load_run_env()
     # The registry first: rules loads it into memory when it starts.
-    root = repo_root()
-    rdw = root / "deploy" / "demo" / "rdw"
-    from anpr_cli.main import vehicles_import
-
+    rdw = demo_rdw_dir()
     vehicles_import(
         base=rdw / "voertuigen.csv",
         fuel=rdw / "brandstof.csv",
@@ -120,14 +77,17 @@ def demo(
         infra.start_service(service)
     with console.status("waiting for the five services to be ready"):
         infra.wait_ready()
-    frames = sorted((frames_dir or root / "deploy" / "demo" / "frames").glob("*.jpg"))
+    frames = sorted((frames_dir or demo_frames_dir()).glob("*.jpg"))
     token = os.environ["ANPR_ADMIN_TOKEN"]
     with httpx.Client(headers={"Authorization": f"Bearer {token}"}, timeout=30) as client:
         # Rules may have been running already (an earlier demo): swap the imported registry in.
-        reloaded = client.post(_url("rules", "/v1/vehicles/reload"))
+        reloaded = client.post(url("rules", "/v1/vehicles/reload"))
         if reloaded.status_code != 200:
             raise typer.BadParameter(f"rules did not reload the registry: {reloaded.status_code} {reloaded.text}")
-        _seed(client)
+        try:
+            ensure_site(client)
+        except DemoSetupError as exc:
+            raise typer.BadParameter(str(exc)) from exc
         recognised_before = sum(metric_sum(client, "recognition", "anpr_recognition_frames", by="outcome").values())
         posted = _replay(token, frames)
         _wait_for_pipeline(client, int(recognised_before) + posted)
@@ -137,7 +97,7 @@ def demo(
 def _summary(client: httpx.Client, posted: int) -> None:
     plates = metric_sum(client, "recognition", "anpr_recognition_plates", by="country")
     outcomes = metric_sum(client, "rules", "anpr_rules_decisions", by="outcome")
-    candidates = client.get(_url("notices", "/v1/candidates"), params={"status": "pending", "limit": 500}).json()
+    candidates = client.get(url("notices", "/v1/candidates"), params={"status": "pending", "limit": 500}).json()
     per_regime = Counter((c["regime_id"], c["enforceable"]) for c in candidates)
     table = Table("what", "count", title="ANPR demo (counts since the services started)")
     table.add_row("frames posted to ingest (this run)", str(posted))
@@ -154,9 +114,9 @@ def _summary(client: httpx.Client, posted: int) -> None:
         "\n".join(
             [
                 "Look at:",
-                f"  candidates   curl -H 'Authorization: Bearer $ANPR_ADMIN_TOKEN' {_url('notices', '/v1/candidates')}",
-                f"  API docs     {_url('notices', '/docs')}  {_url('ingest', '/docs')}  (every service: /docs)",
-                f"  metrics      {_url('rules', '/metrics')}",
+                f"  candidates   curl -H 'Authorization: Bearer $ANPR_ADMIN_TOKEN' {url('notices', '/v1/candidates')}",
+                f"  API docs     {url('notices', '/docs')}  {url('ingest', '/docs')}  (every service: /docs)",
+                f"  metrics      {url('rules', '/metrics')}",
                 f"  logs         {run}/services/*.log, {run}/kafka.log, {run}/postgres.log",
                 f"  env          source {run}/env",
                 "Everything keeps running until `make down`.",

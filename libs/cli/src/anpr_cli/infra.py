@@ -1,45 +1,27 @@
 """`anpr up|down|status`: the local Kafka + PostgreSQL (deploy/local/infra.sh) and the service processes."""
 
-import os
-import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
+from functools import partial
 
 import httpx
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from anpr_cli.paths import PORTS, SERVICES, load_run_env, repo_root, run_dir
+from anpr_cli.paths import PORTS, SERVICES, infra_script, load_run_env, run_dir
+from anpr_cli.processes import pid_file, read_pid, rss_mib, start_detached, stop_group, wait_http_ready
 
 console = Console()
 
 
 def infra(command: str, *args: str) -> int:
-    script = repo_root() / "deploy" / "local" / "infra.sh"
-    return subprocess.call(["bash", str(script), command, *args])
-
-
-def _pid_file(service: str) -> Path:
-    return run_dir() / "services" / f"{service}.pid"
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
+    return subprocess.call(["bash", str(infra_script()), command, *args])
 
 
 def service_pid(service: str) -> int | None:
-    path = _pid_file(service)
-    if not path.exists():
-        return None
-    pid = int(path.read_text().strip() or 0)
-    return pid if pid and _alive(pid) else None
+    return read_pid(pid_file(run_dir(), service))
 
 
 def start_service(service: str) -> int:
@@ -47,51 +29,35 @@ def start_service(service: str) -> int:
     existing = service_pid(service)
     if existing:
         return existing
-    folder = run_dir() / "services"
-    folder.mkdir(parents=True, exist_ok=True)
-    log = (folder / f"{service}.log").open("ab")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "anpr_cli.main", "run", service],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    _pid_file(service).write_text(str(process.pid))
-    return process.pid
+    argv = [sys.executable, "-m", "anpr_cli.main", "run", service]
+    log = run_dir() / "services" / f"{service}.log"
+    return start_detached(argv, log, pid_file(run_dir(), service)).pid
 
 
 def stop_service(service: str, timeout: float = 30) -> None:
     pid = service_pid(service)
-    if pid is None:
-        _pid_file(service).unlink(missing_ok=True)
-        return
-    os.kill(pid, signal.SIGTERM)  # graceful: finish the current message, commit, close
-    deadline = time.monotonic() + timeout
-    while _alive(pid) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    if _alive(pid):
-        os.kill(pid, signal.SIGKILL)
-    _pid_file(service).unlink(missing_ok=True)
+    if pid is not None:
+        stop_group(pid, timeout)
+    pid_file(run_dir(), service).unlink(missing_ok=True)
+
+
+def readyz(service: str) -> str:
+    return f"http://127.0.0.1:{PORTS[service]}/readyz"
+
+
+def running(service: str) -> bool:
+    return service_pid(service) is not None
 
 
 def wait_ready(services: tuple[str, ...] = SERVICES, timeout: float = 180) -> None:
     deadline = time.monotonic() + timeout
-    pending = list(services)
-    while pending:
-        service = pending[0]
-        try:
-            if httpx.get(f"http://127.0.0.1:{PORTS[service]}/readyz", timeout=2).status_code == 200:
-                pending.pop(0)
-                continue
-        except httpx.HTTPError:
-            pass
+    for service in services:
+        if wait_http_ready(readyz(service), deadline - time.monotonic(), partial(running, service)):
+            continue
         if service_pid(service) is None:
             raise typer.Exit(_died(service))
-        if time.monotonic() > deadline:
-            console.print(f"[red]{service} not ready after {timeout:.0f} s; see {run_dir()}/services/{service}.log")
-            raise typer.Exit(1)
-        time.sleep(0.5)
+        console.print(f"[red]{service} not ready after {timeout:.0f} s; see {run_dir()}/services/{service}.log")
+        raise typer.Exit(1)
 
 
 def _died(service: str) -> int:
@@ -100,16 +66,6 @@ def _died(service: str) -> int:
     console.print(f"[red]{service} exited during start-up; last lines of {log}:")
     console.print("\n".join(tail), markup=False)
     return 1
-
-
-def rss_mib(pid: int) -> float | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
 
 
 def up() -> None:
@@ -135,7 +91,7 @@ def status() -> None:
         ready = "-"
         if pid:
             try:
-                ready = str(httpx.get(f"http://127.0.0.1:{PORTS[service]}/readyz", timeout=2).status_code == 200)
+                ready = str(httpx.get(readyz(service), timeout=2).status_code == 200)
             except httpx.HTTPError:
                 ready = "False"
         rss = rss_mib(pid) if pid else None

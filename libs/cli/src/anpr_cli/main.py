@@ -1,6 +1,5 @@
 """`anpr`: the one command-line entry point."""
 
-import asyncio
 import importlib
 import json
 import time
@@ -8,29 +7,21 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import Progress
 
 from anpr_cli import demo as demo_module
 from anpr_cli import infra, pilot, pilot_history
-from anpr_cli.bench import bench_app
-from anpr_cli.bench_faults import bench_faults
-from anpr_cli.bench_pipeline import bench_pipeline
-from anpr_cli.bench_recognition import bench_recognition
 from anpr_cli.camera import camera_app
 from anpr_cli.dlq import dlq_app
 from anpr_cli.migrate import migrate
 from anpr_cli.paths import PORTS, SERVICES, load_run_env
+from anpr_cli.plugins import add_plugins
 from anpr_cli.reads import reads_app
+from anpr_cli.vehicles import vehicles_app
 
 app = typer.Typer(no_args_is_help=True, help="ANPR enforcement platform")
-vehicles_app = typer.Typer(no_args_is_help=True, help="The RDW vehicle registry of the rules service")
 contracts_app = typer.Typer(no_args_is_help=True, help="Event contracts")
 app.add_typer(vehicles_app, name="vehicles")
 app.add_typer(contracts_app, name="contracts")
-app.add_typer(bench_app, name="bench")
-bench_app.command("recognition")(bench_recognition)
-bench_app.command("faults")(bench_faults)
-bench_app.command("pipeline")(bench_pipeline)
 app.add_typer(camera_app, name="camera")
 app.add_typer(reads_app, name="reads")
 app.add_typer(dlq_app, name="dlq")
@@ -43,6 +34,7 @@ app.command("plan-rotation")(pilot.plan_rotation)
 app.command()(pilot.report)
 app.command("pilot-history")(pilot_history.pilot_history)
 app.command()(migrate)
+add_plugins(app)  # `anpr bench ...` and any other group a workspace package registers
 
 
 @app.command()
@@ -111,83 +103,6 @@ def read(images: Annotated[list[Path], typer.Argument(exists=True, dir_okay=Fals
         )
     if failed:
         raise typer.Exit(1)
-
-
-@vehicles_app.command("import")
-def vehicles_import(
-    base: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="RDW base CSV (m9d7-ebf2)")],
-    fuel: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="RDW fuel CSV (8ys7-d773)")],
-    special: Annotated[
-        list[Path] | None, typer.Option(exists=True, dir_okay=False, help="RDW bijzonderheden CSV (7ug8-2dtt)")
-    ] = None,
-    body: Annotated[
-        list[Path] | None,
-        typer.Option(
-            exists=True, dir_okay=False, help="RDW carrosserie CSV (vezc-m2t6 and/or jhie-znh9; may be repeated)"
-        ),
-    ] = None,
-) -> None:
-    """Make the vehicle registry what these RDW open-data CSV exports say (either header style), in one
-    transaction; streams files of any size. Without --special/--body no vehicle has those codes."""
-    from rich.progress import BarColumn, DownloadColumn, Task, TextColumn, TimeElapsedColumn
-    from rich.text import Text
-
-    from anpr_rules import SPEC, ImportReport, RdwImportError, RulesSettings, import_vehicles
-    from anpr_runtime.db import create_engine, run_migrations
-
-    load_run_env()
-    settings = RulesSettings()
-    roles = {"base": [base], "fuel": [fuel], "special": special or [], "body": body or []}
-    for role in ("special", "body"):
-        if not roles[role]:
-            typer.echo(f"no --{role} file: no vehicle will have {role} codes", err=True)
-
-    class FileColumn(DownloadColumn):
-        """Bytes read of a file; nothing for the build step, which has no size."""
-
-        def render(self, task: Task) -> Text:
-            return super().render(task) if task.total else Text("")
-
-    class Bars:
-        def __init__(self, progress: Progress) -> None:
-            self._progress = progress
-            self._tasks = {
-                role: progress.add_task(f"{role} file", total=sum(p.stat().st_size for p in paths))
-                for role, paths in roles.items()
-                if paths
-            }
-
-        def advance(self, role: str, nbytes: int) -> None:
-            self._progress.advance(self._tasks[role], nbytes)
-
-        def building(self) -> None:
-            self._progress.add_task("building the registry", total=None)
-
-    async def go() -> ImportReport:
-        await run_migrations(settings.database_url, SPEC.migrations_dir, SPEC.schema)
-        engine = create_engine(settings.database_url)
-        try:
-            with Progress(TextColumn("{task.description}"), BarColumn(), FileColumn(), TimeElapsedColumn()) as progress:
-                return await import_vehicles(engine, base, fuel, roles["special"], roles["body"], Bars(progress))
-        finally:
-            await engine.dispose()
-
-    started = time.perf_counter()
-    try:
-        report = asyncio.run(go())
-    except RdwImportError as exc:
-        typer.echo(f"import refused: {exc}", err=True)
-        raise typer.Exit(1) from exc
-    for role, counts in report.files.items():
-        typer.echo(
-            f"{role:>8}: {counts.rows:,} rows, {counts.skipped:,} skipped, {counts.blanked:,} with a value made unknown"
-        )
-    registry = report.registry
-    typer.echo(
-        f"imported {registry.vehicles:,} vehicles in {time.perf_counter() - started:.1f} s "
-        f"({registry.added:,} added, {registry.changed:,} changed, {registry.removed:,} removed; "
-        f"{report.duplicates:,} duplicate plates in the base file, the first row kept)"
-    )
 
 
 @contracts_app.command("export-schemas")
