@@ -2,6 +2,8 @@
 
 Writes clear this instance's site cache after their commit, so its next frame sees the change."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request, status
@@ -17,13 +19,21 @@ from anpr_runtime.inputs import Identifier
 router = APIRouter(prefix="/v1")
 
 
+@asynccontextmanager
+async def _changing_sites(request: Request) -> AsyncIterator[PostgresIngestRepository]:
+    """A transaction on cameras, locations and placements; this instance's site cache is cleared once it
+    has committed (not when it failed)."""
+    async with resources_of(request).engine.begin() as connection:
+        yield PostgresIngestRepository(connection)
+    components_of(request).site_cache.clear()
+
+
 @router.post("/cameras", status_code=status.HTTP_201_CREATED)
 async def post_camera(request: Request, _: Admin, body: CameraIn) -> CameraIn:
-    async with resources_of(request).engine.begin() as connection:
+    async with _changing_sites(request) as repo:
         camera = Camera(body.camera_id, CameraKind(body.kind), body.description)
-        if not await PostgresIngestRepository(connection).add_camera(camera, datetime.now(UTC)):
+        if not await repo.add_camera(camera, datetime.now(UTC)):
             raise Conflict(f"camera {body.camera_id!r} exists")
-    components_of(request).site_cache.clear()
     return body
 
 
@@ -36,10 +46,9 @@ async def get_cameras(request: Request, _: Operator) -> list[CameraIn]:
 
 @router.post("/locations", status_code=status.HTTP_201_CREATED)
 async def post_location(request: Request, _: Admin, body: LocationIn) -> LocationIn:
-    async with resources_of(request).engine.begin() as connection:
-        if not await PostgresIngestRepository(connection).add_location(body.to_location()):
+    async with _changing_sites(request) as repo:
+        if not await repo.add_location(body.to_location()):
             raise Conflict(f"location {body.location_id!r} exists")
-    components_of(request).site_cache.clear()
     return body
 
 
@@ -58,26 +67,23 @@ async def get_location(request: Request, _: Operator, location_id: Identifier) -
 
 @router.patch("/locations/{location_id}")
 async def patch_location(request: Request, _: Admin, location_id: Identifier, body: LocationPatch) -> LocationIn:
-    async with resources_of(request).engine.begin() as connection:
-        amended = await amend_location(location_id, body.changes(), PostgresIngestRepository(connection))
-    components_of(request).site_cache.clear()
+    async with _changing_sites(request) as repo:
+        amended = await amend_location(location_id, body.changes(), repo)
     return LocationIn.of(amended)
 
 
 @router.post("/cameras/{camera_id}/placements", status_code=status.HTTP_201_CREATED)
 async def post_placement(request: Request, _: Admin, camera_id: Identifier, body: PlacementIn) -> PlacementOut:
     placement = Placement(camera_id, body.location_id, body.valid_from, None)
-    async with resources_of(request).engine.begin() as connection:
-        await place_camera(placement, PostgresIngestRepository(connection))
-    components_of(request).site_cache.clear()
+    async with _changing_sites(request) as repo:
+        await place_camera(placement, repo)
     return PlacementOut.of(placement)
 
 
 @router.post("/cameras/{camera_id}/placements/end")
 async def post_placement_end(request: Request, _: Admin, camera_id: Identifier, body: PlacementEnd) -> PlacementOut:
-    async with resources_of(request).engine.begin() as connection:
-        ended = await end_placement(camera_id, body.valid_until, PostgresIngestRepository(connection))
-    components_of(request).site_cache.clear()
+    async with _changing_sites(request) as repo:
+        ended = await end_placement(camera_id, body.valid_until, repo)
     return PlacementOut.of(ended)
 
 

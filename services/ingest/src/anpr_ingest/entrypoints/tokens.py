@@ -31,13 +31,7 @@ class TokenOut(BaseModel):
 
     @classmethod
     def of(cls, token: CameraToken) -> "TokenOut":
-        return cls(
-            token_id=token.token_id,
-            camera_id=token.camera_id,
-            label=token.label,
-            created_at=token.created_at,
-            revoked_at=token.revoked_at,
-        )
+        return cls(**vars(token))
 
 
 class TokenIssued(TokenOut):
