@@ -11,7 +11,7 @@ TEST_ENV := ANPR_RUN_DIR=$(CURDIR)/.run/test ANPR_KAFKA_PORT=29092 ANPR_KAFKA_CO
 
 setup: $(VENV)/.synced
 
-$(VENV)/.synced: pyproject.toml uv.lock $(wildcard libs/*/pyproject.toml services/*/pyproject.toml)
+$(VENV)/.synced: pyproject.toml uv.lock $(wildcard libs/*/pyproject.toml services/*/pyproject.toml tools/*/pyproject.toml)
 	@command -v uv >/dev/null 2>&1 || test -x "$(UV)" || python3 -m pip install --quiet --user "uv==$(UV_VERSION)" \
 		|| python3 -m pip install --quiet --break-system-packages "uv==$(UV_VERSION)"
 	"$$(command -v uv || echo $(UV))" sync --frozen --python 3.11
@@ -32,7 +32,7 @@ demo: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy libs/contracts/src libs/runtime/src libs/cli/src libs/pilot/src services/*/src
+	$(BIN)/mypy libs/contracts/src libs/runtime/src libs/cli/src libs/pilot/src services/*/src tools/bench/src
 
 typecheck: lint
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from anpr_cli.faults.scenario import REDUCED_STEPS, FaultConfig, run
+from anpr_bench.faults.scenario import REDUCED_STEPS, FaultConfig, run
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.e2e

@@ -5,8 +5,8 @@ import csv
 from datetime import UTC, datetime
 from pathlib import Path
 
-from anpr_cli.faults.plan import FRAME_CANDIDATES, KINDS, make_plan
-from anpr_cli.faults.verify import _plates_in
+from anpr_bench.faults.plan import FRAME_CANDIDATES, KINDS, make_plan
+from anpr_bench.faults.verify import _plates_in
 from anpr_runtime.pseudonym import vehicle_key
 
 PLATES = {"GH123K": "GH123K", "72VGX6": "72VGX6"}

@@ -7,7 +7,8 @@ from typing import Any
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
-from anpr_cli.bench_ingest import IngestProcess, free_port
+from anpr_bench.ingest_server import IngestProcess
+from anpr_cli.processes import free_port
 
 REQUESTS = 40
 

@@ -6,9 +6,9 @@ from pathlib import Path
 import onnxruntime as ort
 import pytest
 
+from anpr_bench.naive_reader import NaivePlateReader
 from anpr_recognition.adapters.detector import PlateDetector
 from anpr_recognition.adapters.images import decode_rgb
-from anpr_recognition.adapters.naive_reader import NaivePlateReader
 from anpr_recognition.adapters.prepared_models import prepared_detector
 
 FRAMES = Path(__file__).parents[4] / "deploy/demo/frames"

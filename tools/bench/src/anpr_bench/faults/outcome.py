@@ -5,9 +5,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from anpr_cli.faults.plan import Plan
-from anpr_cli.faults.traffic import Sent
-from anpr_cli.faults.verify import DeadLetter, candidates
+from anpr_bench.faults.plan import Plan
+from anpr_bench.faults.traffic import Sent
+from anpr_bench.faults.verify import DeadLetter, candidates
 
 
 @dataclass

@@ -15,14 +15,17 @@ from pathlib import Path
 from typing import Any
 
 from anpr_contracts import ExemptionChanged, PlateRecognized, ReadSource
-from anpr_rules.adapters.permit_index import InMemoryPermitIndex
-from anpr_rules.adapters.regime_files import load_regimes
-from anpr_rules.adapters.vehicle_index import InMemoryVehicleIndex
-from anpr_rules.domain.decision import judge
-from anpr_rules.domain.exemption import Permit
-from anpr_rules.domain.regime import Regime, Where
-from anpr_rules.domain.vehicle import Vehicle
-from anpr_rules.handlers import decide
+from anpr_rules import (
+    InMemoryPermitIndex,
+    InMemoryVehicleIndex,
+    Permit,
+    Regime,
+    Vehicle,
+    Where,
+    decide,
+    judge,
+    load_regimes,
+)
 from anpr_runtime.pseudonym import vehicle_key
 
 LOCATION, ZONE = "bench-loc", "bench-zone"

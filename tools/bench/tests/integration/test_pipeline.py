@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from anpr_cli.bench_pipeline import PipelineConfig, passed_target, run
+from anpr_bench.pipeline import PipelineConfig, passed_target, run
 
 ROOT = Path(__file__).resolve().parents[4]
 pytestmark = pytest.mark.e2e

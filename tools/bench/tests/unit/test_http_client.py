@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from anpr_cli.bench_http import lean_client
+from anpr_bench.http_client import lean_client
 
 ANSWER = b'HTTP/1.1 202 Accepted\r\ncontent-type: application/json\r\ncontent-length: 16\r\n\r\n{"frame_id":"1"}'
 

@@ -16,6 +16,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from anpr_cli.paths import repo_root
+
 MILIEUZONE, ZERO_EMISSION = "milieuzone-centrum", "ze-zone-centrum"
 REGIMES = (MILIEUZONE, ZERO_EMISSION)
 LOCAL = ZoneInfo("Europe/Amsterdam")
@@ -141,13 +143,13 @@ def observation_moment(now: datetime) -> datetime:
 
 
 def _frame_plates(image: str) -> list[str]:
-    labels = Path(__file__).resolve().parents[5] / "deploy" / "demo" / "frames" / "labels.csv"
+    labels = repo_root() / "deploy" / "demo" / "frames" / "labels.csv"
     with labels.open() as file:
         return [row["plate"] for row in csv.DictReader(file) if row["image"] == f"{image}.jpg"]
 
 
 def _demo_registry_plates() -> set[str]:
-    registry = Path(__file__).resolve().parents[5] / "deploy" / "demo" / "rdw" / "voertuigen.csv"
+    registry = repo_root() / "deploy" / "demo" / "rdw" / "voertuigen.csv"
     with registry.open() as file:
         return {row["kenteken"] for row in csv.DictReader(file)}
 

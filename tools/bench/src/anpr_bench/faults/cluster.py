@@ -12,17 +12,15 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
-import httpx
 from sqlalchemy.engine import make_url
 
-from anpr_cli.bench_ingest import free_port
 from anpr_cli.paths import repo_root
+from anpr_cli.processes import free_port, pid_file, start_detached, stop_group, wait_http_ready
 
 
 @dataclass(frozen=True)
@@ -63,35 +61,24 @@ class Cluster:
         return self.run_dir / "services" / f"faults-{self.tag}-{instance.name}.log"
 
     def _pid_file(self, instance: Instance) -> Path:
-        return self.run_dir / "services" / f"faults-{self.tag}-{instance.name}.pid"
+        return pid_file(self.run_dir, f"faults-{self.tag}-{instance.name}")
 
     def start(self, instance: Instance) -> None:
         env = {**os.environ, **self.env, f"ANPR_{instance.service.upper()}_PORT": str(instance.port)}
-        with self.log_file(instance).open("ab") as log:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "anpr_cli.main", "run", instance.service],
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,  # its own process group: a kill takes everything it started
-            )
-        self._processes[instance.name] = process
-        self._pid_file(instance).write_text(str(process.pid))
+        argv = [sys.executable, "-m", "anpr_cli.main", "run", instance.service]
+        self._processes[instance.name] = start_detached(argv, self.log_file(instance), self._pid_file(instance), env)
 
     def kill(self, instance: Instance, how: signal.Signals = signal.SIGKILL, grace: float = 30) -> None:
         """SIGKILL: a crash, nothing flushed or committed. SIGTERM: a graceful stop, SIGKILL after `grace`."""
         process = self._processes.pop(instance.name, None)
         if process is None:
             return
-        try:
-            os.killpg(process.pid, how)
-            process.wait(grace)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-        except ProcessLookupError:
-            process.wait()
+        if how == signal.SIGKILL:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)  # the whole group: a crash takes its workers too
+        else:
+            stop_group(process.pid, timeout=grace)
+        process.wait()
         self._pid_file(instance).unlink(missing_ok=True)
 
     def pids(self) -> dict[Instance, int]:
@@ -101,20 +88,17 @@ class Cluster:
         return [self.instances[name] for name in self._processes]
 
     async def wait_ready(self, instance: Instance, within: float = 180) -> None:
-        deadline = time.monotonic() + within
-        async with httpx.AsyncClient(timeout=3) as client:
-            while True:
-                process = self._processes.get(instance.name)
-                if process is None or process.poll() is not None:
-                    raise ServiceDied(f"{instance.name} exited; last lines of its log:\n{self.tail(instance)}")
-                try:
-                    if (await client.get(f"{instance.url}/readyz")).status_code == 200:
-                        return
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise TimeoutError(f"{instance.name} not ready after {within:.0f} s:\n{self.tail(instance)}")
-                await asyncio.sleep(0.3)
+        process = self._processes.get(instance.name)
+
+        def running() -> bool:
+            return process is not None and self._processes.get(instance.name) is process and process.poll() is None
+
+        # In a thread: the traffic of the run goes on meanwhile, on this event loop.
+        if await asyncio.to_thread(wait_http_ready, f"{instance.url}/readyz", within, running):
+            return
+        if not running():
+            raise ServiceDied(f"{instance.name} exited; last lines of its log:\n{self.tail(instance)}")
+        raise TimeoutError(f"{instance.name} not ready after {within:.0f} s:\n{self.tail(instance)}")
 
     def tail(self, instance: Instance, lines: int = 25) -> str:
         log = self.log_file(instance)

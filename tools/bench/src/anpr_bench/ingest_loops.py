@@ -5,18 +5,52 @@ Alternating blocks make the ratio fair on a shared machine: whatever else runs t
 alike, instead of whichever side happened to run during a busy minute.
 """
 
+import asyncio
 import itertools
 import json
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from anpr_cli.bench_http import lean_client
-from anpr_cli.bench_ingest import Run, drive
+from anpr_bench.http_client import lean_client
 
 BLOCKS = 5
 One = Callable[[int], Awaitable[bool]]
+
+
+@dataclass(frozen=True)
+class Run:
+    """What one measured loop did: requests answered as hoped, wall time, latency of each."""
+
+    ok: int
+    failed: int
+    seconds: float
+    latencies_ms: list[float]
+    cpu_seconds: float = 0.0  # of the process doing the work: the ingest server, or the bare producer
+    client_cpu_seconds: float = 0.0  # of this process: the bench's HTTP client, or the bare producer
+    block_rates: tuple[float, ...] = ()  # requests per second of each block, when the run was made in blocks
+
+
+async def drive(
+    count: int, concurrency: int, one: Callable[[int], Awaitable[bool]], cpu: Callable[[], float] = time.process_time
+) -> Run:
+    """`one(n)` for n in 0..count-1 by `concurrency` workers; True counts as done. `cpu`: the worker's CPU clock."""
+    counter, latencies, failed = iter(range(count)), [], 0
+
+    async def worker() -> None:
+        nonlocal failed
+        for n in counter:
+            started = time.perf_counter()
+            ok = await one(n)
+            latencies.append((time.perf_counter() - started) * 1000)
+            failed += not ok
+
+    started, cpu_before, own_before = time.perf_counter(), cpu(), time.process_time()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    seconds, cpu_seconds = time.perf_counter() - started, cpu() - cpu_before
+    return Run(count - failed, failed, seconds, latencies, cpu_seconds, time.process_time() - own_before)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from anpr_rules.entrypoints.bench import BenchConfig, plate_of, run
+from anpr_bench.rules import BenchConfig, plate_of, run
 
 REGIMES = Path(__file__).resolve().parents[4] / "deploy" / "regimes"
 

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from anpr_cli.bench_ingest import BenchConfig, run
+from anpr_bench.ingest import BenchConfig, run
 
 pytestmark = pytest.mark.e2e
 

@@ -8,16 +8,16 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
 
-from anpr_cli.faults.plan import MILIEUZONE, REGIMES, Plan, Read
+from anpr_bench.faults.plan import MILIEUZONE, REGIMES, Plan, Read
+from anpr_cli.paths import repo_root
 
 LOCATION = "loc-faults-centrum"
 CAMERAS = ("faults-cam-1", "faults-cam-2")
-FRAMES = Path(__file__).resolve().parents[5] / "deploy" / "demo" / "frames"
+FRAMES = repo_root() / "deploy" / "demo" / "frames"
 RETRY_STATUSES = {500, 502, 503, 504}
 
 

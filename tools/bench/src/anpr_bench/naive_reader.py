@@ -13,9 +13,16 @@ import numpy as np
 import onnxruntime as ort
 from numpy.typing import NDArray
 
-from anpr_recognition.adapters.images import Pixels, decode_rgb
-from anpr_recognition.adapters.model_files import package_file
-from anpr_recognition.domain.plates import PlateReading, format_dutch, guess_country, normalise
+from anpr_recognition import (
+    Pixels,
+    PlateReading,
+    ctc_characters,
+    decode_rgb,
+    format_dutch,
+    guess_country,
+    normalise,
+    package_file,
+)
 
 _LETTERBOX_GREY = 114  # the fill colour YOLOv8 was trained with
 _MIN_DETECTOR_SCORE = 0.25
@@ -44,7 +51,7 @@ class NaivePlateReader:
         self._detector_boxes_output: str = self._detector.get_outputs()[0].name
         self._detector_size: int = detector_input.shape[-1]
         self._detector_dtype = np.float16 if detector_input.type == "tensor(float16)" else np.float32
-        self._characters = _ctc_characters(self._recogniser)
+        self._characters = ctc_characters(self._recogniser)
         self._models = {"detector": detector_path, "recogniser": recogniser_path}
         self._threads = threads
 
@@ -126,17 +133,6 @@ def _session(model_path: Path, threads: int | None) -> Any:
     if threads is not None:
         options.intra_op_num_threads = threads
     return ort.InferenceSession(str(model_path), sess_options=options, providers=["CPUExecutionProvider"])
-
-
-def _ctc_characters(recogniser: Any) -> list[str]:
-    # rapidocr 1.4.4 ships the dictionary inside the model's metadata, one character a line. CTC adds the
-    # blank at index 0, and PaddleOCR appends a space class at the end.
-    dictionary = recogniser.get_modelmeta().custom_metadata_map["character"].split("\n")
-    characters = ["", *dictionary, " "]
-    classes = recogniser.get_outputs()[0].shape[-1]
-    if classes != len(characters):
-        raise ValueError(f"recogniser has {classes} classes but its dictionary gives {len(characters)}")
-    return characters
 
 
 def _ctc_greedy_decode(probabilities: NDArray[np.float32], characters: list[str]) -> tuple[str, float]:

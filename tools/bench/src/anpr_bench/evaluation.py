@@ -11,9 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from anpr_recognition.domain.passages import edit_distance
-from anpr_recognition.domain.plates import PlateReading
-from anpr_recognition.synthetic.dataset import synthetic_samples
+from anpr_recognition import PlateReading, edit_distance, synthetic_samples
 
 CONFIDENCE_BUCKETS = (0.0, 0.5, 0.8, 0.9, 0.95, 0.99, 1.0)
 

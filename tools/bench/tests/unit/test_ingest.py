@@ -6,7 +6,9 @@ import json
 
 from PIL import Image
 
-from anpr_cli.bench_ingest import BenchConfig, Run, drive, make_jpeg, percentile, process_cpu_seconds, result_of
+from anpr_bench.common import percentile, process_cpu_seconds
+from anpr_bench.ingest import BenchConfig, make_jpeg, result_of
+from anpr_bench.ingest_loops import Run, drive
 
 FIGURES = {
     "frames_per_s",
@@ -98,7 +100,7 @@ def test_percentile() -> None:
 
 
 def test_loops_take_turns_in_blocks_and_each_loop_sums_its_blocks() -> None:
-    from anpr_cli.bench_ingest_loops import interleaved
+    from anpr_bench.ingest_loops import interleaved
 
     order: list[str] = []
 

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from anpr_recognition.domain.plates import PlateReading
-from anpr_recognition.evaluation import Score, calibration_table, labelled_directory
+from anpr_bench.evaluation import Score, calibration_table, labelled_directory
+from anpr_recognition import PlateReading
 
 FRAMES = Path(__file__).parents[4] / "deploy/demo/frames"
 
@@ -45,7 +45,7 @@ def test_labelled_directory_reads_labels_csv() -> None:
 def test_bench_prints_its_figures_and_one_json_object_last(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with warnings.catch_warnings():  # typer's import touches a click API deprecated in click 8.3
         warnings.simplefilter("ignore", DeprecationWarning)
-        from anpr_cli.bench_recognition import bench_recognition
+        from anpr_bench.recognition import bench_recognition
 
     data = tmp_path / "frames"
     data.mkdir()

@@ -14,12 +14,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from anpr_cli.bench_ingest import delete_topics
-from anpr_cli.faults.cluster import Cluster, own_database, restart_infra
-from anpr_cli.faults.outcome import Outcome
-from anpr_cli.faults.plan import Plan, make_plan, write_registry
-from anpr_cli.faults.traffic import Sent, send_frames, send_garbage, send_reads, set_up
-from anpr_cli.faults.verify import dead_letters, mentions, plain_dsn, wait_drained
+from anpr_bench.common import delete_topics
+from anpr_bench.faults.cluster import Cluster, own_database, restart_infra
+from anpr_bench.faults.outcome import Outcome
+from anpr_bench.faults.plan import Plan, make_plan, write_registry
+from anpr_bench.faults.traffic import Sent, send_frames, send_garbage, send_reads, set_up
+from anpr_bench.faults.verify import dead_letters, mentions, plain_dsn, wait_drained
 from anpr_cli.paths import SERVICES, repo_root
 
 Log = Callable[[str], None]

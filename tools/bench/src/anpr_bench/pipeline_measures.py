@@ -9,8 +9,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from anpr_cli.bench_ingest import percentile, process_cpu_seconds
-from anpr_cli.faults.cluster import Cluster
+from anpr_bench.common import percentile, process_cpu_seconds
+from anpr_bench.faults.cluster import Cluster
 
 
 async def raw_kafka_loop(bootstrap: str, topic: str, count: int, window: int = 1000) -> dict[str, Any]:

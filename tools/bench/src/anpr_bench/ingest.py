@@ -6,25 +6,21 @@ The server is started for the bench on a free port, with its own topic prefix an
 the same PostgreSQL, so a running demo is not disturbed; all three are removed afterwards."""
 
 import asyncio
-import contextlib
 import io
-import os
 import random
 import secrets
-import signal
-import socket
-import subprocess
-import sys
-import tempfile
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
+
+from anpr_bench.common import delete_topics, free_port, percentile
+from anpr_bench.ingest_loops import Run, bare_producer, drive, ingest_client, interleaved
+from anpr_bench.ingest_server import IngestProcess
 
 Log = Callable[[str], None]
 
@@ -37,19 +33,6 @@ class BenchConfig:
     concurrency: int = 16
     frame_bytes: int = 100_000
     workers: int = 2  # ingest HTTP processes: the bare producer below is free to use every core too
-
-
-@dataclass(frozen=True)
-class Run:
-    """What one measured loop did: requests answered as hoped, wall time, latency of each."""
-
-    ok: int
-    failed: int
-    seconds: float
-    latencies_ms: list[float]
-    cpu_seconds: float = 0.0  # of the process doing the work: the ingest server, or the bare producer
-    client_cpu_seconds: float = 0.0  # of this process: the bench's HTTP client, or the bare producer
-    block_rates: tuple[float, ...] = ()  # requests per second of each block, when the run was made in blocks
 
 
 def make_jpeg(target_bytes: int, seed: int = 0) -> bytes:
@@ -66,13 +49,6 @@ def make_jpeg(target_bytes: int, seed: int = 0) -> bytes:
             return data
         side = max(16, round(side * (target_bytes / len(data)) ** 0.5))
     return data
-
-
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def result_of(config: BenchConfig, runs: dict[str, Run], frame_bytes: int, in_kafka: int) -> dict[str, Any]:
@@ -124,45 +100,6 @@ def _per_request_ms(seconds: float, run: Run) -> float:
     return round(seconds * 1000 / run.ok, 3) if run.ok else 0.0
 
 
-def process_cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process and its running children, such as uvicorn's workers (Linux
-    /proc); 0 where there is no /proc."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:
-        return 0.0
-    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return own + sum(process_cpu_seconds(int(child)) for child in children)
-
-
-async def drive(
-    count: int, concurrency: int, one: Callable[[int], Awaitable[bool]], cpu: Callable[[], float] = time.process_time
-) -> Run:
-    """`one(n)` for n in 0..count-1 by `concurrency` workers; True counts as done. `cpu`: the worker's CPU clock."""
-    counter, latencies, failed = iter(range(count)), [], 0
-
-    async def worker() -> None:
-        nonlocal failed
-        for n in counter:
-            started = time.perf_counter()
-            ok = await one(n)
-            latencies.append((time.perf_counter() - started) * 1000)
-            failed += not ok
-
-    started, cpu_before, own_before = time.perf_counter(), cpu(), time.process_time()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    seconds, cpu_seconds = time.perf_counter() - started, cpu() - cpu_before
-    return Run(count - failed, failed, seconds, latencies, cpu_seconds, time.process_time() - own_before)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @asynccontextmanager
 async def bench_database(database_url: str, log: Log) -> AsyncIterator[str]:
     """A database of its own on the same server, dropped afterwards."""
@@ -183,56 +120,6 @@ async def bench_database(database_url: str, log: Log) -> AsyncIterator[str]:
         await admin.dispose()
 
 
-class IngestProcess:
-    """`anpr run ingest` in a process of its own, logging to a temporary file; stop() ends it for sure."""
-
-    def __init__(self, env: dict[str, str], port: int) -> None:
-        self.url = f"http://127.0.0.1:{port}"
-        self.log_file = Path(tempfile.gettempdir()) / f"anpr-bench-ingest-{port}.log"
-        self._env = {**os.environ, **env, "ANPR_INGEST_PORT": str(port)}
-        self._process: subprocess.Popen[bytes] | None = None
-
-    def start(self, wait_seconds: float = 120) -> None:
-        with self.log_file.open("wb") as output:
-            self._process = subprocess.Popen(
-                [sys.executable, "-m", "anpr_cli.main", "run", "ingest"],
-                env=self._env,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,  # its own process group: the stop reaches its HTTP workers too
-            )
-        deadline = time.monotonic() + wait_seconds
-        with httpx.Client(timeout=2) as client:
-            while time.monotonic() < deadline:
-                if self._process.poll() is not None:
-                    tail = self.log_file.read_text(errors="replace").splitlines()[-20:]
-                    raise RuntimeError("ingest exited during start-up:\n" + "\n".join(tail))
-                try:
-                    if client.get(f"{self.url}/readyz").status_code == 200:
-                        return
-                except httpx.HTTPError:
-                    pass
-                time.sleep(0.3)
-        raise RuntimeError(f"ingest not ready after {wait_seconds:.0f} s; see {self.log_file}")
-
-    def cpu_seconds(self) -> float:
-        return process_cpu_seconds(self._process.pid) if self._process else 0.0
-
-    def stop(self) -> None:
-        if self._process is None:
-            return
-        self._process.terminate()  # graceful: the producer flushes, the engine closes
-        try:
-            self._process.wait(30)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait()
-        # A worker the supervisor left behind (it gave up on it) would go on using CPU in the next run.
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self._process.pid, signal.SIGKILL)
-
-
 async def place_bench_camera(client: httpx.AsyncClient, tag: str) -> tuple[str, str]:
     camera_id, location_id = f"bench-{tag}-cam", f"bench-{tag}-loc"
     since = (datetime.now(UTC) - timedelta(days=1)).isoformat()
@@ -249,7 +136,6 @@ async def place_bench_camera(client: httpx.AsyncClient, tag: str) -> tuple[str, 
 
 
 async def run(config: BenchConfig, bootstrap: str, database_url: str, log: Log) -> dict[str, Any]:
-    from anpr_cli.bench_ingest_loops import bare_producer, ingest_client, interleaved
     from anpr_contracts import FRAMES
 
     tag = secrets.token_hex(4)
@@ -307,15 +193,3 @@ async def messages_on(bootstrap: str, topic: str) -> int:
         return sum((await consumer.end_offsets(partitions)).values()) if partitions else 0
     finally:
         await consumer.stop()
-
-
-async def delete_topics(bootstrap: str, prefix: str) -> None:
-    from aiokafka.admin import AIOKafkaAdminClient
-
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        if names := [name for name in await admin.list_topics() if name.startswith(prefix)]:
-            await admin.delete_topics(names)
-    finally:
-        await admin.close()
