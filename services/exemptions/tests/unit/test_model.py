@@ -1,6 +1,7 @@
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 
+from anpr_exemptions.domain.fields import exemption_from, fields_of
 from anpr_exemptions.domain.model import Exemption, ExemptionKind
 
 FROM = datetime(2026, 1, 1, tzinfo=UTC)
@@ -61,3 +62,11 @@ def test_daily_window_applies_on_top_of_the_validity_period() -> None:
     assert not mornings.covers("milieuzone-centrum", datetime(2026, 3, 2, 4, 59, tzinfo=UTC))
     assert not replace(mornings, revoked=True).covers("milieuzone-centrum", datetime(2026, 3, 2, 5, 0, tzinfo=UTC))
     assert not mornings.covers("milieuzone-centrum", datetime(2027, 3, 2, 5, 0, tzinfo=UTC)), "after valid_until"
+
+
+def test_the_field_mapping_goes_there_and_back() -> None:
+    permit = replace(PERMIT, zones=("west",), daily_from=time(22), daily_until=time(2))
+    values = fields_of(permit)
+    assert exemption_from(values) == permit
+    as_stored = values | {"kind": "resident", "regimes": list(permit.regimes), "zones": ["west"], "extra": 1}
+    assert exemption_from(as_stored) == permit
