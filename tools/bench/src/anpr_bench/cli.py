@@ -12,7 +12,7 @@ from rich.table import Table
 from anpr_bench.faults.command import bench_faults
 from anpr_bench.pipeline import bench_pipeline
 from anpr_bench.recognition import bench_recognition
-from anpr_cli.paths import load_run_env, repo_root
+from anpr_cli.paths import load_run_env, regimes_dir
 
 # Added to `anpr` as `anpr bench` through the entry point group "anpr.commands" (see pyproject.toml).
 app = typer.Typer(no_args_is_help=True, help="Benchmarks (figures, never pass/fail)")
@@ -43,7 +43,7 @@ def bench_rules(
     if baseline_reads and not database_url:
         raise typer.BadParameter("the baseline needs PostgreSQL: run `anpr up` first, or pass --baseline-reads 0")
     config = BenchConfig(vehicles, permits, reads, baseline_reads, regimes)
-    result = run(config, repo_root() / "deploy" / "regimes", database_url, progress=lambda m: console.log(m))
+    result = run(config, regimes_dir(), database_url, progress=lambda m: console.log(m))
     table = Table("figure", "value", title="anpr bench rules")
     for name, value in result.items():
         table.add_row(name, shown(value))

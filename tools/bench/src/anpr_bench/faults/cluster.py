@@ -19,7 +19,7 @@ from pathlib import Path
 import asyncpg
 from sqlalchemy.engine import make_url
 
-from anpr_cli.paths import repo_root
+from anpr_cli.paths import infra_script
 from anpr_cli.processes import free_port, pid_file, start_detached, stop_group, wait_http_ready
 
 
@@ -111,7 +111,7 @@ class Cluster:
 
 async def restart_infra(component: str, run_dir: Path, bootstrap: str, database_url: str) -> None:
     """`infra.sh restart kafka|postgres` for the infrastructure these addresses belong to, data kept."""
-    script = repo_root() / "deploy" / "local" / "infra.sh"
+    script = infra_script()
     process = await asyncio.create_subprocess_exec(
         "bash",
         str(script),

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from anpr_cli.paths import repo_root
+from anpr_cli.paths import demo_frames_dir, demo_registry_file
 
 MILIEUZONE, ZERO_EMISSION = "milieuzone-centrum", "ze-zone-centrum"
 REGIMES = (MILIEUZONE, ZERO_EMISSION)
@@ -143,13 +143,13 @@ def observation_moment(now: datetime) -> datetime:
 
 
 def _frame_plates(image: str) -> list[str]:
-    labels = repo_root() / "deploy" / "demo" / "frames" / "labels.csv"
+    labels = demo_frames_dir() / "labels.csv"
     with labels.open() as file:
         return [row["plate"] for row in csv.DictReader(file) if row["image"] == f"{image}.jpg"]
 
 
 def _demo_registry_plates() -> set[str]:
-    registry = repo_root() / "deploy" / "demo" / "rdw" / "voertuigen.csv"
+    registry = demo_registry_file()
     with registry.open() as file:
         return {row["kenteken"] for row in csv.DictReader(file)}
 

@@ -20,7 +20,7 @@ from anpr_bench.faults.outcome import Outcome
 from anpr_bench.faults.plan import Plan, make_plan, write_registry
 from anpr_bench.faults.traffic import Sent, send_frames, send_garbage, send_reads, set_up
 from anpr_bench.faults.verify import dead_letters, mentions, plain_dsn, wait_drained
-from anpr_cli.paths import SERVICES, repo_root
+from anpr_cli.paths import SERVICES, demo_rdw_dir
 
 Log = Callable[[str], None]
 
@@ -219,7 +219,7 @@ async def import_registry(plan: Plan, database_url: str, folder: Path) -> None:
     from anpr_rules import SPEC, import_vehicles
     from anpr_runtime.db import create_engine, run_migrations
 
-    files = write_registry(plan, repo_root() / "deploy" / "demo" / "rdw", folder)
+    files = write_registry(plan, demo_rdw_dir(), folder)
     await run_migrations(database_url, SPEC.migrations_dir, SPEC.schema)
     engine = create_engine(database_url)
     try:

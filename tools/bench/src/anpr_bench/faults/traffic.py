@@ -13,11 +13,11 @@ from typing import Any
 import httpx
 
 from anpr_bench.faults.plan import MILIEUZONE, REGIMES, Plan, Read
-from anpr_cli.paths import repo_root
+from anpr_cli.paths import demo_frames_dir
 
 LOCATION = "loc-faults-centrum"
 CAMERAS = ("faults-cam-1", "faults-cam-2")
-FRAMES = repo_root() / "deploy" / "demo" / "frames"
+FRAMES = demo_frames_dir()
 RETRY_STATUSES = {500, 502, 503, 504}
 
 
