@@ -1,6 +1,11 @@
 from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
 
 from anpr_notices.domain.stats import backlog, per_hour
+from anpr_notices.handlers import report_stats
+from anpr_runtime import PermanentError
 
 H9 = datetime(2026, 3, 2, 9, tzinfo=UTC)
 H10 = H9 + timedelta(hours=1)
@@ -39,3 +44,26 @@ def test_backlog_age_is_that_of_the_oldest_waiting_candidate() -> None:
         "oldest_pending_age_seconds": 3600,
     }
     assert backlog({}, None, H10)["oldest_pending_age_seconds"] is None
+
+
+class FakeStats:
+    """Rules' counters unreadable, one pending candidate."""
+
+    async def reads_judged(self, since: datetime, until: datetime) -> list[tuple[Any, ...]] | None:
+        return None
+
+    async def notices(self, since: datetime, until: datetime, now: datetime) -> dict[str, Any]:
+        return {"candidates": [], "rejections": [], "throughput": [], "waiting": [("pending", 1, H9)]}
+
+
+async def test_report_defaults_to_the_last_day_and_says_what_it_could_not_read() -> None:
+    found = await report_stats(None, None, H10, FakeStats())
+
+    assert (found["since"], found["until"]) == (H10 - timedelta(hours=24), H10)
+    assert found["sources"] == {"rules_outcome_counts": "unavailable"}
+    assert found["backlog"]["pending"] == 1
+
+
+async def test_report_refuses_a_window_longer_than_92_days() -> None:
+    with pytest.raises(PermanentError, match="at most 92 days apart"):
+        await report_stats(H9 - timedelta(days=93), H9, H10, FakeStats())

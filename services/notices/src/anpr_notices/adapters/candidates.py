@@ -3,16 +3,14 @@
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from typing import Any, Protocol
-from uuid import UUID, uuid4
+from uuid import UUID
 
-from sqlalchemy import Row, TextClause, bindparam, insert, literal, select, text, tuple_, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import Row, insert, literal, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlalchemy.sql.dml import ReturningInsert
 
 from anpr_contracts import CandidateRaised
+from anpr_notices.adapters.candidate_rows import candidate_row, insert_many, insert_new
 from anpr_notices.adapters.tables import candidates, decisions, evidence
 from anpr_notices.domain.model import CONFIRMED, Status
 from anpr_notices.domain.workflow import Verdict
@@ -55,89 +53,6 @@ def _position(candidate_id: UUID) -> Any:
     return tuple_(observed_at.scalar_subquery(), literal(candidate_id))
 
 
-_STORED_COLUMNS = (
-    "candidate_id",
-    "candidate_key",
-    "status",
-    "regime_id",
-    "regime_version",
-    "mode",
-    "legal_reference",
-    "fine_eur",
-    "plate",
-    "formatted",
-    "country",
-    "confidence",
-    "observed_at",
-    "camera_id",
-    "location_id",
-    "box",
-    "explanation",
-    "vehicle",
-    "enforceable",
-    "exemptions_checked",
-    "correlation_id",
-    "created_at",
-    "vehicle_key",
-    "read_event",
-    "retention_from",
-    "replaces_id",
-)
-
-
-@cache
-def _insert_new() -> TextClause:
-    """INSERT ... ON CONFLICT (candidate_key) DO NOTHING as a TextClause with typed binds: SQLAlchemy cannot
-    cache the compiled form of pg_insert(...).on_conflict_do_nothing() ("no key") and compiled it again
-    for every candidate, most of the CPU notices spent on one (py-spy during `anpr bench pipeline`)."""
-    names = ", ".join(_STORED_COLUMNS)
-    binds = ", ".join(f":{name}" for name in _STORED_COLUMNS)
-    sql = f"INSERT INTO notices.candidates ({names}) VALUES ({binds}) ON CONFLICT (candidate_key) DO NOTHING"  # noqa: S608 - fixed column names
-    return text(sql).bindparams(*(bindparam(name, type_=candidates.c[name].type) for name in _STORED_COLUMNS))
-
-
-@cache
-def _insert_many() -> ReturningInsert[Any]:
-    """The same insert for many rows at once, returning the ids of those that were new."""
-    return (
-        pg_insert(candidates)
-        .on_conflict_do_nothing(index_elements=[candidates.c.candidate_key])
-        .returning(candidates.c.candidate_id)
-    )
-
-
-def _row(candidate: CandidateRaised, vehicle_key: str, now: datetime, replaces_id: UUID | None) -> dict[str, Any]:
-    read = candidate.read
-    return dict(
-        candidate_id=uuid4(),
-        candidate_key=candidate.candidate_key,
-        status=Status.PENDING,
-        regime_id=candidate.regime_id,
-        regime_version=candidate.regime_version,
-        mode=candidate.mode,
-        legal_reference=candidate.legal_reference,
-        fine_eur=candidate.fine_eur,
-        plate=read.plate,
-        formatted=read.formatted,
-        country=read.country,
-        confidence=read.confidence,
-        observed_at=read.observed_at,
-        camera_id=read.camera_id,
-        location_id=read.location_id,
-        box=list(read.box) if read.box else None,
-        explanation=list(candidate.explanation),
-        vehicle=candidate.vehicle,
-        enforceable=candidate.enforceable,
-        exemptions_checked=list(candidate.exemptions_checked),
-        correlation_id=candidate.correlation_id,
-        created_at=now,
-        vehicle_key=vehicle_key,
-        read_event=read.model_dump(mode="json", exclude={"plate_jpeg", "overview_jpeg"}),
-        retention_from=now,
-        replaces_id=replaces_id,
-    )
-
-
 class PostgresCandidateRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self._db = connection
@@ -146,23 +61,23 @@ class PostgresCandidateRepository:
         self, candidate: CandidateRaised, vehicle_key: str, now: datetime, replaces_id: UUID | None
     ) -> UUID | None:
         """None when the candidate (its natural key) is already stored: a redelivery."""
-        row = _row(candidate, vehicle_key, now, replaces_id)
-        result = await self._db.execute(_insert_new(), row)
+        new = candidate_row(candidate, vehicle_key, now, replaces_id)
+        result = await self._db.execute(insert_new(tuple(new)), new)
         if result.rowcount != 1:
             return None
-        candidate_id: UUID = row["candidate_id"]
+        candidate_id: UUID = new["candidate_id"]
         await self._add_evidence([(candidate_id, candidate)])
         return candidate_id
 
     async def store_many(self, keyed: Sequence[tuple[CandidateRaised, str]], now: datetime) -> list[UUID | None]:
         """`store` for many candidates that replace none, in one statement; per candidate its new id, or None
         for a redelivery."""
-        rows = [_row(candidate, vehicle_key, now, None) for candidate, vehicle_key in keyed]
+        rows = [candidate_row(candidate, vehicle_key, now, None) for candidate, vehicle_key in keyed]
         if not rows:
             return []
-        new = await self._db.execute(_insert_many(), rows)  # one multi-row INSERT (insertmanyvalues)
-        stored = {row.candidate_id for row in new}
-        ids = [row["candidate_id"] if row["candidate_id"] in stored else None for row in rows]
+        new = await self._db.execute(insert_many(), rows)  # one multi-row INSERT (insertmanyvalues)
+        stored = {inserted.candidate_id for inserted in new}
+        ids = [r["candidate_id"] if r["candidate_id"] in stored else None for r in rows]
         await self._add_evidence([(i, c) for i, (c, _) in zip(ids, keyed, strict=True) if i is not None])
         return ids
 

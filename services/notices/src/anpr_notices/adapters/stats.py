@@ -7,7 +7,7 @@ token to configure). It is read on its own connection, so a missing rules schema
 `reads_judged` empty; `tests/integration/test_stats.py` pins the columns against rules' migrations."""
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import (
     BigInteger,
@@ -39,6 +39,11 @@ rules_outcome_counts = Table(
 )
 Rows = list[tuple[Any, ...]]
 WAITING = (Status.PENDING, Status.AWAITING_SECOND_REVIEW, Status.REEVALUATING)
+
+
+class StatsSource(Protocol):
+    async def reads_judged(self, since: datetime, until: datetime) -> Rows | None: ...
+    async def notices(self, since: datetime, until: datetime, now: datetime) -> dict[str, Any]: ...
 
 
 def _hour(column: Any) -> Any:

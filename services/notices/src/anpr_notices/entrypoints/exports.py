@@ -11,10 +11,9 @@ from anpr_notices.adapters.audit import PostgresAuditLog
 from anpr_notices.adapters.candidates import PostgresCandidateRepository
 from anpr_notices.adapters.exports import PostgresExportRepository
 from anpr_notices.domain.exports import export_record, to_csv, to_json
-from anpr_notices.domain.letter import render_warning_letter
 from anpr_notices.entrypoints.deps import Purpose, Supervisor, settings, transaction
-from anpr_notices.handlers import export_issued
-from anpr_runtime import Conflict, NotFound
+from anpr_notices.handlers import export_issued, warning_letter_of
+from anpr_runtime import NotFound
 
 router = APIRouter(prefix="/v1", tags=["exports"])
 PRIVATE = {"Cache-Control": "private, no-store"}
@@ -49,15 +48,11 @@ async def export_json(request: Request, who: Supervisor, batch_id: UUID, purpose
 async def warning_letter(request: Request, who: Supervisor, candidate_id: UUID, purpose: Purpose = "review") -> Any:
     """The printable warning letter of a candidate for which a warning was issued (409 otherwise)."""
     async with transaction(request) as connection:
-        candidate = await PostgresCandidateRepository(connection).get(candidate_id)
-        if candidate is None:
-            raise NotFound(f"no candidate {candidate_id}")
-        if candidate["issued_as"] != "warning":
-            raise Conflict(f"no warning was issued for candidate {candidate_id} (status {candidate['status']})")
+        letter = await warning_letter_of(candidate_id, PostgresCandidateRepository(connection))
         await PostgresAuditLog(connection).record(
             datetime.now(UTC), who.subject, "warning_letter", [str(candidate_id)], purpose
         )
-    return HTMLResponse(render_warning_letter(candidate), headers=PRIVATE)
+    return HTMLResponse(letter, headers=PRIVATE)
 
 
 async def _records(

@@ -1,6 +1,6 @@
 """For supervisors, operators and admins: the audit trail, operational statistics, the retention purge."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -9,15 +9,12 @@ from pydantic import BaseModel, ConfigDict
 from anpr_notices.adapters.audit import AuditQuery, PostgresAuditLog
 from anpr_notices.adapters.retention import PostgresRetentionRepository
 from anpr_notices.adapters.stats import PostgresStats
-from anpr_notices.domain.model import Status
-from anpr_notices.domain.stats import backlog, per_hour
 from anpr_notices.entrypoints.deps import Admin, StatsReader, Supervisor, resources, settings, transaction
-from anpr_notices.handlers import purge
-from anpr_runtime import Forbidden, PermanentError
+from anpr_notices.handlers import purge, report_stats
+from anpr_runtime import Forbidden
 from anpr_runtime.inputs import Moment, Text
 
 router = APIRouter(prefix="/v1", tags=["oversight"])
-MAX_STATS_WINDOW = timedelta(days=92)
 
 
 class PurgeIn(BaseModel):
@@ -46,24 +43,7 @@ async def get_stats(
     request: Request, _: StatsReader, since: Moment | None = None, until: Moment | None = None
 ) -> dict[str, Any]:
     """Per regime, location and UTC hour (default: the last 24 hours); reviewer throughput; backlog."""
-    now = datetime.now(UTC)
-    until = until or now
-    since = since or until - timedelta(hours=24)
-    if not since < until <= since + MAX_STATS_WINDOW:
-        raise PermanentError(f"since must be before until, at most {MAX_STATS_WINDOW.days} days apart")
-    stats = PostgresStats(resources(request).engine)
-    reads = await stats.reads_judged(since, until)
-    found = await stats.notices(since, until, now)
-    waiting = {status: count for status, count, _ in found["waiting"]}
-    queued = [oldest for status, _, oldest in found["waiting"] if status != Status.REEVALUATING]
-    return {
-        "since": since,
-        "until": until,
-        "per_hour": per_hour(reads or [], found["candidates"], found["rejections"]),
-        "reviewers": [{"reviewer": by, "hour": hour, "decisions": n} for by, hour, n in found["throughput"]],
-        "backlog": backlog(waiting, min(queued, default=None), now),
-        "sources": {"rules_outcome_counts": "ok" if reads is not None else "unavailable"},
-    }
+    return await report_stats(since, until, datetime.now(UTC), PostgresStats(resources(request).engine))
 
 
 @router.post("/retention/purge")

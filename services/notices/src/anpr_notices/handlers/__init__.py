@@ -9,8 +9,10 @@ from anpr_notices.handlers.intake import (
     take_answer,
     take_candidate,
 )
+from anpr_notices.handlers.letters import warning_letter_of
 from anpr_notices.handlers.retention import purge
 from anpr_notices.handlers.review import ReviewRules, record_decision, with_review_flags
+from anpr_notices.handlers.stats import report_stats
 
 __all__ = [
     "Intake",
@@ -19,9 +21,11 @@ __all__ = [
     "export_issued",
     "purge",
     "record_decision",
+    "report_stats",
     "store_candidate",
     "store_candidates",
     "take_answer",
     "take_candidate",
+    "warning_letter_of",
     "with_review_flags",
 ]
