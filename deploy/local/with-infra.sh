@@ -5,9 +5,10 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cleanup() {
   local code=$?
-  # Services a test may have started are process groups recorded under the run dir.
+  # Services a test may have started are process groups recorded under the run dir (anpr_cli.processes):
+  # the whole group, so no HTTP worker is left behind.
   for pidfile in "${ANPR_RUN_DIR:-$here/../../.run}"/services/*.pid; do
-    [ -f "$pidfile" ] && kill -TERM "$(cat "$pidfile")" 2>/dev/null || true
+    [ -f "$pidfile" ] && { kill -TERM -- "-$(cat "$pidfile")" || kill -TERM "$(cat "$pidfile")"; } 2>/dev/null || true
   done
   bash "$here/infra.sh" down || true
   exit "$code"
