@@ -1,4 +1,5 @@
 import asyncio
+from collections.abc import Sequence
 
 import pytest
 from pydantic import BaseModel
@@ -12,10 +13,11 @@ class Event(BaseModel):
     n: int
 
 
-class StuckPublisher:
+class StuckPublisher(FakeEventPublisher):
     """A producer whose broker never answers (or whose buffer never drains)."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.cancelled = False
 
     async def publish(self, topic: str, key: str, event: BaseModel) -> None:
@@ -26,7 +28,7 @@ class StuckPublisher:
             raise
 
 
-class FailingPublisher:
+class FailingPublisher(FakeEventPublisher):
     async def publish(self, topic: str, key: str, event: BaseModel) -> None:
         raise RetriableError("could not publish to anpr.frames.v1: KafkaConnectionError")
 
@@ -60,7 +62,7 @@ async def test_producer_failure_is_unavailable_with_its_cause() -> None:
 class HalfStuckPublisher(StuckPublisher):
     """Acknowledges nothing of a batch in time (as a broker that stalls halfway through would)."""
 
-    async def publish_many(self, topic: str, keyed: list[tuple[str, BaseModel]]) -> list[RetriableError | None]:
+    async def publish_many(self, topic: str, keyed: Sequence[tuple[str, BaseModel]]) -> list[RetriableError | None]:
         await self.publish(topic, "k", Event(n=0))
         return [None for _ in keyed]
 
