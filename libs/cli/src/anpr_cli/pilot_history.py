@@ -17,7 +17,7 @@ import httpx
 import typer
 from rich.console import Console
 
-from anpr_cli.paths import repo_root
+from anpr_cli.paths import demo_registry_file
 from anpr_cli.pilot import _client, _get, _url
 
 console = Console()
@@ -82,7 +82,7 @@ def _sites(client: httpx.Client, start: datetime, rng: random.Random) -> dict[st
 
 
 def _plates() -> list[str]:
-    with (repo_root() / "deploy" / "demo" / "rdw" / "voertuigen.csv").open() as handle:
+    with demo_registry_file().open() as handle:
         return [row["kenteken"] for row in csv.DictReader(handle)]
 
 
