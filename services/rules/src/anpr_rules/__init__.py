@@ -5,7 +5,8 @@ Its public face: what the CLI, tools and tests outside the service may use. Noth
 submodule (checked by import-linter in `make lint`)."""
 
 from anpr_rules.adapters.permit_index import InMemoryPermitIndex
-from anpr_rules.adapters.rdw_import import ImportReport, RdwImportError, import_vehicles
+from anpr_rules.adapters.rdw_files import RdwImportError
+from anpr_rules.adapters.rdw_import import ImportReport, import_vehicles
 from anpr_rules.adapters.regime_files import load_regimes
 from anpr_rules.adapters.tables import outcome_counts
 from anpr_rules.adapters.vehicle_index import InMemoryVehicleIndex

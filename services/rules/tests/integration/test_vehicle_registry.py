@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from anpr_rules.adapters.rdw_import import ImportReport, RdwImportError, import_vehicles
+from anpr_rules.adapters.rdw_files import RdwImportError
+from anpr_rules.adapters.rdw_import import ImportReport, import_vehicles
 from anpr_rules.adapters.tables import vehicles
 from anpr_rules.adapters.vehicle_store import asyncpg_connection, count_vehicles, stream_vehicles, vehicle_from_row
 from anpr_rules.bootstrap import SPEC

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from anpr_rules.adapters.rdw_import import (
+from anpr_rules.adapters.rdw_files import (
     BASE,
     BODY,
     FUEL,
