@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from anpr_ingest.adapters.frame_ledger import DatabaseUnavailable, FrameInFlight, FrameLedger
+from anpr_ingest.adapters.claim_groups import DatabaseUnavailable
+from anpr_ingest.adapters.frame_ledger import FrameInFlight, FrameLedger
 from anpr_ingest.bootstrap import SPEC
 from anpr_ingest.config import IngestSettings
 from anpr_runtime.db import run_migrations

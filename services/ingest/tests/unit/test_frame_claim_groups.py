@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from anpr_ingest.adapters.frame_ledger import DatabaseUnavailable, _ClaimGroups
+from anpr_ingest.adapters.claim_groups import ClaimGroups, DatabaseUnavailable
 
 NOW = datetime(2026, 11, 29, 8, 0, tzinfo=UTC)
 LEASE = timedelta(seconds=30)
@@ -38,7 +38,7 @@ class FakePool:
 
 async def test_claims_made_while_a_statement_runs_share_the_next_one() -> None:
     pool = FakePool()
-    groups = _ClaimGroups(pool, LEASE)
+    groups = ClaimGroups(pool, LEASE)
 
     first = asyncio.create_task(groups.claim("cam-1", "f-0", NOW))
     await asyncio.sleep(0.002)  # its statement is under way
@@ -51,7 +51,7 @@ async def test_claims_made_while_a_statement_runs_share_the_next_one() -> None:
 
 async def test_a_frame_id_twice_in_one_group_is_claimed_once() -> None:
     pool = FakePool()
-    groups = _ClaimGroups(pool, LEASE)
+    groups = ClaimGroups(pool, LEASE)
 
     outcomes = await asyncio.gather(*(groups.claim("cam-1", frame_id, NOW) for frame_id in ("a", "b", "b", "a")))
 
@@ -61,7 +61,7 @@ async def test_a_frame_id_twice_in_one_group_is_claimed_once() -> None:
 
 async def test_a_claim_after_a_quiet_spell_is_written_at_once() -> None:
     pool = FakePool()
-    groups = _ClaimGroups(pool, LEASE)
+    groups = ClaimGroups(pool, LEASE)
 
     assert await groups.claim("cam-1", "f-1", NOW)
     assert await groups.claim("cam-1", "f-2", NOW)
@@ -70,7 +70,7 @@ async def test_a_claim_after_a_quiet_spell_is_written_at_once() -> None:
 
 
 async def test_every_claim_of_a_group_gets_the_database_outage() -> None:
-    groups = _ClaimGroups(FakePool(fails_with=ConnectionRefusedError(111, "refused")), LEASE)
+    groups = ClaimGroups(FakePool(fails_with=ConnectionRefusedError(111, "refused")), LEASE)
 
     outcomes = await asyncio.gather(*(groups.claim("cam-1", f"f-{n}", NOW) for n in range(5)), return_exceptions=True)
 

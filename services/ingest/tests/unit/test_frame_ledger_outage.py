@@ -3,7 +3,7 @@
 import asyncpg
 import pytest
 
-from anpr_ingest.adapters.frame_ledger import DatabaseUnavailable, _available
+from anpr_ingest.adapters.claim_groups import DatabaseUnavailable, available
 
 
 @pytest.mark.parametrize(
@@ -20,7 +20,7 @@ async def test_a_restarting_database_is_a_retriable_refusal(refusal: Exception) 
         raise refusal
 
     with pytest.raises(DatabaseUnavailable, match=type(refusal).__name__) as refused:
-        await _available(step())
+        await available(step())
     assert refused.value.status_code == 503
 
 
@@ -29,4 +29,4 @@ async def test_a_bug_is_not_hidden_as_an_outage() -> None:
         raise asyncpg.exceptions.UndefinedTableError('relation "ingest.frames" does not exist')
 
     with pytest.raises(asyncpg.exceptions.UndefinedTableError):
-        await _available(step())
+        await available(step())

@@ -9,34 +9,22 @@ acknowledged the frame its row is marked delivered, in batches, a few times a se
   claim and mark) is free again when its lease ends: the camera's retry publishes it. If the frame had
   reached Kafka before the crash, recognition's own ledger recognises the repeat.
 
-Claims are written in groups: the claims that arrive while one group's statement runs go together in the
-next. With frames from many cameras in flight that is one round trip for many frames, not one each; an
-idle ledger writes a lone claim at once.
+Claims are written in groups (adapters/claim_groups.py).
 """
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Coroutine
+from collections.abc import AsyncIterator, Callable, Collection, Coroutine
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 import asyncpg
 
+from anpr_ingest.adapters.claim_groups import UNAVAILABLE, ClaimGroups, DatabaseUnavailable, available
 from anpr_runtime import RetriableError
 from anpr_runtime.db import engine_arguments
 
-# Claims new frame ids, or takes over undelivered ones whose lease ended; ids not returned: someone has them.
-_CLAIM = """
-    INSERT INTO ingest.frames_seen AS seen (camera_id, frame_id, accepted_at, delivered, lease_until)
-    SELECT camera_id, frame_id, accepted_at, false, lease_until
-    FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[])
-        AS claim(camera_id, frame_id, accepted_at, lease_until)
-    ON CONFLICT (camera_id, frame_id) DO UPDATE
-        SET accepted_at = excluded.accepted_at, lease_until = excluded.lease_until
-    WHERE NOT seen.delivered AND seen.lease_until < excluded.accepted_at
-    RETURNING camera_id, frame_id
-"""
 _DELIVERED = "SELECT delivered FROM ingest.frames_seen WHERE camera_id = $1 AND frame_id = $2"
 _MARK_DELIVERED = """
     UPDATE ingest.frames_seen SET delivered = true, lease_until = NULL
@@ -48,24 +36,6 @@ _GIVE_BACK = """
 """
 _FORGET_BEFORE = "DELETE FROM ingest.frames_seen WHERE accepted_at < $1"
 
-# What a lost or restarted database looks like from asyncpg: answered 503, the camera retries.
-# Also the server's own refusals while it shuts down or starts up (57P01, 57P03: OperatorIntervention):
-# without them a frame posted during a PostgreSQL restart got a 500 instead of 503 (tests/faults).
-_UNAVAILABLE = (
-    asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
-    asyncpg.exceptions.OperatorInterventionError,
-    OSError,
-    TimeoutError,
-)
-
-
-T = TypeVar("T")
-
-
-class DatabaseUnavailable(RetriableError):
-    retry_after_seconds = 2
-
 
 class FrameInFlight(RetriableError):
     """The same frame id is being published by an earlier request of this camera right now."""
@@ -73,83 +43,15 @@ class FrameInFlight(RetriableError):
     retry_after_seconds = 1
 
 
-async def _available(step: Awaitable[T]) -> T:
-    try:
-        return await step
-    except _UNAVAILABLE as exc:
-        raise DatabaseUnavailable(
-            f"the database is unavailable ({type(exc).__name__}): nothing was accepted, retry later"
-        ) from exc
-
-
 async def _nothing_to_reset(_: asyncpg.Connection) -> None:
     """asyncpg resets a returned connection with four statements (advisory locks, cursors, LISTEN,
     settings); these connections only ever run the ledger's own closed transactions."""
 
 
-class _ClaimGroups:
-    """Claims that arrive while a group's statement runs are written together in the next one."""
-
-    def __init__(self, pool: asyncpg.Pool, lease: timedelta, max_group: int = 500) -> None:
-        self._pool = pool
-        self._lease = lease
-        self._max_group = max_group
-        self._waiting: list[tuple[str, str, datetime, asyncio.Future[bool]]] = []
-        self._writer: asyncio.Task[None] | None = None
-
-    async def claim(self, camera_id: str, frame_id: str, now: datetime) -> bool:
-        """True when this request now holds the frame id (fresh, or a lapsed claim taken over)."""
-        claimed: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        self._waiting.append((camera_id, frame_id, now, claimed))
-        if self._writer is None:
-            self._writer = asyncio.create_task(self._write_groups())
-        return await claimed
-
-    async def _write_groups(self) -> None:
-        try:
-            while self._waiting:
-                group, self._waiting = self._waiting[: self._max_group], self._waiting[self._max_group :]
-                await self._write(group)
-        finally:
-            self._writer = None
-
-    async def _write(self, group: list[tuple[str, str, datetime, asyncio.Future[bool]]]) -> None:
-        # One row per frame id: a statement may not claim the same row twice. A repeat in the same group
-        # is not fresh; its request then finds the first one's claim, as a retry would.
-        first: dict[tuple[str, str], datetime] = {}
-        for camera_id, frame_id, now, _ in group:
-            first.setdefault((camera_id, frame_id), now)
-        moments = list(first.values())
-        try:
-            rows = await _available(
-                self._pool.fetch(
-                    _CLAIM,
-                    [camera_id for camera_id, _ in first],
-                    [frame_id for _, frame_id in first],
-                    moments,
-                    [now + self._lease for now in moments],
-                )
-            )
-        except asyncio.CancelledError:
-            for *_, claimed in group:
-                claimed.cancel()
-            raise
-        except Exception as exc:  # the group's requests all fail alike: each gets the error
-            for *_, claimed in group:
-                if not claimed.done():
-                    claimed.set_exception(exc)
-            return
-        fresh = {(row["camera_id"], row["frame_id"]) for row in rows}
-        for camera_id, frame_id, _, claimed in group:
-            if not claimed.done():
-                claimed.set_result((camera_id, frame_id) in fresh)
-            fresh.discard((camera_id, frame_id))  # a repeat in the group is not fresh
-
-
 class FrameClaims:
     """The frames one request claims; delivered (or given back) when its block ends."""
 
-    def __init__(self, pool: asyncpg.Pool, groups: _ClaimGroups, delivered_here: Collection[tuple[str, str]]) -> None:
+    def __init__(self, pool: asyncpg.Pool, groups: ClaimGroups, delivered_here: Collection[tuple[str, str]]) -> None:
         self._pool = pool
         self._groups = groups
         self._delivered_here = delivered_here  # delivered by this process, not yet marked so
@@ -161,7 +63,7 @@ class FrameClaims:
             if await self._groups.claim(camera_id, frame_id, now):
                 self.claimed.append((camera_id, frame_id, now))
                 return True
-            delivered = await _available(self._pool.fetchval(_DELIVERED, camera_id, frame_id))
+            delivered = await available(self._pool.fetchval(_DELIVERED, camera_id, frame_id))
             if delivered is not None:
                 if not delivered and (camera_id, frame_id) not in self._delivered_here:
                     raise FrameInFlight(f"frame {frame_id} of camera {camera_id} is being accepted now: retry shortly")
@@ -171,7 +73,7 @@ class FrameClaims:
 
     async def give_back(self) -> None:
         """The publish failed: the camera's retry may claim these again at once (else when the lease ends)."""
-        with contextlib.suppress(*_UNAVAILABLE):
+        with contextlib.suppress(*UNAVAILABLE):
             await self._pool.executemany(_GIVE_BACK, self.claimed)
 
 
@@ -185,16 +87,16 @@ class FrameLedger:
         self._lease = lease
         self._max_connections = max_connections
         self._pool: asyncpg.Pool | None = None
-        self._groups: _ClaimGroups | None = None
+        self._groups: ClaimGroups | None = None
         self._opening = asyncio.Lock()
         self._delivered: dict[tuple[str, str], None] = {}  # an ordered set
 
-    async def _opened(self) -> tuple[asyncpg.Pool, _ClaimGroups]:
+    async def _opened(self) -> tuple[asyncpg.Pool, ClaimGroups]:
         if self._pool is not None and self._groups is not None:  # every frame but the first: no lock
             return self._pool, self._groups
         async with self._opening:
             if self._pool is None:
-                self._pool = await _available(
+                self._pool = await available(
                     asyncpg.create_pool(
                         self._dsn,
                         min_size=1,
@@ -209,7 +111,7 @@ class FrameLedger:
                         **self._connect_args,
                     )
                 )
-                self._groups = _ClaimGroups(self._pool, self._lease)
+                self._groups = ClaimGroups(self._pool, self._lease)
             assert self._groups is not None
             return self._pool, self._groups
 
@@ -235,14 +137,14 @@ class FrameLedger:
         marks = list(self._delivered)
         if marks and self._pool is not None:
             cameras, frames = (list(column) for column in zip(*marks, strict=True))
-            await _available(self._pool.execute(_MARK_DELIVERED, cameras, frames))  # on failure: next time
+            await available(self._pool.execute(_MARK_DELIVERED, cameras, frames))  # on failure: next time
             for mark in marks:  # only now: a retry meanwhile must still find them delivered here
                 del self._delivered[mark]
         return len(marks)
 
     async def forget_before(self, moment: datetime) -> int:
         """Drop idempotency rows older than any retry can be (frames that old are refused anyway)."""
-        status: str = await _available((await self._opened())[0].execute(_FORGET_BEFORE, moment))
+        status: str = await available((await self._opened())[0].execute(_FORGET_BEFORE, moment))
         return int(status.rsplit(" ", 1)[-1])
 
 
