@@ -1,6 +1,7 @@
 """`anpr run ingest` as a process of the bench's own, on a port and with a log file of its own."""
 
 import os
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -17,13 +18,12 @@ class IngestProcess:
         self.log_file = Path(tempfile.gettempdir()) / f"anpr-bench-ingest-{port}.log"
         self._pid_file = self.log_file.with_suffix(".pid")
         self._env = {**os.environ, **env, "ANPR_INGEST_PORT": str(port)}
-        self._pid: int | None = None
+        self._process: subprocess.Popen[bytes] | None = None
 
     def start(self, wait_seconds: float = 120) -> None:
         self.log_file.unlink(missing_ok=True)  # the error below quotes this run's log only
         argv = [sys.executable, "-m", "anpr_cli.main", "run", "ingest"]
-        process = start_detached(argv, self.log_file, self._pid_file, self._env)
-        self._pid = process.pid
+        self._process = process = start_detached(argv, self.log_file, self._pid_file, self._env)
         if wait_http_ready(f"{self.url}/readyz", wait_seconds, lambda: process.poll() is None):
             return
         if process.poll() is not None:
@@ -32,12 +32,13 @@ class IngestProcess:
         raise RuntimeError(f"ingest not ready after {wait_seconds:.0f} s; see {self.log_file}")
 
     def cpu_seconds(self) -> float:
-        return process_cpu_seconds(self._pid) if self._pid else 0.0
+        return process_cpu_seconds(self._process.pid) if self._process else 0.0
 
     def stop(self) -> None:
         """Graceful first (the producer flushes, the engine closes); the whole group is killed after 30 s,
         so no worker the supervisor gave up on goes on using CPU in the next run."""
-        if self._pid is None:
+        if self._process is None:
             return
-        stop_group(self._pid, timeout=30)
+        stop_group(self._process.pid, timeout=30)
+        self._process.wait()
         self._pid_file.unlink(missing_ok=True)
