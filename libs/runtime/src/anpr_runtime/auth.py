@@ -1,7 +1,14 @@
-"""Bearer tokens with roles. Admin may do everything; other roles only what a route names."""
+"""Bearer tokens with roles. Admin may do everything; other roles only what a route names.
 
+Two kinds of bearer: machines (cameras, gateways, services) with static tokens from the settings, looked
+up first and without any network; and people with OpenID Connect access tokens (JWT) from the
+configured issuer, checked by `app.state.oidc` (an `OidcVerifier`, or None when OIDC is off).
+"""
+
+import hashlib
 import hmac
-from collections.abc import Awaitable, Callable
+import logging
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated
@@ -9,7 +16,11 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from anpr_runtime.settings import ServiceSettings
+from anpr_runtime.oidc import InvalidToken, OidcVerifier, VerifiedPerson, looks_like_jwt
+from anpr_runtime.oidc_keys import IdentityProviderUnavailable
+from anpr_runtime.settings import ServiceSettings, machine_token_entry
+
+log = logging.getLogger(__name__)
 
 
 class Role(StrEnum):
@@ -18,29 +29,72 @@ class Role(StrEnum):
     REVIEWER = "reviewer"
     SUPERVISOR = "supervisor"
     OPERATOR = "operator"
+    PERMIT_DESK = "permit_desk"
     SERVICE = "service"
+
+
+# Roles a person's token may bring; camera and service are for machines only.
+PERSON_ROLES = frozenset({Role.ADMIN, Role.REVIEWER, Role.SUPERVISOR, Role.OPERATOR, Role.PERMIT_DESK})
+# `Principal.role` is the first of these that the principal holds.
+_PRIMARY_ORDER = (
+    Role.ADMIN,
+    Role.SUPERVISOR,
+    Role.OPERATOR,
+    Role.PERMIT_DESK,
+    Role.REVIEWER,
+    Role.SERVICE,
+    Role.CAMERA,
+)
 
 
 @dataclass(frozen=True)
 class Principal:
+    """Who is calling: `subject` is stable (a person's `sub`, a machine token's name or fingerprint)."""
+
     subject: str
-    role: Role
+    roles: frozenset[Role]
+    name: str = ""  # display name; the subject when none is known
+    person: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.roles:
+            raise ValueError("a principal holds at least one role")
+        if not self.name:
+            object.__setattr__(self, "name", self.subject)
+
+    @classmethod
+    def machine(cls, subject: str, role: Role, name: str = "") -> "Principal":
+        return cls(subject, frozenset({role}), name)
+
+    @property
+    def role(self) -> Role:
+        """The primary role, for code that predates several roles per principal."""
+        return next(role for role in _PRIMARY_ORDER if role in self.roles)
+
+    def holds_any(self, roles: Iterable[Role]) -> bool:
+        return not self.roles.isdisjoint(roles)
+
+
+def machine_subject(token: str, role: Role, name: str) -> str:
+    """A stable subject: the configured name, else a fingerprint that survives reordering ANPR_TOKENS."""
+    return name or f"{role.value}-{hashlib.sha256(token.encode()).hexdigest()[:8]}"
 
 
 class TokenStore:
-    """Maps tokens to principals; compares in constant time."""
+    """Maps machine tokens to principals; compares in constant time."""
 
     def __init__(self, tokens: dict[str, Principal]) -> None:
         self._tokens = tokens
 
     @classmethod
     def from_settings(cls, settings: ServiceSettings) -> "TokenStore":
-        tokens = {settings.admin_token.get_secret_value(): Principal("admin", Role.ADMIN)}
+        tokens = {settings.admin_token.get_secret_value(): Principal.machine("admin", Role.ADMIN)}
         for item in filter(None, settings.extra_tokens.get_secret_value().split(",")):
-            token, _, role = item.strip().rpartition(":")
+            token, role_name, name = machine_token_entry(item)
             if not token:
-                raise ValueError("ANPR_TOKENS entries must look like token:role")
-            tokens[token] = Principal(f"{role}-{len(tokens)}", Role(role))
+                raise ValueError("ANPR_TOKENS entries must look like token:role or token:role:name")
+            role = Role(role_name)
+            tokens[token] = Principal.machine(machine_subject(token, role, name), role)
         return cls(tokens)
 
     def lookup(self, token: str) -> Principal | None:
@@ -51,7 +105,44 @@ class TokenStore:
         return found
 
 
+def person_principal(person: VerifiedPerson) -> Principal | None:
+    """None when the person holds none of the platform's roles."""
+    roles = frozenset(role for role in PERSON_ROLES if role.value in person.roles)
+    return Principal(person.subject, roles, person.name, person=True) if roles else None
+
+
 _bearer = HTTPBearer(auto_error=False)
+
+
+def _unauthorized(detail: str) -> HTTPException:
+    return HTTPException(status.HTTP_401_UNAUTHORIZED, detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+async def authenticate(request: Request, token: str) -> Principal:
+    """The principal behind a bearer token. 401 for any refused token (the reason only in the log), 403
+    for a person without platform roles, 503 when a person's token needs keys the provider cannot give."""
+    store: TokenStore = request.app.state.tokens
+    principal = store.lookup(token)
+    if principal is not None:
+        return principal
+    verifier: OidcVerifier | None = getattr(request.app.state, "oidc", None)
+    if verifier is None or not looks_like_jwt(token):
+        raise _unauthorized("invalid token")
+    try:
+        person = await verifier.verify(token)
+    except InvalidToken as error:
+        log.info("refused an access token: %s", error.reason)
+        raise _unauthorized("invalid token") from None
+    except IdentityProviderUnavailable as error:
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            "the identity provider is unavailable; try again shortly",
+            headers={"Retry-After": str(error.retry_after_seconds)},
+        ) from None
+    found = person_principal(person)
+    if found is None:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "no role of this platform")
+    return found
 
 
 def require_roles(*roles: Role) -> Callable[..., Awaitable[Principal]]:
@@ -61,17 +152,13 @@ def require_roles(*roles: Role) -> Callable[..., Awaitable[Principal]]:
         request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
     ) -> Principal:
         if credentials is None:
+            raise _unauthorized("missing bearer token")
+        principal = await authenticate(request, credentials.credentials)
+        if not principal.holds_any(allowed):
+            held = ", ".join(sorted(principal.roles))
             raise HTTPException(
-                status.HTTP_401_UNAUTHORIZED, "missing bearer token", headers={"WWW-Authenticate": "Bearer"}
+                status.HTTP_403_FORBIDDEN, f"role{'s' if len(principal.roles) > 1 else ''} {held} may not do this"
             )
-        store: TokenStore = request.app.state.tokens
-        principal = store.lookup(credentials.credentials)
-        if principal is None:
-            raise HTTPException(
-                status.HTTP_401_UNAUTHORIZED, "unknown or revoked token", headers={"WWW-Authenticate": "Bearer"}
-            )
-        if principal.role not in allowed:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, f"role {principal.role} may not do this")
         return principal
 
     return dependency

@@ -26,6 +26,7 @@ from anpr_runtime.kafka import ensure_topics, kafka_check, new_consumer, new_pro
 from anpr_runtime.lag import LagGauge
 from anpr_runtime.logs import configure_logging
 from anpr_runtime.metrics import MetricSettings
+from anpr_runtime.oidc import OidcVerifier
 from anpr_runtime.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -147,6 +148,7 @@ async def _serving(
     app: FastAPI, spec: ServiceSpec, settings: ServiceSettings, bootstrap: Bootstrap
 ) -> AsyncIterator[None]:
     app.state.tokens = TokenStore.from_settings(settings)
+    app.state.oidc = OidcVerifier.from_settings(settings)  # None without ANPR_OIDC_ISSUER; fetches keys lazily
     async with open_resources(spec, settings) as resources:
         app.state.resources = resources
         app.state.readiness = {

@@ -18,11 +18,23 @@ KafkaSaslMechanism = Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"]
 # libpq's names, so that an operator's PostgreSQL knowledge applies as is.
 SslMode = Literal["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
 DATABASE_TLS_PARAMETERS = ("sslmode", "sslrootcert", "sslcert", "sslkey")
+# The role names an ANPR_TOKENS entry may carry (auth.Role's values; auth checks the same list).
+MACHINE_TOKEN_ROLES = frozenset({"admin", "camera", "reviewer", "supervisor", "operator", "permit_desk", "service"})
 
 
 def _shared(name: str) -> AliasChoices:
     """A shared variable (e.g. KAFKA_BOOTSTRAP) that the service prefix may override."""
     return AliasChoices(name)
+
+
+def machine_token_entry(item: str) -> tuple[str, str, str]:
+    """(token, role, name) of one ANPR_TOKENS entry, `token:role` or `token:role:name`; the token may hold
+    colons. Unknown roles are the caller's to refuse; a name (if any) follows the last role-like part."""
+    head, _, last = item.strip().rpartition(":")
+    if last in MACHINE_TOKEN_ROLES or ":" not in head:
+        return head, last, ""
+    token, _, role = head.rpartition(":")
+    return (token, role, last) if role in MACHINE_TOKEN_ROLES else (head, last, "")
 
 
 def is_placeholder(secret: str) -> bool:
@@ -60,8 +72,17 @@ class ServiceSettings(BaseSettings):
         default="postgresql+asyncpg://postgres@127.0.0.1:15432/anpr", validation_alias=_shared("DATABASE_URL")
     )
     admin_token: SecretStr = Field(default=SecretStr("dev-admin-token"), validation_alias=_shared("ANPR_ADMIN_TOKEN"))
-    # "token:role,token:role" for the other roles until tokens live in a database.
+    # "token:role,token:role:name" for the other roles until tokens live in a database; the name (else a
+    # fingerprint of the token) is the principal's stable subject in audit rows.
     extra_tokens: SecretStr = Field(default=SecretStr(""), validation_alias=_shared("ANPR_TOKENS"))
+    # People's OpenID Connect access tokens; an empty issuer turns them off (machine tokens only).
+    oidc_issuer: str = Field(default="", validation_alias=_shared("ANPR_OIDC_ISSUER"))
+    oidc_audience: str = Field(default="anpr", validation_alias=_shared("ANPR_OIDC_AUDIENCE"))
+    # Dotted path to the roles: realm_access.roles (Keycloak realm roles), roles (Entra ID app roles).
+    oidc_roles_claim: str = Field(default="realm_access.roles", validation_alias=_shared("ANPR_OIDC_ROLES_CLAIM"))
+    # Empty: the jwks_uri of the issuer's discovery document.
+    oidc_jwks_url: str = Field(default="", validation_alias=_shared("ANPR_OIDC_JWKS_URL"))
+    oidc_name_claim: str = Field(default="name", validation_alias=_shared("ANPR_OIDC_NAME_CLAIM"))
     pseudonym_key: SecretStr = Field(
         default=SecretStr("dev-pseudonym-key"), validation_alias=_shared("ANPR_PSEUDONYM_KEY")
     )
@@ -96,6 +117,14 @@ class ServiceSettings(BaseSettings):
         return self
 
     @model_validator(mode="after")
+    def _oidc_over_tls_in_production(self) -> "ServiceSettings":
+        urls = {"ANPR_OIDC_ISSUER": self.oidc_issuer, "ANPR_OIDC_JWKS_URL": self.oidc_jwks_url}
+        for name, url in urls.items():
+            if self.environment == "production" and url and not url.startswith("https://"):
+                raise ValueError(f"{name} must be an https:// URL in production")
+        return self
+
+    @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> "ServiceSettings":
         if self.environment == "development":
             return self
@@ -113,7 +142,7 @@ class ServiceSettings(BaseSettings):
             "pseudonym_key": self.pseudonym_key.get_secret_value(),
         }
         for n, item in enumerate(filter(None, self.extra_tokens.get_secret_value().split(","))):
-            found[f"ANPR_TOKENS entry {n + 1}"] = item.strip().rpartition(":")[0]
+            found[f"ANPR_TOKENS entry {n + 1}"] = machine_token_entry(item)[0]
         if self.kafka_sasl_password is not None:
             found["kafka_sasl_password"] = self.kafka_sasl_password.get_secret_value()
         database_password = urlsplit(self.database_url).password

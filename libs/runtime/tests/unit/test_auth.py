@@ -1,3 +1,4 @@
+import hashlib
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -7,7 +8,7 @@ from fastapi import Depends, FastAPI
 from pydantic import SecretStr
 
 from anpr_runtime.auth import Principal, Role, TokenStore, require_roles
-from anpr_runtime.settings import ServiceSettings
+from anpr_runtime.settings import MACHINE_TOKEN_ROLES, ServiceSettings
 
 
 def settings(extra_tokens: str = "") -> ServiceSettings:
@@ -20,7 +21,7 @@ def settings(extra_tokens: str = "") -> ServiceSettings:
 def test_admin_token_maps_to_the_admin() -> None:
     store = TokenStore.from_settings(settings())
 
-    assert store.lookup("admin-secret") == Principal("admin", Role.ADMIN)
+    assert store.lookup("admin-secret") == Principal.machine("admin", Role.ADMIN)
     assert store.lookup("admin-secre") is None
     assert store.lookup("") is None
 
@@ -34,7 +35,45 @@ def test_extra_tokens_map_to_their_roles() -> None:
     assert service is not None
     assert (camera.role, reviewer.role, service.role) == (Role.CAMERA, Role.REVIEWER, Role.SERVICE)
     assert len({camera.subject, reviewer.subject, service.subject, "admin"}) == 4
-    assert store.lookup("admin-secret") == Principal("admin", Role.ADMIN)
+    assert store.lookup("admin-secret") == Principal.machine("admin", Role.ADMIN)
+
+
+def test_a_machine_subject_is_its_name_or_a_fingerprint_never_a_position() -> None:
+    first = TokenStore.from_settings(settings("cam-token:camera:gate-north,review-token:reviewer,desk:permit_desk"))
+    reordered = TokenStore.from_settings(settings("desk:permit_desk,review-token:reviewer,other:camera"))
+
+    named, reviewer, desk = first.lookup("cam-token"), first.lookup("review-token"), first.lookup("desk")
+    assert named == Principal.machine("gate-north", Role.CAMERA)
+    assert reviewer is not None
+    assert reviewer.subject == "reviewer-" + hashlib.sha256(b"review-token").hexdigest()[:8]
+    assert reviewer == reordered.lookup("review-token")
+    assert desk is not None
+    assert desk.role == Role.PERMIT_DESK
+    assert desk.subject == reordered.lookup("desk").subject  # type: ignore[union-attr]
+
+
+def test_a_colon_in_the_token_still_works_with_a_name() -> None:
+    store = TokenStore.from_settings(settings("svc:tok:service:rules-worker"))
+
+    assert store.lookup("svc:tok") == Principal.machine("rules-worker", Role.SERVICE)
+
+
+def test_token_roles_are_the_role_enum() -> None:
+    assert {role.value for role in Role} == MACHINE_TOKEN_ROLES
+
+
+def test_the_primary_role_of_a_person_with_several_roles_is_the_strongest() -> None:
+    person = Principal("sub-1", frozenset({Role.REVIEWER, Role.SUPERVISOR}), "Renske", person=True)
+
+    assert person.role == Role.SUPERVISOR
+    assert person.holds_any({Role.REVIEWER})
+    assert not person.holds_any({Role.OPERATOR})
+    assert Principal.machine("gate", Role.CAMERA).name == "gate"
+
+
+def test_a_principal_without_roles_is_refused() -> None:
+    with pytest.raises(ValueError, match="at least one role"):
+        Principal("sub-1", frozenset())
 
 
 def test_empty_entries_are_skipped() -> None:
@@ -43,7 +82,9 @@ def test_empty_entries_are_skipped() -> None:
     assert store.lookup("cam-token") is not None
 
 
-@pytest.mark.parametrize("entry", ["just-a-token", ":camera", "tok:wizard", "tok:", "tok:Camera"])
+@pytest.mark.parametrize(
+    "entry", ["just-a-token", ":camera", "tok:wizard", "tok:", "tok:Camera", "a:b:wizard", ":camera:name"]
+)
 def test_bad_entries_are_refused(entry: str) -> None:
     with pytest.raises(ValueError, match=r"token:role|not a valid Role"):
         TokenStore.from_settings(settings(entry))
@@ -94,6 +135,7 @@ async def test_unknown_token_is_401(client: httpx.AsyncClient) -> None:
     response = await client.get("/review", headers=bearer("stolen-token"))
 
     assert response.status_code == 401
+    assert response.json()["detail"] == "invalid token"
     assert response.headers["WWW-Authenticate"] == "Bearer"
 
 

@@ -109,3 +109,17 @@ def test_secrets_do_not_show_in_the_repr() -> None:
 
 def test_topic_gets_the_prefix() -> None:
     assert ServiceSettings(topic_prefix="t1.").topic("anpr.reads.v1") == "t1.anpr.reads.v1"
+
+
+def test_production_wants_the_identity_provider_over_https() -> None:
+    with pytest.raises(ValidationError, match="ANPR_OIDC_ISSUER must be an https"):
+        ServiceSettings(
+            environment="production", admin_token=REAL, pseudonym_key=REAL, oidc_issuer="http://idp/realms/anpr"
+        )
+
+
+def test_a_named_machine_token_is_checked_for_placeholders_without_its_name() -> None:
+    tokens = SecretStr("changeme:camera:gate-north")
+
+    with pytest.raises(ValidationError, match="ANPR_TOKENS entry 1 is a placeholder"):
+        ServiceSettings(environment="test", admin_token=REAL, pseudonym_key=REAL, extra_tokens=tokens)
