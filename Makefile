@@ -33,6 +33,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy libs/contracts/src libs/runtime/src libs/cli/src libs/pilot/src services/*/src tools/bench/src
+	$(BIN)/lint-imports --no-logo --no-cache
 
 typecheck: lint
 

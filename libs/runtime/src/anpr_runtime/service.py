@@ -54,7 +54,6 @@ class Resources:
     producer: AIOKafkaProducer
     # The service's own typed object graph (caches, stores, policies), set once by its bootstrap.
     components: object = None
-    extras: dict[str, Any] = field(default_factory=dict)  # being replaced by components (issue 18)
     # Filled by a service's bootstrap: loops that run beside the consumer, and extra readiness checks.
     background: list[Callable[[], Coroutine[Any, Any, None]]] = field(default_factory=list)
     readiness: dict[str, Callable[[], Awaitable[None]]] = field(default_factory=dict)
