@@ -14,26 +14,11 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
-from anpr_cli.paths import PORTS, load_run_env, run_dir
+from anpr_cli.paths import load_run_env, run_dir
+from anpr_cli.service_api import admin_client, get_json, service_url
 
 console = Console()
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-def _client() -> httpx.Client:
-    load_run_env()
-    return httpx.Client(headers={"Authorization": f"Bearer {os.environ['ANPR_ADMIN_TOKEN']}"}, timeout=120)
-
-
-def _url(service: str, path: str) -> str:
-    return os.environ.get(f"ANPR_{service.upper()}_URL", f"http://127.0.0.1:{PORTS[service]}") + path
-
-
-def _get(client: httpx.Client, service: str, path: str, **params: Any) -> Any:
-    response = client.get(_url(service, path), params=params)
-    if response.status_code != 200:
-        raise typer.BadParameter(f"{service} {path}: {response.status_code} {response.text}")
-    return response.json()
 
 
 def _moment(value: str) -> datetime:
@@ -52,7 +37,7 @@ def measured_review(client: httpx.Client, days: int = 28) -> tuple[float | None,
     timestamps over the last `days` (the reviewers of today, not those of the replayed period)."""
     until = datetime.now(UTC)
     since = until - timedelta(days=days)
-    stats = _get(client, "notices", "/v1/stats", since=since.isoformat(), until=until.isoformat())
+    stats = get_json(client, "notices", "/v1/stats", since=since.isoformat(), until=until.isoformat())
     hours = [r["decisions"] for r in stats["reviewers"]]
     accepted = sum(b["accepted"] for b in stats["per_hour"])
     rejected = sum(sum(b["rejected"].values()) for b in stats["per_hour"])
@@ -77,7 +62,7 @@ def forecast(
     from anpr_pilot.plot_forecast import plot_forecast
 
     start, end = _moment(since), _moment(until)
-    with _client() as client:
+    with admin_client() as client:
         measured, acceptance = measured_review(client)
         throughput = decisions_per_hour or measured
         if throughput is None:
@@ -85,7 +70,7 @@ def forecast(
                 "no review decisions in the period to measure throughput: give --decisions-per-hour"
             )
         zones = {
-            loc["location_id"]: loc["zone_id"] for loc in _get(client, "ingest", "/v1/locations") if loc["zone_id"]
+            loc["location_id"]: loc["zone_id"] for loc in get_json(client, "ingest", "/v1/locations") if loc["zone_id"]
         }
         body = {
             "regime": yaml.safe_load(regime_file.read_text()),
@@ -97,7 +82,7 @@ def forecast(
             "new_locations": dict(item.split("=", 1) for item in new_location or []),
             "zones": zones,
         }
-        response = client.post(_url("rules", "/v1/forecast"), json=body)
+        response = client.post(service_url("rules", "/v1/forecast"), json=body)
     if response.status_code != 200:
         raise typer.BadParameter(f"rules /v1/forecast: {response.status_code} {response.text}")
     result = response.json()
@@ -151,14 +136,17 @@ def plan_rotation(
     from anpr_pilot.traffic_model import HourCount
 
     first = date.fromisoformat(start)
-    with _client() as client:
-        consenting = [loc["location_id"] for loc in _get(client, "ingest", "/v1/locations") if loc["consent_reference"]]
-        cameras = _get(client, "ingest", "/v1/cameras")
+    with admin_client() as client:
+        locations = get_json(client, "ingest", "/v1/locations")
+        consenting = [loc["location_id"] for loc in locations if loc["consent_reference"]]
+        cameras = get_json(client, "ingest", "/v1/cameras")
         rotating = [c["camera_id"] for c in cameras if c["kind"] == "rotating"]
-        history = {c["camera_id"]: _get(client, "ingest", f"/v1/cameras/{c['camera_id']}/placements") for c in cameras}
+        history = {
+            c["camera_id"]: get_json(client, "ingest", f"/v1/cameras/{c['camera_id']}/placements") for c in cameras
+        }
         until = datetime.now(UTC)
         since = until - timedelta(days=learn_days)
-        stats = _get(client, "notices", "/v1/stats", since=since.isoformat(), until=until.isoformat())
+        stats = get_json(client, "notices", "/v1/stats", since=since.isoformat(), until=until.isoformat())
     rows = [
         HourCount(b["regime_id"], b["location_id"], datetime.fromisoformat(b["hour"]), outcome, n)
         for b in stats["per_hour"]
@@ -200,7 +188,7 @@ def plan_rotation(
     path.write_text(json.dumps(_plan_json(plan, baseline, scenario), indent=2))
     console.print(f"written: {path}", markup=False)
     if approve:
-        with _client() as client:
+        with admin_client() as client:
             _write_placements(client, plan.schedule, scenario)
         console.print("approved: the plan is in ingest's placement history")
 
@@ -262,12 +250,12 @@ def _write_placements(client: httpx.Client, schedule: Any, scenario: Any) -> Non
             moment = datetime.combine(day, time(0), LOCAL).isoformat()
             if where is not None and where != before:
                 response = client.post(
-                    _url("ingest", f"/v1/cameras/{camera}/placements"),
+                    service_url("ingest", f"/v1/cameras/{camera}/placements"),
                     json={"location_id": where, "valid_from": moment},
                 )
             elif where is None and before is not None:
                 response = client.post(
-                    _url("ingest", f"/v1/cameras/{camera}/placements/end"), json={"valid_until": moment}
+                    service_url("ingest", f"/v1/cameras/{camera}/placements/end"), json={"valid_until": moment}
                 )
             else:
                 before = where

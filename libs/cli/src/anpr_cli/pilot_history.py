@@ -18,7 +18,7 @@ import typer
 from rich.console import Console
 
 from anpr_cli.paths import demo_registry_file
-from anpr_cli.pilot import _client, _get, _url
+from anpr_cli.service_api import admin_client, get_json, service_url
 
 console = Console()
 ZONE_REGIMES = ["milieuzone-centrum", "ze-zone-centrum"]
@@ -35,7 +35,7 @@ FIXED = ("cam-centrum-1", "loc-centrum-noord")
 
 
 def _post(client: httpx.Client, service: str, path: str, body: Any, ok: tuple[int, ...] = (200, 201, 202)) -> Any:
-    response = client.post(_url(service, path), json=body)
+    response = client.post(service_url(service, path), json=body)
     if response.status_code not in (*ok, 409):
         raise typer.BadParameter(f"{service} {path}: {response.status_code} {response.text}")
     return response.json() if response.status_code != 409 else None
@@ -47,11 +47,11 @@ def _sites(client: httpx.Client, start: datetime, rng: random.Random) -> dict[st
         body = {"location_id": location, "name": name, "regimes": ZONE_REGIMES, "zone_id": "centrum"}
         _post(client, "ingest", "/v1/locations", body)
         consent = {"consent_reference": f"OM-CVOM-2026-{101 + n}"}
-        client.patch(_url("ingest", f"/v1/locations/{location}"), json=consent).raise_for_status()
+        client.patch(service_url("ingest", f"/v1/locations/{location}"), json=consent).raise_for_status()
     for camera in ROTATING:
         _post(client, "ingest", "/v1/cameras", {"camera_id": camera, "kind": "rotating"})
     _post(client, "ingest", "/v1/cameras", {"camera_id": FIXED[0], "kind": "fixed"})
-    if not _get(client, "ingest", f"/v1/cameras/{FIXED[0]}/placements"):
+    if not get_json(client, "ingest", f"/v1/cameras/{FIXED[0]}/placements"):
         _post(
             client,
             "ingest",
@@ -62,7 +62,7 @@ def _sites(client: httpx.Client, start: datetime, rng: random.Random) -> dict[st
     others = [loc for loc, _, _ in LOCATIONS if loc != FIXED[1]]
     now = datetime.now(UTC)
     for offset, camera in enumerate(ROTATING):
-        history = _get(client, "ingest", f"/v1/cameras/{camera}/placements")
+        history = get_json(client, "ingest", f"/v1/cameras/{camera}/placements")
         last = datetime.fromisoformat(history[-1]["valid_from"]) if history else None
         moment, turn, plan = start + timedelta(days=offset), offset * 2, []
         while moment < now:
@@ -139,7 +139,7 @@ def _poisson(rng: random.Random, mean: float) -> int:
 
 
 def _decide(client: httpx.Client, how_many: int, rng: random.Random) -> dict[str, int]:
-    queue = _get(client, "notices", "/v1/candidates", status="pending", limit=min(how_many, 500))
+    queue = get_json(client, "notices", "/v1/candidates", status="pending", limit=min(how_many, 500))
     decided: dict[str, int] = {}
     for candidate in queue[:how_many]:
         roll = rng.random()
@@ -149,7 +149,7 @@ def _decide(client: httpx.Client, how_many: int, rng: random.Random) -> dict[str
             body = {"decision": "reject", "reason": "exempt"}
         else:
             body = {"decision": "accept"}
-        response = client.post(_url("notices", f"/v1/candidates/{candidate['id']}/decision"), json=body)
+        response = client.post(service_url("notices", f"/v1/candidates/{candidate['id']}/decision"), json=body)
         if response.status_code == 200:
             decided[body.get("reason") or "accept"] = decided.get(body.get("reason") or "accept", 0) + 1
     return decided
@@ -164,7 +164,7 @@ def pilot_history(
     rng = random.Random(seed)
     today = date.today()
     start = datetime(today.year, today.month, today.day, tzinfo=UTC) - timedelta(weeks=weeks)
-    with _client() as client:
+    with admin_client() as client:
         stood = _sites(client, start, rng)
         reads = _reads(stood, start, rng)
         before = _judged(client)
@@ -194,7 +194,7 @@ def pilot_history(
 def _judged(client: httpx.Client) -> float:
     """Reads rules has judged (each read counts once: the milieuzone applies at every pilot location)."""
     total = 0.0
-    for line in client.get(_url("rules", "/metrics")).text.splitlines():
+    for line in client.get(service_url("rules", "/metrics")).text.splitlines():
         if line.startswith("anpr_rules_decisions_total{") and 'regime="milieuzone-centrum"' in line:
             total += float(line.rsplit(" ", 1)[1])
     return total
