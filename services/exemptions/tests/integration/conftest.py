@@ -16,7 +16,7 @@ from anpr_runtime.kafka import new_consumer
 OPERATOR = {"Authorization": "Bearer test-operator-token"}
 SUPERVISOR = {"Authorization": "Bearer test-supervisor-token"}
 REVIEWER = {"Authorization": "Bearer test-reviewer-token"}
-TOKENS = "test-operator-token:operator,test-supervisor-token:supervisor,test-reviewer-token:reviewer"
+TOKENS = "test-operator-token:operator:operator-1,test-supervisor-token:supervisor,test-reviewer-token:reviewer"
 
 
 def a_plate() -> str:

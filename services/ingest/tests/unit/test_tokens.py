@@ -13,7 +13,7 @@ from .scenario import MONDAY, THURSDAY
 STATIC = TokenStore.from_settings(
     ServiceSettings(
         admin_token="the-admin-token",
-        extra_tokens="gw-static:camera,svc-static:service,rev-static:reviewer",
+        extra_tokens="gw-static:camera:camera-1,svc-static:service,rev-static:reviewer",
     )
 )
 

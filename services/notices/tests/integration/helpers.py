@@ -20,15 +20,15 @@ from anpr_notices.config import NoticesSettings
 from anpr_runtime.db import create_engine
 
 T = TypeVar("T")
-# Subjects follow the order: admin, then camera-1, reviewer-2, reviewer-3, supervisor-4, operator-5.
+# Each static token names its subject (token:role:name), as the audit trail must never name an index.
 TOKENS = ",".join(
-    f"test-{name}-token:{role}"
-    for name, role in (
-        ("camera", "camera"),
-        ("reviewer", "reviewer"),
-        ("reviewer2", "reviewer"),
-        ("supervisor", "supervisor"),
-        ("operator", "operator"),
+    f"test-{name}-token:{role}:{subject}"
+    for name, role, subject in (
+        ("camera", "camera", "camera-1"),
+        ("reviewer", "reviewer", "reviewer-2"),
+        ("reviewer2", "reviewer", "reviewer-3"),
+        ("supervisor", "supervisor", "supervisor-4"),
+        ("operator", "operator", "operator-5"),
     )
 )
 ADMIN = {"Authorization": "Bearer test-admin-token"}
