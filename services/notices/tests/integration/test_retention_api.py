@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 from anpr_notices.adapters.candidates import PostgresCandidateRepository
 from anpr_notices.adapters.tables import audit_log, candidates, decisions, evidence
 from anpr_notices.config import NoticesSettings
-from anpr_notices.domain.model import RejectReason, Status
+from anpr_notices.domain.model import Actor, RejectReason, Status
 from anpr_notices.domain.workflow import Verdict
 from anpr_notices.entrypoints.api import create_app
 from anpr_notices.handlers import store_candidate
@@ -32,7 +32,12 @@ async def put(settings: NoticesSettings, status: Status, settled: datetime, deci
         row = await repo.get_by_key(candidate.candidate_key)
         assert row is not None
         if decided:
-            await repo.add_decision(row["candidate_id"], "reviewer-2", settled, Verdict("reject", RejectReason.EXEMPT))
+            await repo.add_decision(
+                row["candidate_id"],
+                Actor("reviewer-2", "Anna de Vries"),
+                settled,
+                Verdict("reject", RejectReason.EXEMPT),
+            )
         await repo.set_status(row["candidate_id"], status, {"retention_from": settled})
     return UUID(str(row["candidate_id"]))
 

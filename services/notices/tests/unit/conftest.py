@@ -4,11 +4,16 @@ from uuid import UUID
 import pytest
 
 from anpr_contracts import CandidateRaised, PlateRecognized, ReadSource, RegimeMode
+from anpr_notices.domain.model import Actor
 
 from .fakes import FakeAuditLog, FakeCandidateRepository
 
 NOW = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
 KEY = "unit-pseudonym-key"
+# People as the services see them: a stable subject and a display name.
+REVIEWER_2 = Actor("reviewer-2", "Anna de Vries")
+REVIEWER_3 = Actor("reviewer-3", "Bram Jansen")
+SUPERVISOR_4 = Actor("supervisor-4", "Chris Bakker")
 
 
 def a_candidate(

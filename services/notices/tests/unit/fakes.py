@@ -2,7 +2,7 @@
 adapters (tests/unit/test_fakes.py checks the signatures)."""
 
 import copy
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
@@ -10,7 +10,7 @@ from uuid import UUID, uuid4
 from anpr_contracts import CandidateRaised
 from anpr_notices.adapters.audit import AuditQuery
 from anpr_notices.adapters.candidates import CandidateQuery
-from anpr_notices.domain.model import CONFIRMED, ISSUED, Status
+from anpr_notices.domain.model import CONFIRMED, ISSUED, Actor, Status
 from anpr_notices.domain.workflow import Verdict
 
 
@@ -99,10 +99,11 @@ class FakeCandidateRepository:
     async def evidence_of(self, candidate_id: UUID) -> dict[str, bytes]:
         return {kind: jpeg for (cid, kind), jpeg in self.evidence_store.items() if cid == candidate_id}
 
-    async def add_decision(self, candidate_id: UUID, by: str, at: datetime, verdict: Verdict) -> None:
+    async def add_decision(self, candidate_id: UUID, by: Actor, at: datetime, verdict: Verdict) -> None:
         self.candidates[candidate_id]["decisions"].append(
             {
-                "by": by,
+                "by": by.subject,
+                "by_name": by.name,
                 "at": at,
                 "decision": verdict.decision,
                 "reason": verdict.reason,
@@ -121,6 +122,18 @@ class FakeCandidateRepository:
             if (c["vehicle_key"], c["regime_id"]) in vehicles and c["status"] in CONFIRMED
         }
 
+    async def earlier_of_vehicle(self, candidate: Mapping[str, Any], limit: int) -> list[dict[str, Any]]:
+        def position(c: Mapping[str, Any]) -> tuple[datetime, str]:
+            return c["observed_at"], str(c["candidate_id"])
+
+        if candidate["vehicle_key"]:
+            same = [c for c in self.candidates.values() if c["vehicle_key"] == candidate["vehicle_key"]]
+        else:
+            same = [c for c in self.candidates.values() if not c["vehicle_key"] and c["plate"] == candidate["plate"]]
+        earlier = [c for c in same if c["regime_id"] == candidate["regime_id"] and position(c) < position(candidate)]
+        earlier.sort(key=position, reverse=True)
+        return [self._complete(c) for c in earlier[:limit]]
+
     def _complete(self, candidate: dict[str, Any]) -> dict[str, Any]:
         kinds = sorted(kind for cid, kind in self.evidence_store if cid == candidate["candidate_id"])
         return {**copy.deepcopy(candidate), "evidence": kinds}
@@ -130,9 +143,10 @@ class FakeAuditLog:
     def __init__(self) -> None:
         self.rows: list[dict[str, Any]] = []
 
-    async def record(self, at: datetime, actor: str, action: str, subjects: Sequence[str], reason: str) -> None:
+    async def record(self, at: datetime, actor: Actor, action: str, subjects: Sequence[str], reason: str) -> None:
         for subject in subjects:
-            self.rows.append({"at": at, "actor": actor, "action": action, "subject": subject, "reason": reason})
+            row = {"at": at, "actor": actor.subject, "actor_name": actor.name, "action": action, "subject": subject}
+            self.rows.append({**row, "reason": reason})
 
     async def query(self, query: AuditQuery) -> list[dict[str, Any]]:
         found = [
@@ -168,9 +182,9 @@ class FakeRetentionRepository:
 class FakeExportRepository:
     def __init__(self, repo: FakeCandidateRepository) -> None:
         self.repo = repo
-        self.batches: dict[UUID, dict[str, Any]] = {}
+        self.stored_batches: dict[UUID, dict[str, Any]] = {}
 
-    async def create_batch(self, batch_id: UUID, at: datetime, by: str) -> dict[str, Any]:
+    async def create_batch(self, batch_id: UUID, at: datetime, by: Actor) -> dict[str, Any]:
         moved = [c for c in self.repo.candidates.values() if c["status"] in ISSUED and c["export_batch_id"] is None]
         for c in moved:
             c.update(status=Status.EXPORTED, export_batch_id=batch_id)
@@ -178,16 +192,23 @@ class FakeExportRepository:
         batch = {
             "batch_id": batch_id,
             "created_at": at,
-            "created_by": by,
+            "created_by": by.subject,
+            "created_by_name": by.name,
             "notices": kinds.count("notice"),
             "warnings": kinds.count("warning"),
         }
-        self.batches[batch_id] = batch
+        self.stored_batches[batch_id] = batch
         return dict(batch)
 
     async def batch(self, batch_id: UUID) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
-        if batch_id not in self.batches:
+        if batch_id not in self.stored_batches:
             return None
         members = [c for c in self.repo.candidates.values() if c["export_batch_id"] == batch_id]
         members.sort(key=lambda c: c["observed_at"])
-        return dict(self.batches[batch_id]), [self.repo._complete(c) for c in members]
+        return dict(self.stored_batches[batch_id]), [self.repo._complete(c) for c in members]
+
+    async def batches(self, limit: int) -> list[dict[str, Any]]:
+        ordered = sorted(
+            self.stored_batches.values(), key=lambda b: (b["created_at"], str(b["batch_id"])), reverse=True
+        )
+        return [dict(b) for b in ordered[:limit]]

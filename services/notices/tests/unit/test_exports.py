@@ -14,7 +14,7 @@ from anpr_notices.handlers import export_issued, record_decision, store_candidat
 from anpr_notices.handlers.review import ReviewRules
 from anpr_runtime.publisher import FakeEventPublisher
 
-from .conftest import KEY, NOW, a_candidate
+from .conftest import KEY, NOW, REVIEWER_2, REVIEWER_3, SUPERVISOR_4, a_candidate
 from .fakes import FakeCandidateRepository, FakeExportRepository
 
 LATER = NOW + timedelta(minutes=5)
@@ -27,9 +27,9 @@ async def decided(repo: FakeCandidateRepository, n: int, verdict: Verdict, **kwa
     candidate_id = next(cid for cid, c in repo.candidates.items() if c["candidate_key"] == candidate.candidate_key)
     four_eyes = {"milieuzone-centrum": FourEyesPolicy(below_confidence=0.9)}
     rules = ReviewRules(four_eyes, FakeEventPublisher(), KEY)
-    await record_decision(candidate_id, verdict, "reviewer-2", LATER, repo, rules)
+    await record_decision(candidate_id, verdict, REVIEWER_2, LATER, repo, rules)
     if repo.candidates[candidate_id]["status"] is Status.AWAITING_SECOND_REVIEW:
-        await record_decision(candidate_id, verdict, "reviewer-3", LATER, repo, rules)
+        await record_decision(candidate_id, verdict, REVIEWER_3, LATER, repo, rules)
     return candidate_id
 
 
@@ -40,8 +40,8 @@ async def test_batch_holds_exactly_the_issued_ones_once(repo: FakeCandidateRepos
     await decided(repo, 4, Verdict("accept"), enforceable=False)
     exports = FakeExportRepository(repo)
 
-    batch = await export_issued("supervisor-4", LATER, exports)
-    again = await export_issued("supervisor-4", LATER, exports)
+    batch = await export_issued(SUPERVISOR_4, LATER, exports)
+    again = await export_issued(SUPERVISOR_4, LATER, exports)
 
     assert (batch["count"], batch["notices"], batch["warnings"]) == (2, 1, 1)
     assert again["count"] == 0
@@ -71,14 +71,38 @@ async def test_export_record_fields(repo: FakeCandidateRepository) -> None:
         f"https://notices.example.nl/v1/candidates/{notice}/evidence/overview",
         f"https://notices.example.nl/v1/candidates/{notice}/evidence/plate",
     ]
+    assert record["officer_names"] == ["Anna de Vries", "Bram Jansen"]
     assert (letter["kind"], letter["amount_eur"], letter["officer_ids"]) == ("warning", None, ["reviewer-2"])
+
+
+async def test_a_decision_from_before_names_were_kept_exports_its_subject_as_name(
+    repo: FakeCandidateRepository,
+) -> None:
+    notice = await decided(repo, 1, Verdict("accept"))
+    repo.candidates[notice]["decisions"][0]["by_name"] = None  # as migration 0004 leaves older decisions
+
+    record = export_record(repo._complete(repo.candidates[notice]), BASE)
+
+    assert (record["officer_ids"], record["officer_names"]) == (["reviewer-2"], ["reviewer-2"])
+
+
+async def test_batches_are_listed_newest_first_with_who_made_them(repo: FakeCandidateRepository) -> None:
+    exports = FakeExportRepository(repo)
+    first = await export_issued(SUPERVISOR_4, LATER, exports)
+    second = await export_issued(REVIEWER_3, LATER + timedelta(minutes=1), exports)
+
+    listed = await exports.batches(10)
+
+    assert [b["batch_id"] for b in listed] == [second["batch_id"], first["batch_id"]]
+    assert (listed[1]["created_by"], listed[1]["created_by_name"]) == ("supervisor-4", "Chris Bakker")
+    assert [b["batch_id"] for b in await exports.batches(1)] == [second["batch_id"]]
 
 
 async def test_csv_and_json_carry_the_same_records(repo: FakeCandidateRepository) -> None:
     await decided(repo, 1, Verdict("accept"), confidence=0.5)
     await decided(repo, 2, Verdict("accept"), mode=RegimeMode.WARN)
     exports = FakeExportRepository(repo)
-    batch = await export_issued("supervisor-4", LATER, exports)
+    batch = await export_issued(SUPERVISOR_4, LATER, exports)
     found = await exports.batch(batch["batch_id"])
     assert found is not None
     records = [export_record(c, BASE) for c in found[1]]
@@ -92,9 +116,18 @@ async def test_csv_and_json_carry_the_same_records(repo: FakeCandidateRepository
         "notice": "reviewer-2 reviewer-3",
         "warning": "reviewer-2",
     }
+    # Names have spaces: a list of them is separated by "; ".
+    assert {row["kind"]: row["officer_names"] for row in rows} == {
+        "notice": "Anna de Vries; Bram Jansen",
+        "warning": "Anna de Vries",
+    }
     assert all(len(row["evidence"].split(" ")) == 2 for row in rows)
     assert document["batch_id"] == str(batch["batch_id"])
-    assert (document["created_by"], document["count"]) == ("supervisor-4", 2)
+    assert (document["created_by"], document["created_by_name"], document["count"]) == (
+        "supervisor-4",
+        "Chris Bakker",
+        2,
+    )
     assert document["items"] == json.loads(json.dumps(records))
 
 

@@ -18,7 +18,7 @@ from anpr_notices.handlers import (
 from anpr_runtime.pseudonym import vehicle_key
 from anpr_runtime.publisher import FakeEventPublisher
 
-from .conftest import KEY, NOW, a_candidate
+from .conftest import KEY, NOW, REVIEWER_2, a_candidate
 from .fakes import FakeCandidateRepository
 
 LATER = NOW + timedelta(minutes=5)
@@ -29,9 +29,7 @@ async def reevaluating(repo: FakeCandidateRepository) -> dict[str, object]:
     assert await store_candidate(MISREAD, repo, KEY, NOW)
     [candidate_id] = repo.candidates
     correction = Verdict("reject", RejectReason.MISREAD, corrected_plate="63HKHD")
-    await record_decision(
-        candidate_id, correction, "reviewer-2", LATER, repo, ReviewRules({}, FakeEventPublisher(), KEY)
-    )
+    await record_decision(candidate_id, correction, REVIEWER_2, LATER, repo, ReviewRules({}, FakeEventPublisher(), KEY))
     return repo.candidates[candidate_id]
 
 

@@ -14,6 +14,7 @@ def a_warning(**overrides: object) -> dict[str, object]:
         "location_id": "loc-centrum-noord",
         "observed_at": datetime(2026, 7, 3, 7, 5, tzinfo=UTC),
         "legal_reference": "RVV 1990 art. 86t, bord C22a",
+        "decisions": [{"by": "8f2c-sub", "by_name": "Anna de Vries", "decision": "accept"}],
     }
     fields.update(overrides)
     return fields
@@ -61,6 +62,25 @@ def test_letter_escapes_what_it_prints() -> None:
     assert "<script>" not in letter
     assert "&lt;script&gt;" in letter
     assert "63HKHD" in letter
+
+
+def test_letter_is_signed_by_the_officer_whose_acceptance_issued_it() -> None:
+    four_eyes = [
+        {"by": "sub-a", "by_name": "Anna de Vries", "decision": "accept"},
+        {"by": "sub-b", "by_name": "Bram <Jansen>", "decision": "accept"},
+    ]
+
+    letter = render_warning_letter(a_warning(decisions=four_eyes))
+
+    assert "Bram &lt;Jansen&gt;" in letter  # the second reviewer settled it; the name is escaped
+    assert "Anna de Vries" not in letter
+    assert "sub-b" not in letter  # a subject is an identifier, not something to print for a citizen
+
+
+def test_letter_of_a_decision_from_before_names_were_kept_names_its_subject() -> None:
+    letter = render_warning_letter(a_warning(decisions=[{"by": "reviewer-2", "by_name": None, "decision": "accept"}]))
+
+    assert "reviewer-2" in letter
 
 
 def test_winter_time() -> None:

@@ -9,11 +9,12 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from anpr_notices.adapters.tables import audit_log
+from anpr_notices.domain.model import Actor
 
 
 @dataclass(frozen=True)
 class AuditQuery:
-    actor: str | None = None
+    actor: str | None = None  # a subject (stable), never a display name: names are not unique
     subject: str | None = None
     since: datetime | None = None
     until: datetime | None = None
@@ -21,7 +22,7 @@ class AuditQuery:
 
 
 class AuditLog(Protocol):
-    async def record(self, at: datetime, actor: str, action: str, subjects: Sequence[str], reason: str) -> None: ...
+    async def record(self, at: datetime, actor: Actor, action: str, subjects: Sequence[str], reason: str) -> None: ...
     async def query(self, query: AuditQuery) -> list[dict[str, Any]]: ...
 
 
@@ -29,9 +30,10 @@ class PostgresAuditLog:
     def __init__(self, connection: AsyncConnection) -> None:
         self._db = connection
 
-    async def record(self, at: datetime, actor: str, action: str, subjects: Sequence[str], reason: str) -> None:
+    async def record(self, at: datetime, actor: Actor, action: str, subjects: Sequence[str], reason: str) -> None:
         if subjects:  # executemany: batched into few round trips, one cached statement for any page size
-            rows = [{"at": at, "actor": actor, "action": action, "subject": s, "reason": reason} for s in subjects]
+            who = {"actor": actor.subject, "actor_name": actor.name}
+            rows = [{"at": at, **who, "action": action, "subject": s, "reason": reason} for s in subjects]
             await self._db.execute(insert(audit_log), rows)
 
     async def query(self, query: AuditQuery) -> list[dict[str, Any]]:

@@ -1,21 +1,22 @@
 """Candidates with their evidence and decision history, in the caller's transaction."""
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
 from sqlalchemy import Row, insert, literal, select, tuple_, update
+from sqlalchemy.dialects.postgresql import UUID as UUID_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from anpr_contracts import CandidateRaised
 from anpr_notices.adapters.candidate_rows import candidate_row, insert_many, insert_new
 from anpr_notices.adapters.tables import candidates, decisions, evidence
-from anpr_notices.domain.model import CONFIRMED, Status
+from anpr_notices.domain.model import CONFIRMED, Actor, Status
 from anpr_notices.domain.workflow import Verdict
 
-DECISION_FIELDS = ("by", "at", "decision", "reason", "reason_text", "corrected_plate")
+DECISION_FIELDS = ("by", "by_name", "at", "decision", "reason", "reason_text", "corrected_plate")
 
 
 @dataclass(frozen=True)
@@ -42,9 +43,10 @@ class CandidateRepository(Protocol):
     async def find(self, query: CandidateQuery) -> list[dict[str, Any]]: ...
     async def evidence(self, candidate_id: UUID, kind: str) -> bytes | None: ...
     async def evidence_of(self, candidate_id: UUID) -> dict[str, bytes]: ...
-    async def add_decision(self, candidate_id: UUID, by: str, at: datetime, verdict: Verdict) -> None: ...
+    async def add_decision(self, candidate_id: UUID, by: Actor, at: datetime, verdict: Verdict) -> None: ...
     async def set_status(self, candidate_id: UUID, status: Status, values: dict[str, Any]) -> None: ...
     async def offences(self, vehicles: Collection[tuple[str, str]]) -> set[tuple[str, str]]: ...
+    async def earlier_of_vehicle(self, candidate: Mapping[str, Any], limit: int) -> list[dict[str, Any]]: ...
 
 
 def _position(candidate_id: UUID) -> Any:
@@ -128,12 +130,13 @@ class PostgresCandidateRepository:
         )
         return {row.kind: row.jpeg for row in rows}
 
-    async def add_decision(self, candidate_id: UUID, by: str, at: datetime, verdict: Verdict) -> None:
+    async def add_decision(self, candidate_id: UUID, by: Actor, at: datetime, verdict: Verdict) -> None:
         await self._db.execute(
             insert(decisions).values(
                 candidate_id=candidate_id,
                 at=at,
-                by=by,
+                by=by.subject,
+                by_name=by.name,
                 decision=verdict.decision,
                 reason=verdict.reason,
                 reason_text=verdict.reason_text,
@@ -156,6 +159,24 @@ class PostgresCandidateRepository:
             .distinct()
         )
         return {(row.vehicle_key, row.regime_id) for row in await self._db.execute(query)}
+
+    async def earlier_of_vehicle(self, candidate: Mapping[str, Any], limit: int) -> list[dict[str, Any]]:
+        """The same vehicle's candidates in the same regime seen before this one, newest first. The vehicle
+        is its keyed hash; only rows stored before there was one (migration 0003) fall back to the plate."""
+        c = candidates.c
+        if candidate["vehicle_key"]:
+            same_vehicle = c.vehicle_key == candidate["vehicle_key"]
+        else:
+            same_vehicle = (c.vehicle_key.is_(None)) & (c.plate == candidate["plate"])
+        position = (literal(candidate["observed_at"], c.observed_at.type), literal(candidate["candidate_id"], UUID_))
+        earlier = tuple_(c.observed_at, c.candidate_id) < tuple_(*position)
+        statement = (
+            select(candidates)
+            .where(same_vehicle, c.regime_id == candidate["regime_id"], earlier)
+            .order_by(c.observed_at.desc(), c.candidate_id.desc())
+            .limit(limit)
+        )
+        return await self.complete(list(await self._db.execute(statement)))
 
     async def _one(self, condition: Any, lock: bool) -> dict[str, Any] | None:
         statement = select(candidates).where(condition)

@@ -89,7 +89,8 @@ decisions = Table(
         nullable=False,
     ),
     Column("at", DateTime(timezone=True), nullable=False),
-    Column("by", String(100), nullable=False),
+    Column("by", String(100), nullable=False),  # the stable subject (OIDC `sub`): four-eyes compares it
+    Column("by_name", String(200)),  # display name at the time; NULL for decisions before migration 0004
     Column("decision", String(10), nullable=False),  # accept | reject
     Column("reason", String(40)),
     Column("reason_text", Text),
@@ -104,6 +105,7 @@ export_batches = Table(
     Column("batch_id", UUID(as_uuid=True), primary_key=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("created_by", String(100), nullable=False),
+    Column("created_by_name", String(200)),
     Column("notices", Integer, nullable=False),
     Column("warnings", Integer, nullable=False),
 )
@@ -113,7 +115,8 @@ audit_log = Table(
     metadata,
     Column("audit_id", BigInteger, primary_key=True, autoincrement=True),
     Column("at", DateTime(timezone=True), nullable=False, index=True),
-    Column("actor", String(100), nullable=False),
+    Column("actor", String(100), nullable=False),  # the stable subject; the audit filter uses it
+    Column("actor_name", String(200)),
     Column("action", String(60), nullable=False),
     Column("subject", String(200), nullable=False),
     Column("reason", Text, nullable=False),

@@ -20,14 +20,17 @@ FIELDS = (
     "amount_eur",
     "officer_ids",
     "evidence",
+    "officer_names",  # added after `evidence`: readers of the older column order keep working
 )
+# Names have spaces in them, so a list of names is not separated by one.
+LIST_SEPARATOR = {"officer_names": "; "}
 
 
 def export_record(candidate: Mapping[str, Any], base_url: str) -> dict[str, Any]:
     """One issued notice or warning; `base_url` makes the evidence references absolute."""
     candidate_id = str(candidate["candidate_id"])
     kind = candidate["issued_as"]
-    officers = [d["by"] for d in candidate["decisions"] if d["decision"] == "accept"]
+    accepted = [d for d in candidate["decisions"] if d["decision"] == "accept"]
     evidence = [f"{base_url.rstrip('/')}/v1/candidates/{candidate_id}/evidence/{k}" for k in candidate["evidence"]]
     observed_at: datetime = candidate["observed_at"]
     return {
@@ -42,8 +45,10 @@ def export_record(candidate: Mapping[str, Any], base_url: str) -> dict[str, Any]
         "legal_reference": candidate["legal_reference"],
         # A warning costs nothing: no amount rather than 0, so no one mistakes it for a free fine.
         "amount_eur": candidate["fine_eur"] if kind == "notice" else None,
-        "officer_ids": officers,
+        "officer_ids": [d["by"] for d in accepted],
         "evidence": evidence,
+        # Names as they were at the decision; a decision from before names were kept shows its subject.
+        "officer_names": [d.get("by_name") or d["by"] for d in accepted],
     }
 
 
@@ -53,7 +58,7 @@ def to_csv(records: Iterable[Mapping[str, Any]]) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(FIELDS)
     for record in records:
-        writer.writerow([_cell(record[field]) for field in FIELDS])
+        writer.writerow([_cell(record[field], LIST_SEPARATOR.get(field, " ")) for field in FIELDS])
     return out.getvalue()
 
 
@@ -62,17 +67,18 @@ def to_json(batch: Mapping[str, Any], records: Sequence[Mapping[str, Any]]) -> s
         "batch_id": str(batch["batch_id"]),
         "created_at": batch["created_at"].isoformat(),
         "created_by": batch["created_by"],
+        "created_by_name": batch.get("created_by_name"),
         "count": len(records),
         "items": list(records),
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, separator: str) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
-        return " ".join(str(v) for v in value)
+        return separator.join(str(v) for v in value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)

@@ -30,6 +30,16 @@ def dutch_moment(moment: datetime) -> str:
     return f"{local.day} {MONTHS[local.month - 1]} {local.year} om {local:%H:%M} uur"
 
 
+def signing_officer(candidate: Mapping[str, Any]) -> str:
+    """The display name of the reviewer whose acceptance issued the warning (the second one under
+    four-eyes); the subject for a decision recorded before names were kept."""
+    accepts = [d for d in candidate["decisions"] if d["decision"] == "accept"]
+    if not accepts:
+        raise ValueError("a warning letter needs the acceptance that issued it")
+    last = accepts[-1]
+    return str(last.get("by_name") or last["by"])
+
+
 def render_warning_letter(candidate: Mapping[str, Any]) -> str:
     plate = escape(candidate["formatted"] or candidate["plate"])
     regime = escape(candidate["regime_id"])
@@ -37,6 +47,7 @@ def render_warning_letter(candidate: Mapping[str, Any]) -> str:
     moment = escape(dutch_moment(candidate["observed_at"]))
     legal = escape(candidate["legal_reference"])
     reference = escape(str(candidate["candidate_id"]))
+    officer = escape(signing_officer(candidate))
     return f"""<!DOCTYPE html>
 <html lang="nl">
 <head>
@@ -56,11 +67,12 @@ def render_warning_letter(candidate: Mapping[str, Any]) -> str:
 <tr><th>Plaats</th><td>{place}</td></tr>
 <tr><th>Moment</th><td>{moment}</td></tr>
 <tr><th>Wettelijke grondslag</th><td>{legal}</td></tr>
+<tr><th>Beoordeeld door</th><td>{officer}</td></tr>
 </table>
 <p>Deze keer ontvangt u alleen deze waarschuwing: u hoeft niets te betalen. Een medewerker van de
 gemeente heeft de foto's beoordeeld voordat deze brief werd verstuurd.</p>
 <p><strong>Let op: bij een volgende overtreding volgt een boete.</strong></p>
-<p>Met vriendelijke groet,<br>de gemeente, team handhaving</p>
+<p>Met vriendelijke groet,<br>{officer}<br>namens de gemeente, team handhaving</p>
 <footer>Noem bij vragen altijd het kenmerk bovenaan deze brief.</footer>
 </body>
 </html>

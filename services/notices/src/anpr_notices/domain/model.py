@@ -1,4 +1,14 @@
+from dataclasses import dataclass
 from enum import StrEnum
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acted: `subject` is stable (a person's OIDC `sub`, a machine token's name) and is what is
+    compared (four-eyes, audit filters); `name` is shown to people beside it."""
+
+    subject: str
+    name: str
 
 
 class Status(StrEnum):

@@ -12,9 +12,9 @@ from anpr_notices.adapters.audit import PostgresAuditLog
 from anpr_notices.adapters.candidates import CandidateQuery, PostgresCandidateRepository
 from anpr_notices.domain.model import RejectReason, Status
 from anpr_notices.domain.workflow import Verdict
-from anpr_notices.entrypoints.deps import Purpose, Reviewer, review_rules, transaction
+from anpr_notices.entrypoints.deps import Purpose, Reviewer, actor_of, review_rules, transaction
 from anpr_notices.entrypoints.views import candidate_view
-from anpr_notices.handlers import record_decision, with_review_flags
+from anpr_notices.handlers import offender_history, record_decision, with_review_flags
 from anpr_runtime import NotFound
 from anpr_runtime.inputs import Text
 
@@ -52,7 +52,7 @@ async def list_candidates(
         repo = PostgresCandidateRepository(connection)
         found = await with_review_flags(await repo.find(query), review_rules(request).four_eyes, repo)
         shown = [str(c["candidate_id"]) for c in found]
-        await PostgresAuditLog(connection).record(datetime.now(UTC), who.subject, "list_candidates", shown, purpose)
+        await PostgresAuditLog(connection).record(datetime.now(UTC), actor_of(who), "list_candidates", shown, purpose)
     if len(found) == limit:
         response.headers["X-Next-Before" if query.newest_first else "X-Next-After"] = shown[-1]
     return [candidate_view(c) for c in found]
@@ -67,9 +67,21 @@ async def get_candidate(request: Request, who: Reviewer, candidate_id: UUID, pur
             raise NotFound(f"no candidate {candidate_id}")
         [candidate] = await with_review_flags([candidate], review_rules(request).four_eyes, repo)
         await PostgresAuditLog(connection).record(
-            datetime.now(UTC), who.subject, "view_candidate", [str(candidate_id)], purpose
+            datetime.now(UTC), actor_of(who), "view_candidate", [str(candidate_id)], purpose
         )
     return candidate_view(candidate)
+
+
+@router.get("/candidates/{candidate_id}/history")
+async def get_history(request: Request, who: Reviewer, candidate_id: UUID, purpose: Purpose = "review") -> Any:
+    """The same vehicle's earlier candidates in this candidate's regime, newest first (at most 20), with
+    their latest decision: against cloned plates and for repeat offences. One audit row per candidate
+    shown, the asked-about one included."""
+    async with transaction(request) as connection:
+        items = await offender_history(candidate_id, PostgresCandidateRepository(connection))
+        shown = [str(candidate_id), *(item["id"] for item in items)]
+        await PostgresAuditLog(connection).record(datetime.now(UTC), actor_of(who), "view_history", shown, purpose)
+    return {"items": items}
 
 
 @router.get("/candidates/{candidate_id}/evidence/{kind}", response_class=Response)
@@ -81,7 +93,7 @@ async def get_evidence(
         if jpeg is None:
             raise NotFound(f"no {kind} evidence for candidate {candidate_id}")
         await PostgresAuditLog(connection).record(
-            datetime.now(UTC), who.subject, f"view_evidence:{kind}", [str(candidate_id)], purpose
+            datetime.now(UTC), actor_of(who), f"view_evidence:{kind}", [str(candidate_id)], purpose
         )
     # Personal data: never in a shared or browser cache.
     return Response(jpeg, media_type="image/jpeg", headers={"Cache-Control": "private, no-store"})
@@ -97,8 +109,8 @@ async def post_decision(
     now = datetime.now(UTC)
     async with transaction(request) as connection:
         repo = PostgresCandidateRepository(connection)
-        decided = await record_decision(candidate_id, verdict, who.subject, now, repo, review_rules(request))
+        decided = await record_decision(candidate_id, verdict, actor_of(who), now, repo, review_rules(request))
         await PostgresAuditLog(connection).record(
-            now, who.subject, f"decide:{body.decision}", [str(candidate_id)], purpose
+            now, actor_of(who), f"decide:{body.decision}", [str(candidate_id)], purpose
         )
     return candidate_view(decided)

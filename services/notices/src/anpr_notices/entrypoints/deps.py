@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from anpr_notices.bootstrap import NoticesComponents
 from anpr_notices.config import NoticesSettings
+from anpr_notices.domain.model import Actor
 from anpr_notices.handlers import ReviewRules
 from anpr_runtime.auth import Principal, Role, require_roles
 from anpr_runtime.inputs import Text
@@ -21,6 +22,11 @@ StatsReader = Annotated[Principal, Depends(require_roles(Role.SUPERVISOR, Role.O
 Admin = Annotated[Principal, Depends(require_roles())]
 # Why personal data is looked at, for the audit log (the DPIA's purpose limitation).
 Purpose = Annotated[Text, Header(alias="X-Purpose", min_length=1, max_length=200)]
+
+
+def actor_of(who: Principal) -> Actor:
+    """What the trail keeps of a caller: the stable subject (OIDC `sub`) and the display name."""
+    return Actor(who.subject, who.name)
 
 
 def resources(request: Request) -> Resources:

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 from anpr_notices.adapters.audit import AuditQuery, PostgresAuditLog
 from anpr_notices.adapters.retention import PostgresRetentionRepository
 from anpr_notices.adapters.stats import PostgresStats
-from anpr_notices.entrypoints.deps import Admin, StatsReader, Supervisor, resources, settings, transaction
+from anpr_notices.entrypoints.deps import Admin, StatsReader, Supervisor, actor_of, resources, settings, transaction
 from anpr_notices.handlers import purge, report_stats
 from anpr_runtime import Forbidden
 from anpr_runtime.inputs import Moment, Text
@@ -27,7 +27,7 @@ class PurgeIn(BaseModel):
 async def get_audit(
     request: Request,
     _: Supervisor,
-    actor: Annotated[Text | None, Query(max_length=200)] = None,
+    actor: Annotated[Text | None, Query(max_length=200, description="a subject (OIDC sub), not a name")] = None,
     subject: Annotated[Text | None, Query(max_length=200, description="a candidate id")] = None,
     since: Moment | None = None,
     until: Moment | None = None,
@@ -57,6 +57,6 @@ async def run_purge(request: Request, who: Admin, body: PurgeIn | None = None) -
     async with transaction(request) as connection:
         purged = await purge(now, config.retention, PostgresRetentionRepository(connection))
         await PostgresAuditLog(connection).record(
-            datetime.now(UTC), who.subject, "retention_purge", [f"purged={sum(purged.values())}"], f"now={now}"
+            datetime.now(UTC), actor_of(who), "retention_purge", [f"purged={sum(purged.values())}"], f"now={now}"
         )
     return {"now": now, "purged": purged, "policy": config.retention.model_dump()}

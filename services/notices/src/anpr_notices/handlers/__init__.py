@@ -1,6 +1,7 @@
 """Notices use cases: plain async functions over the ports in `adapters`, no HTTP and no Kafka client."""
 
 from anpr_notices.handlers.exports import export_issued
+from anpr_notices.handlers.history import offender_history
 from anpr_notices.handlers.intake import (
     Intake,
     close_reevaluated,
@@ -19,6 +20,7 @@ __all__ = [
     "ReviewRules",
     "close_reevaluated",
     "export_issued",
+    "offender_history",
     "purge",
     "record_decision",
     "report_stats",

@@ -10,7 +10,7 @@ from prometheus_client import Counter
 
 from anpr_contracts import COMMANDS, PlateRecognized, ReevaluateRead
 from anpr_notices.adapters.candidates import CandidateRepository
-from anpr_notices.domain.model import ISSUED, Status
+from anpr_notices.domain.model import ISSUED, Actor, Status
 from anpr_notices.domain.workflow import Case, FourEyesPolicy, Verdict, needs_second_review, next_status
 from anpr_notices.handlers.status import move
 from anpr_runtime import NotFound
@@ -31,10 +31,11 @@ class ReviewRules:
 
 
 async def record_decision(
-    candidate_id: UUID, verdict: Verdict, reviewer: str, now: datetime, repo: CandidateRepository, rules: ReviewRules
+    candidate_id: UUID, verdict: Verdict, reviewer: Actor, now: datetime, repo: CandidateRepository, rules: ReviewRules
 ) -> dict[str, Any]:
     """The candidate after the decision. A correction is published before the caller commits: if the
-    broker is down the whole decision fails (503) and the reviewer tries again, nothing half-done."""
+    broker is down the whole decision fails (503) and the reviewer tries again, nothing half-done.
+    Four-eyes compares subjects, never names: two people may share a display name."""
     candidate = await repo.get(candidate_id, lock=True)
     if candidate is None:
         raise NotFound(f"no candidate {candidate_id}")
@@ -48,11 +49,12 @@ async def record_decision(
         accepted_by,
         candidate["needs_second_review"],
     )
-    status = next_status(case, verdict, reviewer)
+    status = next_status(case, verdict, reviewer.subject)
     await repo.add_decision(candidate_id, reviewer, now, verdict)
     candidate["decisions"].append(
         {
-            "by": reviewer,
+            "by": reviewer.subject,
+            "by_name": reviewer.name,
             "at": now,
             "decision": verdict.decision,
             "reason": verdict.reason,
@@ -96,7 +98,7 @@ def _policy(four_eyes: Mapping[str, FourEyesPolicy], regime_id: str) -> FourEyes
 
 
 async def _request_reevaluation(
-    candidate: dict[str, Any], plate: str, reviewer: str, repo: CandidateRepository, rules: ReviewRules
+    candidate: dict[str, Any], plate: str, reviewer: Actor, repo: CandidateRepository, rules: ReviewRules
 ) -> None:
     images = await repo.evidence_of(candidate["candidate_id"])
     original = candidate["read_event"] or _legacy_read(candidate)
@@ -113,7 +115,7 @@ async def _request_reevaluation(
         read=read,
         candidate_key=candidate["candidate_key"],
         regime_id=candidate["regime_id"],
-        requested_by=reviewer,
+        requested_by=reviewer.subject,
         correlation_id=read.correlation_id,
     )
     await rules.publisher.publish(COMMANDS.name, vehicle_key(plate, rules.pseudonym_key), command)
