@@ -10,26 +10,27 @@ from plates import random_plate
 
 # Read in deploy/demo/frames (labels.csv) and relied on by the demo and the end-to-end test: 63HKHD,
 # 01XJND, XSNB23, 89NVJP old diesel below class 4, ZDPB67 old diesel with a permit, the others admitted.
-# CM852DJ in those frames is a French plate: not in a Dutch registry.
+# CM852DJ in those frames is a French plate: not in a Dutch registry. The colour (eerste_kleur, last) is
+# the one in the photo, so the reviewer's make/model/colour panel tells the same story as the frame.
 FRAME_VEHICLES = [
     tuple(line.split(","))
     for line in """\
-RPNL93,Personenauto,VOLKSWAGEN,GOLF,M1,hatchback,20120315,1750,1290
-63HKHD,Personenauto,PEUGEOT,307,M1,hatchback,20030514,1790,1310
-01XJND,Personenauto,OPEL,ASTRA,M1,stationwagen,20010920,1850,1320
-57LFJB,Personenauto,TOYOTA,YARIS,M1,hatchback,20070611,1450,1030
-VD020P,Bedrijfsauto,FORD,TRANSIT CONNECT,N1,gesloten opbouw,20080402,2210,1450
-XSNB23,Personenauto,MERCEDES-BENZ,C 220 CDI,M1,sedan,19990604,1985,1485
-98THD4,Personenauto,RENAULT,CLIO,M1,hatchback,20140203,1550,1090
-23GSX6,Personenauto,KIA,PICANTO,M1,hatchback,20150109,1350,935
-24LBHT,Personenauto,VOLVO,V70,M1,stationwagen,20080822,2170,1610
-ZDPB67,Personenauto,VOLKSWAGEN,PASSAT,M1,stationwagen,20000317,1960,1420
-3VFX39,Personenauto,SKODA,OCTAVIA,M1,stationwagen,20180605,1950,1375
-72TBZ9,Personenauto,BMW,3ER REIHE,M1,sedan,20190912,2055,1570
-89NVJP,Personenauto,CITROEN,BERLINGO,M1,mpv,20041111,1990,1385
-24LSB1,Personenauto,SEAT,IBIZA,M1,hatchback,20160420,1550,1095
-25XVLX,Personenauto,FIAT,PUNTO,M1,hatchback,19980730,1450,980
-98JJGB,Personenauto,AUDI,A4,M1,sedan,20060119,1930,1450""".splitlines()
+RPNL93,Personenauto,VOLKSWAGEN,GOLF,M1,hatchback,20120315,1750,1290,GROEN
+63HKHD,Personenauto,PEUGEOT,307,M1,hatchback,20030514,1790,1310,BLAUW
+01XJND,Personenauto,OPEL,ASTRA,M1,stationwagen,20010920,1850,1320,ZWART
+57LFJB,Personenauto,TOYOTA,YARIS,M1,hatchback,20070611,1450,1030,WIT
+VD020P,Bedrijfsauto,FORD,TRANSIT CONNECT,N1,gesloten opbouw,20080402,2210,1450,WIT
+XSNB23,Personenauto,MERCEDES-BENZ,C 220 CDI,M1,sedan,19990604,1985,1485,GRIJS
+98THD4,Personenauto,RENAULT,CLIO,M1,hatchback,20140203,1550,1090,GRIJS
+23GSX6,Personenauto,KIA,PICANTO,M1,hatchback,20150109,1350,935,WIT
+24LBHT,Personenauto,VOLVO,V70,M1,stationwagen,20080822,2170,1610,ZWART
+ZDPB67,Personenauto,VOLKSWAGEN,PASSAT,M1,stationwagen,20000317,1960,1420,ZWART
+3VFX39,Personenauto,SKODA,OCTAVIA,M1,stationwagen,20180605,1950,1375,GRIJS
+72TBZ9,Personenauto,BMW,3ER REIHE,M1,sedan,20190912,2055,1570,ZWART
+89NVJP,Personenauto,CITROEN,BERLINGO,M1,mpv,20041111,1990,1385,BLAUW
+24LSB1,Personenauto,SEAT,IBIZA,M1,hatchback,20160420,1550,1095,WIT
+25XVLX,Personenauto,FIAT,PUNTO,M1,hatchback,19980730,1450,980,GRIJS
+98JJGB,Personenauto,AUDI,A4,M1,sedan,20060119,1930,1450,GRIJS""".splitlines()
 ]
 FRAME_FUELS = [
     tuple(line.split(","))

@@ -22,7 +22,7 @@ from national import write_national
 HERE = Path(__file__).resolve().parent
 
 BASE = ("kenteken", "voertuigsoort", "merk", "handelsbenaming", "europese_voertuigcategorie", "inrichting",
-        "datum_eerste_toelating", "toegestane_maximum_massa_voertuig", "massa_rijklaar")  # fmt: skip
+        "datum_eerste_toelating", "toegestane_maximum_massa_voertuig", "massa_rijklaar", "eerste_kleur")  # fmt: skip
 FUEL = (
     "kenteken",
     "brandstof_volgnummer",

@@ -1,5 +1,6 @@
 """A generated vehicle and its rows in each RDW file's shape. All facts are invented."""
 
+import zlib
 from dataclasses import dataclass
 
 # carrosserietype (vezc-m2t6) by inrichting, carrosseriecode (jhie-znh9) descriptions: EU 2007/46 annex II.
@@ -18,6 +19,15 @@ BODY_CODES = {
 SPECIAL_CODES = {"70": "rolstoelplaats", "145": "rolstoeltoegankelijk", "146": "rolstoeltoegankelijk",
                  "147": "rolstoeltoegankelijk", "149": "rolstoeltoegankelijk"}  # fmt: skip
 HEAVY = {"N2", "N3", "M2", "M3"}
+# eerste_kleur in the RDW's own words, repeated roughly as often as on Dutch roads (grey, black, white first).
+COLOURS = ("GRIJS",) * 4 + ("ZWART",) * 4 + ("WIT",) * 3 + ("BLAUW",) * 3 + ("ROOD",) * 2 + (
+    "GROEN", "BEIGE", "BRUIN", "GEEL", "ORANJE")  # fmt: skip
+
+
+def colour_of(plate: str) -> str:
+    """The same colour for a plate on every run and machine (crc32, unlike hash(), is not salted), and
+    without drawing from the catalogue's random generator, which would change every plate after it."""
+    return COLOURS[zlib.crc32(plate.encode()) % len(COLOURS)]
 
 
 @dataclass
@@ -36,7 +46,8 @@ class Vehicle:
 
     def base_row(self) -> tuple[str, ...]:
         mass, ready = (str(m) if m is not None else "" for m in self.masses)
-        return (self.plate, self.kind, *self.make, self.category, self.inrichting, self.det, mass, ready)
+        row = (self.plate, self.kind, *self.make, self.category, self.inrichting, self.det, mass, ready)
+        return (*row, colour_of(self.plate))
 
     def fuel_rows(self) -> list[tuple[str, ...]]:
         def level(code: str) -> str:

@@ -168,9 +168,9 @@ def test_base_rows_with_impossible_values_are_kept_with_those_unknown(tmp_path: 
     rows, counts = records(base, BASE)
 
     assert rows == [
-        (2, "63HKHD", "Personenauto", "M1", "hatchback", date(2003, 5, 14), 1790, 1310),
-        (3, "BADDAT", "Personenauto", "M1", "hatchback", None, None, 1200),
-        (7, "NOFUEL", "Bedrijfsauto", None, "gesloten opbouw", date(2003, 5, 14), None, None),
+        (2, "63HKHD", "Personenauto", "M1", "hatchback", date(2003, 5, 14), 1790, 1310, "PEUGEOT", "307", None),
+        (3, "BADDAT", "Personenauto", "M1", "hatchback", None, None, 1200, "OPEL", "ASTRA", None),
+        (7, "NOFUEL", "Bedrijfsauto", None, "gesloten opbouw", date(2003, 5, 14), None, None, "FORD", "TRANSIT", None),
     ]
     assert (counts.rows, counts.skipped, counts.blanked) == (5, 2, 1)
     assert counts.bytes_read == base.stat().st_size
@@ -188,7 +188,53 @@ def test_base_rows_from_the_download_labels(tmp_path: Path) -> None:
     )
 
     assert records(base, BASE)[0] == [
-        (2, "BT391Z", "Bedrijfsauto", "N3", "opleggertrekker", date(2017, 1, 1), 19500, 7800)
+        (2, "BT391Z", "Bedrijfsauto", "N3", "opleggertrekker", date(2017, 1, 1), 19500, 7800, "VOLVO", None, None)
+    ]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        BASE_HEADER + ",eerste_kleur",
+        "Kenteken,Voertuigsoort,Merk,Handelsbenaming,Europese voertuigcategorie,Inrichting,Datum eerste toelating,"
+        "Toegestane maximum massa voertuig,Massa rijklaar,Eerste kleur",
+    ],
+)
+def test_make_model_and_colour_from_either_header_style(tmp_path: Path, header: str) -> None:
+    base = write_csv(
+        tmp_path / "voertuigen.csv",
+        [
+            header,
+            "63HKHD,Personenauto,PEUGEOT,307,M1,hatchback,20030514,1790,1310,BLAUW",
+            "NOKLR1,Personenauto, OPEL , ,M1,hatchback,20030514,1790,1310,Niet geregistreerd",
+            f"LANG01,Personenauto,{'M' * 150},{'X' * 150},M1,hatchback,20030514,1790,1310,{'k' * 60}",
+        ],
+        bom=True,
+    )
+
+    rows, counts = records(base, BASE)
+
+    assert [row[-3:] for row in rows] == [
+        ("PEUGEOT", "307", "BLAUW"),
+        ("OPEL", None, None),  # "Niet geregistreerd" is no colour; an empty model is unknown
+        ("M" * 100, "X" * 100, "K" * 40),  # cut to the registry's columns, never refused
+    ]
+    assert rows[0][2:8] == ("Personenauto", "M1", "hatchback", date(2003, 5, 14), 1790, 1310)  # judging facts unchanged
+    assert (counts.rows, counts.skipped, counts.blanked) == (3, 0, 0)
+
+
+def test_a_base_file_without_make_model_or_colour_imports_them_unknown(tmp_path: Path) -> None:
+    base = write_csv(
+        tmp_path / "voertuigen.csv",
+        [
+            "kenteken,voertuigsoort,europese_voertuigcategorie,inrichting,datum_eerste_toelating,"
+            "toegestane_maximum_massa_voertuig,massa_rijklaar",
+            "63HKHD,Personenauto,M1,hatchback,20030514,1790,1310",
+        ],
+    )
+
+    assert records(base, BASE)[0] == [
+        (2, "63HKHD", "Personenauto", "M1", "hatchback", date(2003, 5, 14), 1790, 1310, None, None, None)
     ]
 
 
@@ -224,7 +270,9 @@ def test_shipped_demo_snapshot_reads_completely() -> None:
     base = {row[1]: row for row in records(DEMO / "voertuigen.csv", BASE)[0]}
     fuels = records(DEMO / "brandstof.csv", FUEL)[0]
     assert all(row[1] in base for row in fuels)
-    assert base["63HKHD"][2:] == ("Personenauto", "M1", "hatchback", date(2003, 5, 14), 1790, 1310)
+    peugeot = ("Personenauto", "M1", "hatchback", date(2003, 5, 14), 1790, 1310, "PEUGEOT", "307", "BLAUW")
+    assert base["63HKHD"][2:] == peugeot
+    assert all(row[-1] for row in base.values())  # every demo vehicle has a colour for the review screen
     assert [(f, k) for _, plate, _, f, k in fuels if plate == "63HKHD"] == [("Diesel", 3)]
     assert [(f, k) for _, plate, _, f, k in fuels if plate == "01XJND"] == [("Diesel", None)]
     assert [(f, k) for _, plate, _, f, k in fuels if plate == "72TBZ9"] == [("Elektriciteit", None), ("Benzine", 6)]

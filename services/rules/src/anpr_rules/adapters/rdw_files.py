@@ -5,6 +5,9 @@ Files: base `m9d7-ebf2` and fuel `8ys7-d773` (hybrids have several rows), option
 `jhie-znh9` (carrosseriecode: 15, 16...). Both header styles the RDW publishes are accepted: API names
 (`datum_eerste_toelating`) and the CSV download's labels (`Datum eerste toelating`).
 
+The base file's merk, handelsbenaming and eerste_kleur (make, model, colour) are staged for the reviewer,
+not for judging; a base file without those columns imports with them unknown.
+
 All values arrive as strings. One bad row never aborts a national import: an impossible date or number
 becomes unknown ("blanked", counted), a row without a usable plate is skipped (counted).
 """
@@ -21,7 +24,9 @@ from typing import Any
 from sqlalchemy import Table
 
 from anpr_rules.adapters.tables import rdw_base, rdw_body, rdw_fuel, rdw_special
+from anpr_rules.domain.vehicle import registry_plate
 
+MAX_TEXT, MAX_COLOUR = 100, 40  # merk/handelsbenaming and eerste_kleur columns (tables.py)
 Record = tuple[Any, ...]
 Parsed = tuple[list[Record], bool] | None  # (staging records, some value blanked); None: row skipped
 
@@ -45,9 +50,18 @@ def _column(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.strip().lower()).strip("_")
 
 
-def _plate(value: str) -> str | None:
-    plate = value.strip().upper().replace("-", "").replace(" ", "")
-    return plate if 0 < len(plate) <= 16 and plate.isascii() and plate.isalnum() else None
+_plate = registry_plate
+
+
+def _text(value: str, length: int) -> str | None:
+    """Free text such as merk or handelsbenaming, cut to its column; None when empty."""
+    return value.strip()[:length] or None
+
+
+def _colour(value: str) -> str | None:
+    """eerste_kleur as the RDW writes it (GRIJS, ZWART); its "Niet geregistreerd" is no colour."""
+    text = value.strip().upper()[:MAX_COLOUR]
+    return None if not text or text in ("NIET GEREGISTREERD", "N.V.T.") else text
 
 
 def _int(value: str | None) -> int | None:
@@ -101,12 +115,15 @@ def _lost(raw: str, parsed: object) -> bool:
 
 
 def _base(line: int, v: Sequence[str]) -> Parsed:
-    kenteken, soort, categorie, inrichting, det, max_mass, empty_mass = v
+    kenteken, soort, categorie, inrichting, det, max_mass, empty_mass, merk, handelsbenaming, kleur = v
     if (plate := _plate(kenteken)) is None:
         return None
     category, first, heaviest, ready = _short(categorie, 10), _date(det), _int(max_mass), _int(empty_mass)
     blanked = _lost(categorie, category) or _lost(det, first) or _lost(max_mass, heaviest) or _lost(empty_mass, ready)
-    return [(line, plate, soort.strip()[:60], category, inrichting.strip() or None, first, heaviest, ready)], blanked
+    # make, model, colour last, as in the staging table: only the review screen shows them.
+    described = (_text(merk, MAX_TEXT), _text(handelsbenaming, MAX_TEXT), _colour(kleur))
+    facts = (soort.strip()[:60], category, inrichting.strip() or None, first, heaviest, ready)
+    return [(line, plate, *facts, *described)], blanked
 
 
 def _fuel(line: int, v: Sequence[str]) -> Parsed:
@@ -137,7 +154,8 @@ class Source:
 
 
 _BASE_COLUMNS = ("voertuigsoort", "europese_voertuigcategorie", "inrichting", "datum_eerste_toelating",
-                 "toegestane_maximum_massa_voertuig", "massa_rijklaar")  # fmt: skip
+                 "toegestane_maximum_massa_voertuig", "massa_rijklaar", "merk", "handelsbenaming",
+                 "eerste_kleur")  # fmt: skip
 _FUEL_COLUMNS = ("brandstof_volgnummer", "brandstof_omschrijving", "emissiecode_omschrijving")
 BASE = Source("base", rdw_base, ("kenteken", *_BASE_COLUMNS), _base)
 FUEL = Source("fuel", rdw_fuel, ("kenteken", *_FUEL_COLUMNS), _fuel)

@@ -17,6 +17,11 @@ vehicles = Table(
     Column("special_codes", ARRAY(Text), nullable=False, server_default="{}"),  # bijzonderheden (7ug8-2dtt)
     Column("body_codes", ARRAY(Text), nullable=False, server_default="{}"),  # carrosserie (vezc-m2t6, jhie-znh9)
     Column("inrichting", Text),
+    # For the reviewer against cloned plates (merk, handelsbenaming, eerste_kleur); never read into the
+    # in-memory index, so last: `rdw_next (LIKE vehicles)` and `SELECT n.*` keep this column order.
+    Column("make", String(100)),
+    Column("model", String(100)),
+    Column("colour", String(40)),
 )
 
 # Staging for `anpr vehicles import`: each RDW file is copied into its own table, then `vehicles` is
@@ -34,6 +39,9 @@ rdw_base = Table(
     Column("first_admission", Date),
     Column("max_mass_kg", Integer),
     Column("empty_mass_kg", Integer),
+    Column("make", String(100)),
+    Column("model", String(100)),
+    Column("colour", String(40)),
     prefixes=["UNLOGGED"],
 )
 

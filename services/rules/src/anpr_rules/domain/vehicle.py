@@ -1,6 +1,8 @@
 from dataclasses import dataclass
 from datetime import date
 
+PLATE_MAX = 16  # the registry's plate column; longer is no Dutch plate (the longest has 8 characters)
+
 
 @dataclass(frozen=True, slots=True)  # a million of them live in memory
 class Vehicle:
@@ -32,3 +34,22 @@ class Vehicle:
             "carrosseriecodes": ",".join(self.body_codes) or None,
             "inrichting": self.inrichting,
         }
+
+
+@dataclass(frozen=True)
+class VehicleDescription:
+    """What a reviewer compares with the photo against a cloned plate: RDW merk, handelsbenaming and
+    eerste_kleur. Kept in PostgreSQL only, never in the in-memory index: judging does not use them and a
+    million vehicles would carry three more strings each (issue 19)."""
+
+    plate: str
+    make: str | None  # merk: VOLKSWAGEN
+    model: str | None  # handelsbenaming: GOLF
+    colour: str | None  # eerste_kleur: GRIJS, ZWART, WIT, ... (RDW's Dutch words, upper case)
+
+
+def registry_plate(text: str) -> str | None:
+    """A plate as the registry keys it (upper case, no dashes or spaces), or None when it cannot be one:
+    empty, too long, or anything but ASCII letters and digits (no SQL, no look-alike unicode)."""
+    plate = text.strip().upper().replace("-", "").replace(" ", "")
+    return plate if 0 < len(plate) <= PLATE_MAX and plate.isascii() and plate.isalnum() else None

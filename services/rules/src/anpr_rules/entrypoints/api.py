@@ -7,6 +7,7 @@ from anpr_rules.config import RulesSettings
 from anpr_rules.domain.regime import Regime
 from anpr_rules.entrypoints.deps import Components
 from anpr_rules.entrypoints.forecast import router as forecast_router
+from anpr_rules.entrypoints.vehicles import router as vehicles_router
 from anpr_runtime import PermanentError
 from anpr_runtime.auth import Principal, Role, require_roles
 from anpr_runtime.http import create_service_app
@@ -51,4 +52,4 @@ async def get_status(_: Reader, parts: Components) -> dict[str, Any]:
 
 def create_app(settings: RulesSettings | None = None) -> FastAPI:
     lifespan = service_lifespan(SPEC, lambda: settings or RulesSettings(), bootstrap)
-    return create_service_app("rules", lifespan, [router, forecast_router])
+    return create_service_app("rules", lifespan, [router, forecast_router, vehicles_router])

@@ -1,5 +1,6 @@
 """What the rules handlers depend on: the lookups, the state store and the publisher, as protocols, and
-`Judging`, the one object that carries them so a handler's signature stays short."""
+`Judging`, the one object that carries them so a handler's signature stays short; and the reviewer's
+vehicle descriptions (`describe`), which judging never uses."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -10,12 +11,18 @@ from uuid import UUID
 from anpr_contracts import PlateRecognized
 from anpr_rules.domain.exemption import Permit
 from anpr_rules.domain.regime import Regime
-from anpr_rules.domain.vehicle import Vehicle
+from anpr_rules.domain.vehicle import Vehicle, VehicleDescription
 from anpr_runtime.ports import Publisher
 
 
 class VehicleLookup(Protocol):
     def get(self, plate: str) -> Vehicle | None: ...
+
+
+class VehicleDescriptions(Protocol):
+    """The registry's make, model and colour by plate (normalised); None: not registered."""
+
+    async def describe(self, plate: str) -> VehicleDescription | None: ...
 
 
 class PermitLookup(Protocol):

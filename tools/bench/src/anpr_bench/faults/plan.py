@@ -169,12 +169,20 @@ def write_registry(plan: Plan, demo: Path, out: Path) -> dict[str, Path]:
     files["carrosserie_specifiek"] = demo / "carrosserie_specifiek.csv"
     for name in ("voertuigen", "brandstof", "bijzonderheden", "carrosserie"):
         files[name].write_text((demo / f"{name}.csv").read_text())
+    with files["voertuigen"].open() as demo_base:
+        header = next(csv.reader(demo_base))
     with files["voertuigen"].open("a", newline="") as base, files["brandstof"].open("a", newline="") as fuel:
-        base_rows, fuel_rows = csv.writer(base), csv.writer(fuel)
+        # By the demo file's own header: every row has all its columns (the importer skips a shorter one),
+        # whatever columns the demo registry gains.
+        base_rows, fuel_rows = csv.DictWriter(base, header, restval=""), csv.writer(fuel)
         for plate, kind in plan.vehicles.items():
             facts = KINDS[kind][0]
             assert facts is not None
             soort, category, inrichting, first, max_mass, empty_mass, fuel_name, emission = facts
-            base_rows.writerow([plate, soort, "FAULTS", kind, category, inrichting, first, max_mass, empty_mass])
+            base_rows.writerow(
+                {"kenteken": plate, "voertuigsoort": soort, "merk": "FAULTS", "handelsbenaming": kind,
+                 "europese_voertuigcategorie": category, "inrichting": inrichting, "datum_eerste_toelating": first,
+                 "toegestane_maximum_massa_voertuig": max_mass, "massa_rijklaar": empty_mass, "eerste_kleur": "GRIJS"}
+            )  # fmt: skip
             fuel_rows.writerow([plate, "1", fuel_name, emission, f"EURO {emission}"])
     return files
