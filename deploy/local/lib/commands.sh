@@ -33,6 +33,8 @@ write_env() {
       echo "export ANPR_RULES_URL='http://127.0.0.1:8103'"
       echo "export ANPR_EXEMPTIONS_URL='http://127.0.0.1:8104'"
       echo "export ANPR_NOTICES_URL='http://127.0.0.1:8105'"
+      echo "export ANPR_CONSOLE_PORT='$CONSOLE_PORT'"
+      echo "export ANPR_CONSOLE_URL='http://127.0.0.1:$CONSOLE_PORT'"
     } >"$RUN_DIR/env.tmp"
     mv "$RUN_DIR/env.tmp" "$RUN_DIR/env"
   )
@@ -65,21 +67,34 @@ cmd_up() {
   log "infra: environment in $RUN_DIR/env"
 }
 
+# down [--purge] stops every component; down COMPONENT stops only that one (its data and the env
+# file stay: purging one component alone could leave the others' data inconsistent with it, e.g. the
+# realm in PostgreSQL with passwords whose files were deleted).
 cmd_down() {
-  local purge_data=0
+  local purge_data=0 only=""
   case "${1:-}" in
     "") ;;
     --purge) purge_data=1 ;;
-    *) die "usage: $0 down [--purge]" ;;
+    *) is_component "$1" && only="$1" || die "usage: $0 down [--purge | $(component_names)]" ;;
   esac
   if [[ ! -d "$RUN_DIR" ]]; then
     log "infra: nothing in $RUN_DIR"
     return 0
   fi
   lock_run_dir
+  if [[ -n "$only" ]]; then
+    "${only}_down"
+    return 0
+  fi
   each down "${COMPONENTS[@]}"
   (( purge_data )) && purge
   return 0
+}
+
+is_component() {
+  local c
+  for c in "${COMPONENTS[@]}"; do [[ "$1" == "$c" ]] && return 0; done
+  return 1
 }
 
 cmd_status() {
@@ -88,14 +103,8 @@ cmd_status() {
 }
 
 cmd_restart() {
-  local c
+  is_component "${1:-}" || die "usage: $0 restart $(component_names)"
   lock_run_dir
-  for c in "${COMPONENTS[@]}"; do
-    if [[ "${1:-}" == "$c" ]]; then
-      "${c}_down"
-      "${c}_up"
-      return 0
-    fi
-  done
-  die "usage: $0 restart $(component_names)"
+  "${1}_down"
+  "${1}_up"
 }

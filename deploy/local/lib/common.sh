@@ -8,6 +8,12 @@ RUN_DIR="${ANPR_RUN_DIR:-.run}"
 RUN_DIR="$(realpath -m -- "$RUN_DIR")"
 readonly RUN_DIR
 readonly CACHE_DIR="${ANPR_CACHE_DIR:-${HOME:-/tmp}/.cache/anpr}"
+# The staff console is a service (anpr run console), not a component; its port is here because the
+# realm's redirect URIs (keycloak) and ANPR_CONSOLE_URL in <run>/env (commands.sh) both follow it.
+readonly CONSOLE_PORT="${ANPR_CONSOLE_PORT:-8106}"
+
+# Kafka and Keycloak both run on the JVM.
+java_bin() { if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then echo "$JAVA_HOME/bin/java"; else echo java; fi; }
 
 log() { printf '%s\n' "$*" >&2; }
 die() { log "infra: error: $*"; exit 1; }

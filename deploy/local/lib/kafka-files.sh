@@ -106,8 +106,6 @@ logger.clients.level = WARN
 EOC
 }
 
-java_bin() { if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then echo "$JAVA_HOME/bin/java"; else echo java; fi; }
-
 # Format once per fresh data dir (meta.properties is what the formatter writes). The cluster id is
 # kept in the run dir for reference; a formatted dir with another id would refuse to start.
 kafka_format_if_needed() {
