@@ -3,8 +3,8 @@
 import os
 from pathlib import Path
 
-SERVICES = ("ingest", "recognition", "rules", "exemptions", "notices")
-PORTS = {"ingest": 8101, "recognition": 8102, "rules": 8103, "exemptions": 8104, "notices": 8105}
+SERVICES = ("ingest", "recognition", "rules", "exemptions", "notices", "console")
+PORTS = {"ingest": 8101, "recognition": 8102, "rules": 8103, "exemptions": 8104, "notices": 8105, "console": 8106}
 
 
 def repo_root() -> Path:

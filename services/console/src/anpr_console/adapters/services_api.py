@@ -1,0 +1,95 @@
+"""The platform's services, called with the signed-in person's own access token: their role checks and
+audit apply to every request the console makes.
+
+    ServiceUnavailable   the service cannot be reached, timed out, or answered 5xx
+    ServiceRefused       any 4xx: `status` and `detail` as the service gave them
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from anpr_runtime.errors import RetriableError
+
+
+class ServiceUnavailable(RetriableError):
+    def __init__(self, service: str, reason: str) -> None:
+        super().__init__(f"{service}: {reason}")
+        self.service = service
+
+
+class ServiceRefused(Exception):
+    def __init__(self, service: str, status: int, detail: str, route_missing: bool) -> None:
+        super().__init__(f"{service} answered {status}: {detail}")
+        self.service = service
+        self.status = status
+        self.detail = detail
+        # FastAPI's own answer for a path it has no route for: the feature is not deployed (yet).
+        self.route_missing = route_missing
+
+
+@dataclass(frozen=True)
+class Binary:
+    content: bytes
+    media_type: str
+
+
+class ServicesApi:
+    def __init__(self, http: httpx.AsyncClient, base_urls: dict[str, str]) -> None:
+        self._http = http
+        self._base = {name: url.rstrip("/") for name, url in base_urls.items()}
+
+    async def get_json(
+        self, service: str, path: str, token: str, params: dict[str, Any] | None = None, purpose: str | None = None
+    ) -> Any:
+        response = await self._send("GET", service, path, token, params=params, purpose=purpose)
+        return response.json()
+
+    async def post_json(self, service: str, path: str, token: str, body: Any, purpose: str | None = None) -> Any:
+        response = await self._send("POST", service, path, token, json=body, purpose=purpose)
+        return response.json()
+
+    async def get_binary(self, service: str, path: str, token: str, purpose: str | None = None) -> Binary:
+        response = await self._send("GET", service, path, token, purpose=purpose)
+        return Binary(response.content, response.headers.get("content-type", "application/octet-stream"))
+
+    async def _send(
+        self,
+        method: str,
+        service: str,
+        path: str,
+        token: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+        purpose: str | None = None,
+    ) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {token}"}
+        if purpose:
+            headers["X-Purpose"] = purpose
+        url = f"{self._base[service]}{path}"
+        try:
+            response = await self._http.request(method, url, params=params, json=json, headers=headers)
+        except httpx.HTTPError as error:
+            raise ServiceUnavailable(service, type(error).__name__) from error
+        if response.status_code >= 500:
+            raise ServiceUnavailable(service, f"answered {response.status_code}")
+        if response.status_code >= 400:
+            detail = _detail(response)
+            missing = response.status_code in (404, 405) and detail in ("Not Found", "Method Not Allowed")
+            raise ServiceRefused(service, response.status_code, detail, missing)
+        return response
+
+
+def _detail(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return response.reason_phrase
+    detail = body.get("detail") if isinstance(body, dict) else None
+    if isinstance(detail, str):
+        return detail
+    if isinstance(detail, list) and detail and isinstance(detail[0], dict):
+        return str(detail[0].get("msg", detail))  # pydantic's 422: the first problem is enough for a person
+    return response.reason_phrase
