@@ -1,9 +1,11 @@
-"""`anpr demo`: infrastructure, all five services, sample traffic through the whole pipeline, a summary."""
+"""`anpr demo`: infrastructure, every service, sample traffic through the whole pipeline, a summary with the
+staff console's address and the demo people who can log in to it."""
 
 import os
 import re
 import time
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
@@ -16,7 +18,7 @@ from rich.table import Table
 from anpr_cli import infra
 from anpr_cli.camera import Replayer
 from anpr_cli.demo_site import CAMERAS, DemoSetupError, ensure_site, url
-from anpr_cli.paths import SERVICES, demo_frames_dir, demo_rdw_dir, load_run_env, run_dir
+from anpr_cli.paths import SERVICES, demo_frames_dir, demo_rdw_dir, run_dir
 from anpr_cli.vehicles import vehicles_import
 
 console = Console()
@@ -63,8 +65,7 @@ def demo(
     frames_dir: Annotated[Path | None, typer.Option(help="JPEG frames to replay (default deploy/demo/frames)")] = None,
 ) -> None:
     """Start everything, replay the sample frames and print what came through; leaves it all running."""
-    infra.up()
-    load_run_env()
+    infra.infra_up()
     # The registry first: rules loads it into memory when it starts.
     rdw = demo_rdw_dir()
     vehicles_import(
@@ -75,7 +76,7 @@ def demo(
     )
     for service in SERVICES:
         infra.start_service(service)
-    with console.status("waiting for the five services to be ready"):
+    with console.status(f"waiting for {', '.join(SERVICES)} to be ready"):
         infra.wait_ready()
     frames = sorted((frames_dir or demo_frames_dir()).glob("*.jpg"))
     token = os.environ["ANPR_ADMIN_TOKEN"]
@@ -119,9 +120,43 @@ def _summary(client: httpx.Client, posted: int) -> None:
                 f"  metrics      {url('rules', '/metrics')}",
                 f"  logs         {run}/services/*.log, {run}/kafka.log, {run}/postgres.log",
                 f"  env          source {run}/env",
+                *login_lines(os.environ),
                 "Everything keeps running until `make down`.",
             ]
         ),
         markup=False,
         soft_wrap=True,
     )
+
+
+# (ANPR_DEMO_<VAR>_..., what the person does): one demo person per role of the realm deploy/keycloak.
+DEMO_PEOPLE = (
+    ("REVIEWER", "reviewer (beoordelaar)"),
+    ("REVIEWER_2", "second reviewer, four eyes (tweede beoordelaar)"),
+    ("SUPERVISOR", "supervisor (teamleider)"),
+    ("OPERATOR", "operations (beheer camera's)"),
+    ("PERMIT_DESK", "permit desk (vergunningen)"),
+    ("ADMIN", "administrator (beheerder)"),
+)
+
+
+def login_lines(env: Mapping[str, str]) -> list[str]:
+    """Where staff log in and as whom: the console URL and the demo people from .run/env (infra.sh writes them)."""
+    console_url, issuer = env.get("ANPR_CONSOLE_URL"), env.get("ANPR_OIDC_ISSUER")
+    if not console_url or not issuer:
+        return ["Staff console: not configured (no ANPR_CONSOLE_URL / ANPR_OIDC_ISSUER in .run/env; run `make up`)."]
+    lines = [
+        f"Medewerkersconsole / staff console   {console_url}",
+        f"  Log in there with one of these demo people (Keycloak's login page, realm {issuer.rsplit('/', 1)[-1]}):",
+    ]
+    people = [
+        (role, env.get(f"ANPR_DEMO_{var}_USER"), env.get(f"ANPR_DEMO_{var}_PASSWORD")) for var, role in DEMO_PEOPLE
+    ]
+    width = max((len(user) for _, user, _ in people if user), default=0)
+    lines += [f"  {user:<{width}}  {password}  {role}" for role, user, password in people if user and password]
+    if len(lines) == 2:
+        lines.append("  (no ANPR_DEMO_<ROLE>_USER/_PASSWORD in .run/env: is Keycloak part of `infra.sh up`?)")
+    lines.append(
+        f"  Keycloak admin: {env.get('ANPR_KEYCLOAK_URL', '?')}/admin/ (user admin, password in <run>/keycloak/secrets)"
+    )
+    return lines

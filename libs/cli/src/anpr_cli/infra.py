@@ -1,5 +1,7 @@
-"""`anpr up|down|status`: the local Kafka + PostgreSQL (deploy/local/infra.sh) and the service processes."""
+"""`anpr up|down|status`: the local Kafka, PostgreSQL and Keycloak (deploy/local/infra.sh) and the service
+processes (every one in paths.SERVICES, the staff console included)."""
 
+import os
 import subprocess
 import sys
 import time
@@ -41,8 +43,14 @@ def stop_service(service: str, timeout: float = 30) -> None:
     pid_file(run_dir(), service).unlink(missing_ok=True)
 
 
+def port_of(service: str) -> int:
+    """ANPR_<SERVICE>_PORT when set (the service reads it too: the test run moves the console), else its default."""
+    given = os.environ.get(f"ANPR_{service.upper()}_PORT", "")
+    return int(given) if given.isdigit() else PORTS[service]
+
+
 def readyz(service: str) -> str:
-    return f"http://127.0.0.1:{PORTS[service]}/readyz"
+    return f"http://127.0.0.1:{port_of(service)}/readyz"
 
 
 def running(service: str) -> bool:
@@ -68,14 +76,29 @@ def _died(service: str) -> int:
     return 1
 
 
-def up() -> None:
-    """Start Kafka and PostgreSQL (idempotent)."""
+def infra_up() -> None:
+    """Kafka, PostgreSQL and Keycloak (idempotent), then .run/env into os.environ for what follows."""
     if infra("up") != 0:
         raise typer.Exit(1)
+    load_run_env()
+
+
+def up() -> None:
+    """Start Kafka, PostgreSQL, Keycloak and every service (idempotent); wait until all are ready."""
+    infra_up()
+    for service in SERVICES:
+        start_service(service)
+    with console.status(f"waiting for {', '.join(SERVICES)}"):
+        wait_ready()
+    console.print(f"ready: {', '.join(f'{s} {url_of(s)}' for s in SERVICES)}", soft_wrap=True)
+
+
+def url_of(service: str) -> str:
+    return f"http://127.0.0.1:{port_of(service)}"
 
 
 def down(purge: bool = typer.Option(False, help="Also delete the data under .run/")) -> None:
-    """Stop the services, Kafka and PostgreSQL; nothing is left running."""
+    """Stop the services, Keycloak, Kafka and PostgreSQL; nothing is left running."""
     for service in reversed(SERVICES):
         stop_service(service)
     raise typer.Exit(infra("down", *(["--purge"] if purge else [])))
@@ -95,8 +118,6 @@ def status() -> None:
             except httpx.HTTPError:
                 ready = "False"
         rss = rss_mib(pid) if pid else None
-        table.add_row(
-            service, str(pid or "-"), f"http://127.0.0.1:{PORTS[service]}", ready, f"{rss:.0f}" if rss else "-"
-        )
+        table.add_row(service, str(pid or "-"), url_of(service), ready, f"{rss:.0f}" if rss else "-")
     console.print(table)
     raise typer.Exit(code)
