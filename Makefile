@@ -4,8 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV := $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
 UV_VERSION := 0.13.8
-# The test run gets its own Kafka + PostgreSQL next to a running demo: other ports, other data dir.
-TEST_ENV := ANPR_RUN_DIR=$(CURDIR)/.run/test ANPR_KAFKA_PORT=29092 ANPR_KAFKA_CONTROLLER_PORT=29093 ANPR_PG_PORT=25432
+# The test run gets its own Kafka, PostgreSQL and Keycloak next to a running demo: other ports, other data
+# dir; its console (browser tests) listens on 28106, which the test realm's redirect URIs allow.
+TEST_ENV := ANPR_RUN_DIR=$(CURDIR)/.run/test ANPR_KAFKA_PORT=29092 ANPR_KAFKA_CONTROLLER_PORT=29093 ANPR_PG_PORT=25432 \
+	ANPR_KEYCLOAK_PORT=28180 ANPR_CONSOLE_PORT=28106
 
 .PHONY: setup up down status demo test lint typecheck unit integration clean browser
 
@@ -47,7 +49,8 @@ browser:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 # Lint, type checks, unit tests, then integration, end-to-end and browser tests against a real Kafka
-# broker and PostgreSQL that this target starts and always stops again (also when a test fails).
+# broker, PostgreSQL and Keycloak (people's logins) that this target starts and always stops again (also
+# when a test fails); the OIDC settings and demo people come into the tests' environment from <run>/env.
 test: setup lint browser
 	$(TEST_ENV) bash deploy/local/with-infra.sh $(BIN)/pytest -q
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Run a command with the local Kafka + PostgreSQL up, and stop them afterwards whatever the command did.
-# Used by `make test`; the run dir and ports come from the environment (see infra.sh).
+# Run a command with the local Kafka, PostgreSQL and Keycloak up, and stop them afterwards whatever the
+# command did. Used by `make test`; the run dir and ports come from the environment (see infra.sh). The
+# command gets <run>/env exported: KAFKA_BOOTSTRAP, DATABASE_URL, ANPR_OIDC_ISSUER, ANPR_DEMO_*, ...
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cleanup() {

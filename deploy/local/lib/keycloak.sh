@@ -39,10 +39,11 @@ kc_pid() {
 
 kc_realm_answers() { [[ "$(http_code "$KC_ISSUER/.well-known/openid-configuration")" == 200 ]]; }
 
-# Up to 180 s: the first start creates the schema and imports the realm; fails at once if it died.
+# Up to 300 s: the first start creates the schema and imports the realm (95 s seen on 2 busy cores);
+# fails at once if it died.
 kc_wait_ready() {
   local pid="$1" i
-  for ((i = 0; i < 900; i++)); do
+  for ((i = 0; i < 1500; i++)); do
     kc_realm_answers && return 0
     if ! pid_alive "$pid"; then
       log "infra: keycloak exited during start-up; last lines of $KC_LOG:"
@@ -52,7 +53,7 @@ kc_wait_ready() {
     fi
     sleep 0.2
   done
-  log "infra: the realm did not answer within 180 s; last lines of $KC_LOG:"
+  log "infra: the realm did not answer within 300 s; last lines of $KC_LOG:"
   tail -n 40 "$KC_LOG" >&2 || true
   exit 1
 }
