@@ -12,12 +12,13 @@ review UI's static shell carry no personal data and are public.
 
 from anpr_runtime.auth import Role
 
-ADMIN, CAMERA, REVIEWER, SUPERVISOR, OPERATOR, SERVICE = (
+ADMIN, CAMERA, REVIEWER, SUPERVISOR, OPERATOR, PERMIT_DESK, SERVICE = (
     Role.ADMIN,
     Role.CAMERA,
     Role.REVIEWER,
     Role.SUPERVISOR,
     Role.OPERATOR,
+    Role.PERMIT_DESK,
     Role.SERVICE,
 )
 CAMERA_TOKEN = "camera_token"  # a per-camera token issued by an admin through ingest
@@ -81,18 +82,20 @@ RULES: dict[tuple[str, str], Access] = {
     ("POST", "/v1/forecast"): allow(OPERATOR, SUPERVISOR),  # planning: aggregates only, no plates
 }
 
-# Exemptions: operators issue and change permits, supervisors may look and audit; the yes/no check is
-# also for reviewers and services. Permits hold plates: no camera.
-PERMIT_ISSUERS = allow(OPERATOR)
+# Exemptions: the permit desk issues and changes permits (operators too, for a transition: see the
+# exemptions README), supervisors may look; a permit's audit trail is for supervisors and the desk; the
+# yes/no check is also for reviewers and services. Permits hold plates: no camera.
+PERMIT_ISSUERS = allow(PERMIT_DESK, OPERATOR)
 EXEMPTIONS: dict[tuple[str, str], Access] = {
     ("POST", "/v1/exemptions"): PERMIT_ISSUERS,
     ("POST", "/v1/exemptions/import"): PERMIT_ISSUERS,
     ("PATCH", "/v1/exemptions/{exemption_id}"): PERMIT_ISSUERS,
     ("POST", "/v1/exemptions/{exemption_id}/revoke"): PERMIT_ISSUERS,
-    ("GET", "/v1/exemptions"): allow(OPERATOR, SUPERVISOR),
-    ("GET", "/v1/exemptions/{exemption_id}"): allow(OPERATOR, SUPERVISOR),
-    ("GET", "/v1/exemptions/{exemption_id}/audit"): allow(SUPERVISOR),
+    ("GET", "/v1/exemptions"): allow(PERMIT_DESK, OPERATOR, SUPERVISOR),
+    ("GET", "/v1/exemptions/{exemption_id}"): allow(PERMIT_DESK, OPERATOR, SUPERVISOR),
+    ("GET", "/v1/exemptions/{exemption_id}/audit"): allow(SUPERVISOR, PERMIT_DESK),
     ("GET", "/v1/check"): allow(OPERATOR, SUPERVISOR, REVIEWER, SERVICE),
+    ("POST", "/v1/quota"): PERMIT_ISSUERS,  # day permits left for a plate: the desk, before it grants one
 }
 
 # Notices: reviewers and supervisors see and decide candidates; what leaves the system (exports,
@@ -103,8 +106,10 @@ NOTICES: dict[tuple[str, str], Access] = {
     ("GET", "/v1/candidates"): REVIEWERS,
     ("GET", "/v1/candidates/{candidate_id}"): REVIEWERS,
     ("GET", "/v1/candidates/{candidate_id}/evidence/{kind}"): REVIEWERS,
+    ("GET", "/v1/candidates/{candidate_id}/history"): REVIEWERS,
     ("POST", "/v1/candidates/{candidate_id}/decision"): REVIEWERS,
     ("POST", "/v1/exports"): allow(SUPERVISOR),
+    ("GET", "/v1/exports"): allow(SUPERVISOR),
     ("GET", "/v1/exports/{batch_id}.csv"): allow(SUPERVISOR),
     ("GET", "/v1/exports/{batch_id}.json"): allow(SUPERVISOR),
     ("GET", "/v1/letters/{candidate_id}"): allow(SUPERVISOR),

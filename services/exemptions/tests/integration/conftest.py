@@ -16,7 +16,11 @@ from anpr_runtime.kafka import new_consumer
 OPERATOR = {"Authorization": "Bearer test-operator-token"}
 SUPERVISOR = {"Authorization": "Bearer test-supervisor-token"}
 REVIEWER = {"Authorization": "Bearer test-reviewer-token"}
-TOKENS = "test-operator-token:operator:operator-1,test-supervisor-token:supervisor,test-reviewer-token:reviewer"
+PERMIT_DESK = {"Authorization": "Bearer test-desk-token"}
+TOKENS = (
+    "test-operator-token:operator:operator-1,test-supervisor-token:supervisor,test-reviewer-token:reviewer,"
+    "test-desk-token:permit_desk:desk-1"
+)
 
 
 def a_plate() -> str:

@@ -6,6 +6,7 @@ from functools import partial
 
 import pytest
 
+from anpr_exemptions.domain.audit import Actor
 from anpr_exemptions.domain.csv_rows import COLUMNS, BadCsv, read_rows
 from anpr_exemptions.domain.model import Exemption
 from anpr_exemptions.entrypoints.imports import exemption_of
@@ -31,7 +32,7 @@ async def run_import(body: bytes, ports: Ports) -> dict[int, str]:
     """Row number -> exemption id or 'error: ...'."""
 
     async def grant_one(exemption: Exemption) -> None:
-        await grant(exemption, "importer", NOW, ports)
+        await grant(exemption, Actor("importer", "importer name"), NOW, ports)
 
     result = ImportOut.of(await import_rows(read_rows(body), EXEMPTION_OF, grant_one))
     return {c.row: c.exemption_id for c in result.created} | {e.row: f"error: {e.error}" for e in result.errors}

@@ -5,6 +5,7 @@ import pytest
 
 from anpr_contracts import ExemptionChanged
 from anpr_exemptions.adapters.repository import ExemptionRepository
+from anpr_exemptions.domain.audit import Actor
 from anpr_exemptions.domain.errors import InvalidExemption
 from anpr_exemptions.domain.model import ExemptionKind
 from anpr_exemptions.domain.search import Search
@@ -17,6 +18,7 @@ from .builders import FROM, KEY, POLICY, a_day_permit, an_exemption
 from .fakes import FakeExemptionRepository
 
 NOW = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
+OP = Actor("op", "op name")
 
 
 def published(publisher: FakeEventPublisher) -> list[ExemptionChanged]:
@@ -41,11 +43,12 @@ async def test_grant_stores_audits_and_publishes_a_pseudonymous_change(
 ) -> None:
     exemption = an_exemption(zones=("binnenstad",), daily_from=time(22), daily_until=time(2))
 
-    await grant(exemption, "operator-3", NOW, ports)
+    await grant(exemption, Actor("operator-3", "operator-3 name"), NOW, ports)
 
     assert await repo.get("ex-1") == exemption
     [entry] = repo.audit
     assert (entry.at, entry.actor, entry.action, entry.exemption_id) == (NOW, "operator-3", "grant", "ex-1")
+    assert entry.actor_name == "operator-3 name"  # the display name beside the stable subject
     assert entry.before is None
     assert entry.after is not None
     assert entry.after["plate"] == "63HKHD"
@@ -67,8 +70,8 @@ async def test_grant_stores_audits_and_publishes_a_pseudonymous_change(
 async def test_plate_key_depends_on_the_secret_key(
     repo: FakeExemptionRepository, publisher: FakeEventPublisher
 ) -> None:
-    await grant(an_exemption("ex-1"), "op", NOW, Ports(repo, publisher, KEY, POLICY))
-    await grant(an_exemption("ex-2"), "op", NOW, Ports(repo, publisher, "another-key", POLICY))
+    await grant(an_exemption("ex-1"), OP, NOW, Ports(repo, publisher, KEY, POLICY))
+    await grant(an_exemption("ex-2"), OP, NOW, Ports(repo, publisher, "another-key", POLICY))
 
     first, second = published(publisher)
     assert first.plate_key != second.plate_key
@@ -77,10 +80,10 @@ async def test_plate_key_depends_on_the_secret_key(
 async def test_duplicate_grant_is_a_conflict_and_publishes_nothing_more(
     ports: Ports, repo: FakeExemptionRepository, publisher: FakeEventPublisher
 ) -> None:
-    await grant(an_exemption(), "op", NOW, ports)
+    await grant(an_exemption(), OP, NOW, ports)
 
     with pytest.raises(Conflict, match="ex-1"):
-        await grant(an_exemption(plate="99ZZZ9"), "op", NOW, ports)
+        await grant(an_exemption(plate="99ZZZ9"), OP, NOW, ports)
 
     assert len(publisher.published) == 1
     assert len(repo.audit) == 1
@@ -91,7 +94,7 @@ async def test_a_day_permit_is_published_with_its_computed_validity(
     ports: Ports, publisher: FakeEventPublisher
 ) -> None:
     permit = a_day_permit(date(2026, 6, 3))
-    await grant(permit, "op", NOW, ports)
+    await grant(permit, OP, NOW, ports)
     [event] = published(publisher)
     assert event.kind == "day-permit"
     assert event.valid_from == datetime(2026, 6, 2, 22, tzinfo=UTC)
@@ -101,11 +104,13 @@ async def test_a_day_permit_is_published_with_its_computed_validity(
 async def test_update_stores_audits_before_and_after_and_publishes_the_new_state(
     ports: Ports, repo: FakeExemptionRepository, publisher: FakeEventPublisher
 ) -> None:
-    await grant(an_exemption(), "operator-3", NOW, ports)
+    await grant(an_exemption(), Actor("operator-3", "operator-3 name"), NOW, ports)
     later = NOW + timedelta(hours=1)
     new_end = datetime(2026, 9, 1, tzinfo=UTC)
 
-    updated = await update("ex-1", {"valid_until": new_end, "zones": ("binnenstad",)}, "operator-4", later, ports)
+    updated = await update(
+        "ex-1", {"valid_until": new_end, "zones": ("binnenstad",)}, Actor("operator-4", "operator-4 name"), later, ports
+    )
 
     assert updated.valid_until == new_end
     assert await repo.get("ex-1") == updated
@@ -126,37 +131,37 @@ async def test_update_stores_audits_before_and_after_and_publishes_the_new_state
 async def test_update_that_changes_nothing_publishes_nothing(
     ports: Ports, repo: FakeExemptionRepository, publisher: FakeEventPublisher
 ) -> None:
-    await grant(an_exemption(), "op", NOW, ports)
-    await update("ex-1", {"reference": "VERG-2026-0001"}, "op", NOW, ports)
+    await grant(an_exemption(), OP, NOW, ports)
+    await update("ex-1", {"reference": "VERG-2026-0001"}, OP, NOW, ports)
     assert len(publisher.published) == len(repo.audit) == 1
 
 
 async def test_invalid_update_changes_nothing(
     ports: Ports, repo: FakeExemptionRepository, publisher: FakeEventPublisher
 ) -> None:
-    await grant(an_exemption(), "op", NOW, ports)
+    await grant(an_exemption(), OP, NOW, ports)
     with pytest.raises(InvalidExemption, match="must be after valid_from"):
-        await update("ex-1", {"valid_until": FROM}, "op", NOW, ports)
+        await update("ex-1", {"valid_until": FROM}, OP, NOW, ports)
     assert await repo.get("ex-1") == an_exemption()
     assert len(publisher.published) == 1
 
 
 async def test_update_of_unknown_or_revoked_permits_is_refused(ports: Ports) -> None:
     with pytest.raises(NotFound, match="ex-ghost"):
-        await update("ex-ghost", {"reference": "x"}, "op", NOW, ports)
-    await grant(an_exemption(), "op", NOW, ports)
-    await revoke("ex-1", "op", NOW, ports)
+        await update("ex-ghost", {"reference": "x"}, OP, NOW, ports)
+    await grant(an_exemption(), OP, NOW, ports)
+    await revoke("ex-1", OP, NOW, ports)
     with pytest.raises(Conflict, match="revoked"):
-        await update("ex-1", {"reference": "x"}, "op", NOW, ports)
+        await update("ex-1", {"reference": "x"}, OP, NOW, ports)
 
 
 async def test_revoke_publishes_revoked_and_audits(
     ports: Ports, repo: FakeExemptionRepository, publisher: FakeEventPublisher
 ) -> None:
-    await grant(an_exemption(), "operator-3", NOW, ports)
+    await grant(an_exemption(), Actor("operator-3", "operator-3 name"), NOW, ports)
     later = NOW + timedelta(hours=2)
 
-    revoked = await revoke("ex-1", "operator-4", later, ports)
+    revoked = await revoke("ex-1", Actor("operator-4", "operator-4 name"), later, ports)
 
     assert revoked.revoked is True
     assert (await get("ex-1", repo)).revoked is True
@@ -172,9 +177,9 @@ async def test_revoke_publishes_revoked_and_audits(
 async def test_revoking_twice_changes_nothing_the_second_time(
     ports: Ports, repo: FakeExemptionRepository, publisher: FakeEventPublisher
 ) -> None:
-    await grant(an_exemption(), "op", NOW, ports)
-    await revoke("ex-1", "op", NOW, ports)
-    again = await revoke("ex-1", "op", NOW, ports)
+    await grant(an_exemption(), OP, NOW, ports)
+    await revoke("ex-1", OP, NOW, ports)
+    again = await revoke("ex-1", OP, NOW, ports)
     assert again.revoked is True
     assert len(publisher.published) == len(repo.audit) == 2
 
@@ -183,16 +188,16 @@ async def test_revoke_unknown_is_not_found(
     ports: Ports, repo: FakeExemptionRepository, publisher: FakeEventPublisher
 ) -> None:
     with pytest.raises(NotFound, match="ex-ghost"):
-        await revoke("ex-ghost", "op", NOW, ports)
+        await revoke("ex-ghost", OP, NOW, ports)
 
     assert publisher.published == []
     assert repo.audit == []
 
 
 async def test_audit_trail_lists_every_change_in_order(ports: Ports, repo: FakeExemptionRepository) -> None:
-    await grant(an_exemption(), "a", NOW, ports)
-    await update("ex-1", {"reference": "r2"}, "b", NOW, ports)
-    await revoke("ex-1", "c", NOW, ports)
+    await grant(an_exemption(), Actor("a", "a name"), NOW, ports)
+    await update("ex-1", {"reference": "r2"}, Actor("b", "b name"), NOW, ports)
+    await revoke("ex-1", Actor("c", "c name"), NOW, ports)
 
     trail = await audit_trail("ex-1", repo)
 
@@ -203,12 +208,12 @@ async def test_audit_trail_lists_every_change_in_order(ports: Ports, repo: FakeE
 
 async def test_check_finds_only_exemptions_covering_the_regime_at_that_moment(ports: Ports) -> None:
     repo = ports.repo
-    await grant(an_exemption("ex-zone"), "op", NOW, ports)
-    await grant(an_exemption("ex-national", regimes=(), kind=ExemptionKind.NATIONAL), "op", NOW, ports)
-    await grant(an_exemption("ex-other-regime", regimes=("ze-zone",)), "op", NOW, ports)
-    await grant(an_exemption("ex-other-plate", plate="57LFJB"), "op", NOW, ports)
-    await grant(an_exemption("ex-revoked"), "op", NOW, ports)
-    await revoke("ex-revoked", "op", NOW, ports)
+    await grant(an_exemption("ex-zone"), OP, NOW, ports)
+    await grant(an_exemption("ex-national", regimes=(), kind=ExemptionKind.NATIONAL), OP, NOW, ports)
+    await grant(an_exemption("ex-other-regime", regimes=("ze-zone",)), OP, NOW, ports)
+    await grant(an_exemption("ex-other-plate", plate="57LFJB"), OP, NOW, ports)
+    await grant(an_exemption("ex-revoked"), OP, NOW, ports)
+    await revoke("ex-revoked", OP, NOW, ports)
 
     found = await check("63HKHD", "milieuzone-centrum", NOW, repo)
 
@@ -217,8 +222,8 @@ async def test_check_finds_only_exemptions_covering_the_regime_at_that_moment(po
 
 
 async def test_check_honours_zones_and_daily_windows(ports: Ports) -> None:
-    await grant(an_exemption("ex-nights", daily_from=time(22), daily_until=time(2)), "op", NOW, ports)
-    await grant(an_exemption("ex-west", zones=("west",)), "op", NOW, ports)
+    await grant(an_exemption("ex-nights", daily_from=time(22), daily_until=time(2)), OP, NOW, ports)
+    await grant(an_exemption("ex-west", zones=("west",)), OP, NOW, ports)
     night = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)  # 00:30 in Amsterdam
     noon = datetime(2026, 3, 1, 11, 0, tzinfo=UTC)
 
@@ -233,9 +238,9 @@ async def test_check_honours_zones_and_daily_windows(ports: Ports) -> None:
 
 
 async def test_search_filters_by_plate_kind_regime_and_moment(ports: Ports) -> None:
-    await grant(an_exemption("ex-a"), "op", NOW, ports)
-    await grant(an_exemption("ex-b", plate="57LFJB", regimes=()), "op", NOW, ports)
-    await grant(a_day_permit(date(2026, 3, 1), exemption_id="ex-c", plate="57LFJB"), "op", NOW, ports)
+    await grant(an_exemption("ex-a"), OP, NOW, ports)
+    await grant(an_exemption("ex-b", plate="57LFJB", regimes=()), OP, NOW, ports)
+    await grant(a_day_permit(date(2026, 3, 1), exemption_id="ex-c", plate="57LFJB"), OP, NOW, ports)
 
     async def ids(**filters: object) -> list[str]:
         return sorted(e.exemption_id for e in await search(Search(**filters), ports.repo))  # type: ignore[arg-type]

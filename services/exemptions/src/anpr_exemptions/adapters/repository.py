@@ -121,6 +121,7 @@ class PostgresExemptionRepository:
             insert(audit).values(
                 at=entry.at,
                 actor=entry.actor,
+                actor_name=entry.actor_name,
                 action=entry.action,
                 exemption_id=entry.exemption_id,
                 before=entry.before,
@@ -131,6 +132,6 @@ class PostgresExemptionRepository:
     async def audit_of(self, exemption_id: str) -> list[AuditEntry]:
         query = select(audit).where(audit.c.exemption_id == exemption_id).order_by(audit.c.audit_id)
         return [
-            AuditEntry(r.at, r.actor, r.action, r.exemption_id, r.before, r.after)
+            AuditEntry(r.at, r.actor, r.action, r.exemption_id, r.before, r.after, r.actor_name)
             for r in await self._db.execute(query)
         ]

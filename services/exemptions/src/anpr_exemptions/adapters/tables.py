@@ -35,7 +35,8 @@ audit = Table(
     metadata,
     Column("audit_id", BigInteger, primary_key=True, autoincrement=True),
     Column("at", DateTime(timezone=True), nullable=False),
-    Column("actor", String(100), nullable=False),
+    Column("actor", String(100), nullable=False),  # the stable subject (OIDC `sub` or a machine's name)
+    Column("actor_name", String(200)),
     Column("action", String(40), nullable=False),
     Column("exemption_id", String(100), nullable=False),
     Column("before", JSONB(none_as_null=True)),

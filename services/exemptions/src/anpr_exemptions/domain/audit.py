@@ -12,13 +12,23 @@ Snapshot = dict[str, Any]
 
 
 @dataclass(frozen=True)
+class Actor:
+    """Who changed a permit: `subject` is stable (a person's OIDC `sub`, a machine token's name); `name` is
+    the display name shown beside it."""
+
+    subject: str
+    name: str
+
+
+@dataclass(frozen=True)
 class AuditEntry:
     at: datetime
-    actor: str
+    actor: str  # the subject
     action: str  # grant, update, revoke
     exemption_id: str
     before: Snapshot | None = None
     after: Snapshot | None = None
+    actor_name: str | None = None  # None for entries written before migration 0003
 
     def changed(self) -> list[str]:
         if self.before is None or self.after is None:

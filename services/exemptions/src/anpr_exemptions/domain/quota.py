@@ -6,6 +6,7 @@ so "use it, then have it revoked" stays visible to a supervisor.
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from anpr_exemptions.domain.errors import QuotaExceeded
@@ -17,7 +18,7 @@ def ensure_day_permit_allowed(
     plate: str, day: date, municipality: str, same_year: Sequence[Exemption], per_year: int
 ) -> None:
     """`same_year`: the vehicle's other day permits in `municipality` in the year of `day`, revoked ones too."""
-    counted = [e for e in same_year if not e.revoked]
+    counted = _counted(same_year)
     if any(e.day == day for e in counted):
         raise Conflict(f"vehicle {plate} already has a day permit for {day.isoformat()}")
     if len(counted) >= per_year:
@@ -25,3 +26,28 @@ def ensure_day_permit_allowed(
             f"day permit refused: vehicle {plate} already has {len(counted)} of the {per_year} day permits "
             f"allowed in {municipality} for {day.year} (revoked permits do not count)"
         )
+
+
+@dataclass(frozen=True)
+class QuotaUse:
+    """How much of a vehicle's yearly day-permit quota in one municipality is used."""
+
+    plate: str
+    year: int
+    municipality: str
+    used: int
+    limit: int
+
+    @property
+    def left(self) -> int:
+        # Never negative: lowering the limit mid-year leaves permits already issued in place.
+        return max(0, self.limit - self.used)
+
+
+def quota_use(plate: str, year: int, municipality: str, same_year: Sequence[Exemption], per_year: int) -> QuotaUse:
+    """`same_year` as for `ensure_day_permit_allowed`: revoked ones are passed and not counted."""
+    return QuotaUse(plate, year, municipality, len(_counted(same_year)), per_year)
+
+
+def _counted(same_year: Sequence[Exemption]) -> list[Exemption]:
+    return [e for e in same_year if not e.revoked]

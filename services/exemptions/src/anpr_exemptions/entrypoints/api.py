@@ -2,7 +2,7 @@ from fastapi import FastAPI
 
 from anpr_exemptions.bootstrap import SPEC, bootstrap
 from anpr_exemptions.config import ExemptionsSettings
-from anpr_exemptions.entrypoints import check, exemptions, imports
+from anpr_exemptions.entrypoints import check, exemptions, imports, quota
 from anpr_runtime.http import create_service_app
 from anpr_runtime.service import service_lifespan
 
@@ -12,5 +12,5 @@ def create_app(settings: ExemptionsSettings | None = None) -> FastAPI:
     return create_service_app(
         "exemptions",
         service_lifespan(SPEC, lambda: settings or ExemptionsSettings(), bootstrap),
-        [imports.router, exemptions.router, check.router],
+        [imports.router, exemptions.router, check.router, quota.router],
     )

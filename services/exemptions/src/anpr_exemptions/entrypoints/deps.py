@@ -10,14 +10,23 @@ from fastapi import Depends, Request
 from anpr_exemptions.adapters.repository import ExemptionRepository, PostgresExemptionRepository
 from anpr_exemptions.bootstrap import ExemptionsComponents
 from anpr_exemptions.config import ExemptionsSettings
+from anpr_exemptions.domain.audit import Actor
 from anpr_exemptions.handlers import Ports
 from anpr_runtime.auth import Principal, Role, require_roles
 from anpr_runtime.service import Resources
 
-Issuer = Annotated[Principal, Depends(require_roles(Role.OPERATOR))]
-Viewer = Annotated[Principal, Depends(require_roles(Role.OPERATOR, Role.SUPERVISOR))]
-Auditor = Annotated[Principal, Depends(require_roles(Role.SUPERVISOR))]
+# The permit desk issues permits; operators keep the right for a transition period (README), so that
+# deployments whose operators issue permits today keep working until their desk staff have accounts.
+Issuer = Annotated[Principal, Depends(require_roles(Role.PERMIT_DESK, Role.OPERATOR))]
+Viewer = Annotated[Principal, Depends(require_roles(Role.PERMIT_DESK, Role.OPERATOR, Role.SUPERVISOR))]
+# A permit's history: supervisors oversee, the desk answers applicants' questions about their permit.
+Auditor = Annotated[Principal, Depends(require_roles(Role.SUPERVISOR, Role.PERMIT_DESK))]
 Checker = Annotated[Principal, Depends(require_roles(Role.OPERATOR, Role.REVIEWER, Role.SERVICE, Role.SUPERVISOR))]
+
+
+def actor_of(who: Principal) -> Actor:
+    """What the audit trail keeps of a caller: the stable subject and the display name."""
+    return Actor(who.subject, who.name)
 
 
 def resources(request: Request) -> Resources:

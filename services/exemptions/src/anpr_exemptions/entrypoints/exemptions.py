@@ -10,7 +10,7 @@ from anpr_exemptions import handlers
 from anpr_exemptions.domain.model import ExemptionKind
 from anpr_exemptions.domain.permit import issue
 from anpr_exemptions.domain.search import Search
-from anpr_exemptions.entrypoints.deps import Auditor, Issuer, Viewer, changing, components, reading
+from anpr_exemptions.entrypoints.deps import Auditor, Issuer, Viewer, actor_of, changing, components, reading
 from anpr_exemptions.entrypoints.schemas import ExemptionId, ExemptionIn, ExemptionPatch, Moment, Plate, ScopeId
 from anpr_exemptions.entrypoints.views import AuditOut, ExemptionOut
 
@@ -21,7 +21,7 @@ router = APIRouter(prefix="/v1/exemptions", tags=["exemptions"])
 async def post_exemption(request: Request, who: Issuer, body: ExemptionIn) -> ExemptionOut:
     exemption = issue(str(uuid4()), body.terms(), components(request).policy)
     async with changing(request) as ports:
-        await handlers.grant(exemption, who.subject, datetime.now(UTC), ports)
+        await handlers.grant(exemption, actor_of(who), datetime.now(UTC), ports)
     return ExemptionOut.of(exemption)
 
 
@@ -51,14 +51,14 @@ async def patch_exemption(
     request: Request, who: Issuer, exemption_id: ExemptionId, body: ExemptionPatch
 ) -> ExemptionOut:
     async with changing(request) as ports:
-        updated = await handlers.update(exemption_id, body.changes(), who.subject, datetime.now(UTC), ports)
+        updated = await handlers.update(exemption_id, body.changes(), actor_of(who), datetime.now(UTC), ports)
     return ExemptionOut.of(updated)
 
 
 @router.post("/{exemption_id}/revoke")
 async def post_revoke(request: Request, who: Issuer, exemption_id: ExemptionId) -> ExemptionOut:
     async with changing(request) as ports:
-        revoked = await handlers.revoke(exemption_id, who.subject, datetime.now(UTC), ports)
+        revoked = await handlers.revoke(exemption_id, actor_of(who), datetime.now(UTC), ports)
     return ExemptionOut.of(revoked)
 
 

@@ -14,7 +14,7 @@ from anpr_exemptions import handlers
 from anpr_exemptions.domain.csv_rows import HEADER, read_rows
 from anpr_exemptions.domain.model import Exemption
 from anpr_exemptions.domain.permit import DayPermitPolicy, issue
-from anpr_exemptions.entrypoints.deps import Issuer, changing, components, settings
+from anpr_exemptions.entrypoints.deps import Issuer, actor_of, changing, components, settings
 from anpr_exemptions.entrypoints.schemas import ExemptionIn
 from anpr_exemptions.entrypoints.views import ImportOut
 from anpr_runtime import PermanentError
@@ -43,7 +43,7 @@ async def post_import(request: Request, who: Issuer) -> ImportOut:
 
     async def grant(exemption: Exemption) -> None:
         async with changing(request) as ports:
-            await handlers.grant(exemption, who.subject, datetime.now(UTC), ports)
+            await handlers.grant(exemption, actor_of(who), datetime.now(UTC), ports)
 
     report = await handlers.import_rows(rows, partial(exemption_of, policy=components(request).policy), grant)
     return ImportOut.of(report)

@@ -39,7 +39,8 @@ class CheckOut(BaseModel):
 
 class AuditOut(BaseModel):
     at: datetime
-    actor: str
+    actor: str = Field(description="Who: the stable subject (a person's OIDC sub, a machine token's name).")
+    actor_name: str | None = Field(description="The display name at the time; null before names were kept.")
     action: str
     changed: list[str] = Field(description="Fields that differ between before and after.")
     before: dict[str, Any] | None
@@ -50,6 +51,7 @@ class AuditOut(BaseModel):
         return cls(
             at=entry.at,
             actor=entry.actor,
+            actor_name=entry.actor_name,
             action=entry.action,
             changed=entry.changed(),
             before=entry.before,

@@ -2,7 +2,7 @@
 
 The caller runs each change inside one database transaction and commits only after it returned: the
 publish is the last step, so a failed publish rolls the change back instead of losing it for rules.
-Reads (`get`, `search`, `check`, `audit_trail`) take just the repository.
+Reads (`get`, `search`, `check`, `audit_trail`, `day_permits_used`) take just the repository.
 """
 
 from anpr_exemptions.handlers.amend import update
@@ -12,6 +12,7 @@ from anpr_exemptions.handlers.grant import grant
 from anpr_exemptions.handlers.imports import Created, ImportReport, Refused, import_rows
 from anpr_exemptions.handlers.lookup import get, search
 from anpr_exemptions.handlers.ports import Ports
+from anpr_exemptions.handlers.quota import day_permits_used
 from anpr_exemptions.handlers.revoke import revoke
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "Refused",
     "audit_trail",
     "check",
+    "day_permits_used",
     "get",
     "grant",
     "import_rows",

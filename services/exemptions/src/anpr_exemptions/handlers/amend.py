@@ -2,6 +2,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from anpr_exemptions.domain.audit import Actor
 from anpr_exemptions.domain.model import Exemption
 from anpr_exemptions.domain.permit import amend
 from anpr_exemptions.handlers.changes import audit_and_publish
@@ -11,7 +12,7 @@ from anpr_exemptions.handlers.quota import ensure_quota
 from anpr_runtime import Conflict
 
 
-async def update(exemption_id: str, changes: Mapping[str, Any], actor: str, now: datetime, ports: Ports) -> Exemption:
+async def update(exemption_id: str, changes: Mapping[str, Any], actor: Actor, now: datetime, ports: Ports) -> Exemption:
     current = await get(exemption_id, ports.repo, for_update=True)
     if current.revoked:
         raise Conflict(f"exemption {exemption_id!r} is revoked: issue a new permit instead")

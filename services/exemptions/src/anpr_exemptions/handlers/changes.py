@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from anpr_contracts import EXEMPTIONS, ExemptionChanged
-from anpr_exemptions.domain.audit import AuditEntry, snapshot
+from anpr_exemptions.domain.audit import Actor, AuditEntry, snapshot
 from anpr_exemptions.domain.fields import fields_of
 from anpr_exemptions.domain.model import Exemption
 from anpr_exemptions.handlers.ports import Ports
@@ -19,9 +19,10 @@ def changed(exemption: Exemption, pseudonym_key: str) -> ExemptionChanged:
 
 
 async def audit_and_publish(
-    action: str, before: Exemption | None, after: Exemption, actor: str, now: datetime, ports: Ports
+    action: str, before: Exemption | None, after: Exemption, actor: Actor, now: datetime, ports: Ports
 ) -> None:
     """Audit first, publish last: the publish is what may fail, and then the transaction rolls back."""
     before_state = None if before is None else snapshot(before)
-    await ports.repo.record(AuditEntry(now, actor, action, after.exemption_id, before_state, snapshot(after)))
+    entry = AuditEntry(now, actor.subject, action, after.exemption_id, before_state, snapshot(after), actor.name)
+    await ports.repo.record(entry)
     await ports.publisher.publish(EXEMPTIONS.name, after.exemption_id, changed(after, ports.pseudonym_key))
