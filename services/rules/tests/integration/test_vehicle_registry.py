@@ -72,6 +72,44 @@ async def test_demo_snapshot_brings_every_case_into_the_registry(engine: AsyncEn
     assert (await vehicle(engine, "63HKHD")).registered_emission_class == 3
 
 
+async def described(engine: AsyncEngine, plate: str) -> tuple[str | None, str | None, str | None]:
+    async with engine.connect() as connection:
+        row = await connection.execute(
+            select(vehicles.c.make, vehicles.c.model, vehicles.c.colour).where(vehicles.c.plate == plate)
+        )
+    make, model, colour = row.one()
+    return make, model, colour
+
+
+async def test_make_model_and_colour_are_stored_and_a_new_colour_is_a_change(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    await import_demo(engine)
+    assert await described(engine, "RPNL93") == ("VOLKSWAGEN", "GOLF", "GROEN")
+    assert await described(engine, "24LBHT") == ("VOLVO", "V70", "ZWART")
+    for name in (
+        "voertuigen.csv",
+        "brandstof.csv",
+        "bijzonderheden.csv",
+        "carrosserie.csv",
+        "carrosserie_specifiek.csv",
+    ):
+        shutil.copy(DEMO / name, tmp_path / name)
+    base = tmp_path / "voertuigen.csv"
+    base.write_text(
+        base.read_text().replace(
+            "RPNL93,Personenauto,VOLKSWAGEN,GOLF,M1,hatchback,20120315,1750,1290,GROEN",
+            "RPNL93,Personenauto,VOLKSWAGEN,GOLF,M1,hatchback,20120315,1750,1290,ROOD",
+        )
+    )
+
+    resprayed = await import_demo(engine, tmp_path)
+
+    assert (resprayed.registry.added, resprayed.registry.changed, resprayed.registry.removed) == (0, 1, 0)
+    assert await described(engine, "RPNL93") == ("VOLKSWAGEN", "GOLF", "ROOD")
+    assert (await vehicle(engine, "RPNL93")).fuels == ("Benzine",)  # the judging facts untouched
+
+
 async def test_importing_the_same_files_again_changes_nothing(engine: AsyncEngine) -> None:
     await import_demo(engine)
 
@@ -93,10 +131,10 @@ async def test_bad_rows_are_counted_and_skipped_or_blanked_without_aborting(
     ):
         shutil.copy(DEMO / name, tmp_path / name)
     with (tmp_path / "voertuigen.csv").open("a") as base:
-        base.write("ZZ999Z,Personenauto,OPEL,ASTRA,M1,hatchback,20230231,onbekend,1200\n")  # kept, facts unknown
-        base.write(",Personenauto,OPEL,ASTRA,M1,hatchback,20030514,1790,1310\n")  # no plate: skipped
+        base.write("ZZ999Z,Personenauto,OPEL,ASTRA,M1,hatchback,20230231,onbekend,1200,ROOD\n")  # kept, facts unknown
+        base.write(",Personenauto,OPEL,ASTRA,M1,hatchback,20030514,1790,1310,ROOD\n")  # no plate: skipped
         base.write("XX11XX,Personenauto,OPEL\n")  # cut off: skipped
-        base.write("63HKHD,Personenauto,PEUGEOT,307,M1,hatchback,20230101,1790,1310\n")  # a duplicate: first wins
+        base.write("63HKHD,Personenauto,PEUGEOT,307,M1,hatchback,20230101,1790,1310,ROOD\n")  # duplicate: first wins
     with (tmp_path / "brandstof.csv").open("a") as fuel:
         fuel.write("ZZ999Z,x,Diesel,3,EURO 3\n")
 
@@ -108,6 +146,7 @@ async def test_bad_rows_are_counted_and_skipped_or_blanked_without_aborting(
     bad = await vehicle(engine, "ZZ999Z")
     assert (bad.first_admission, bad.max_mass_kg, bad.empty_mass_kg, bad.fuels) == (None, None, 1200, ("Diesel",))
     assert (await vehicle(engine, "63HKHD")).first_admission.isoformat() == "2003-05-14"  # type: ignore[union-attr]
+    assert await described(engine, "63HKHD") == ("PEUGEOT", "307", "BLAUW")  # the first row's colour too
 
     back = await import_demo(engine)
 
