@@ -15,7 +15,14 @@ vehicles_app = typer.Typer(no_args_is_help=True, help="The RDW vehicle registry 
 
 @vehicles_app.command("import")
 def vehicles_import(
-    base: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="RDW base CSV (m9d7-ebf2)")],
+    base: Annotated[
+        Path,
+        typer.Option(
+            exists=True,
+            dir_okay=False,
+            help="RDW base CSV (m9d7-ebf2; with merk, handelsbenaming, eerste_kleur for review)",
+        ),
+    ],
     fuel: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="RDW fuel CSV (8ys7-d773)")],
     special: Annotated[
         list[Path] | None, typer.Option(exists=True, dir_okay=False, help="RDW bijzonderheden CSV (7ug8-2dtt)")
@@ -28,7 +35,8 @@ def vehicles_import(
     ] = None,
 ) -> None:
     """Make the vehicle registry what these RDW open-data CSV exports say (either header style), in one
-    transaction; streams files of any size. Without --special/--body no vehicle has those codes."""
+    transaction; streams files of any size. Without --special/--body no vehicle has those codes. The base
+    file's merk, handelsbenaming and eerste_kleur are kept for the reviewer (unknown when it has none)."""
     from rich.progress import BarColumn, DownloadColumn, Task, TextColumn, TimeElapsedColumn
     from rich.text import Text
 
