@@ -6,8 +6,8 @@ whose code drifts from the policy, or a route that nobody put here, fails the te
 
 Callers besides the roles: no token, a wrong token, a camera's own token from ingest (`camera_token`,
 valid only for sending frames and reads of its camera) and a revoked camera token. Admin may do
-everything. Operational routes (health, readiness, metrics, the OpenAPI document and its pages) and the
-review UI's static shell carry no personal data and are public.
+everything. Operational routes (health, readiness, metrics, the OpenAPI document and its pages) and
+notices' /review, a redirect to the staff console, carry no personal data and are public.
 """
 
 from anpr_runtime.auth import Role
@@ -100,7 +100,7 @@ EXEMPTIONS: dict[tuple[str, str], Access] = {
 
 # Notices: reviewers and supervisors see and decide candidates; what leaves the system (exports,
 # letters) and the audit trail are for supervisors; operators see statistics without plates; the
-# retention purge is admin's. The review page itself is a static shell: its data needs a token.
+# retention purge is admin's. /review only redirects to the console, which signs the reviewer in.
 REVIEWERS = allow(REVIEWER, SUPERVISOR)
 NOTICES: dict[tuple[str, str], Access] = {
     ("GET", "/v1/candidates"): REVIEWERS,
@@ -117,7 +117,6 @@ NOTICES: dict[tuple[str, str], Access] = {
     ("GET", "/v1/stats"): allow(SUPERVISOR, OPERATOR),
     ("POST", "/v1/retention/purge"): allow(),
     ("GET", "/review"): frozenset({PUBLIC}),
-    ("GET", "/review/static/{name}"): frozenset({PUBLIC}),
 }
 
 EXPECTED: dict[str, dict[tuple[str, str], Access]] = {
