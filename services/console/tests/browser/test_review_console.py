@@ -18,7 +18,7 @@ import httpx
 import pytest
 import uvicorn
 from aiokafka import AIOKafkaProducer
-from axe_playwright_python.async_playwright import Axe
+from axe_playwright_python.async_playwright import Axe  # type: ignore[import-untyped]
 from fastapi import FastAPI
 from PIL import Image
 from playwright.async_api import Page, async_playwright
