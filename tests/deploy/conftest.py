@@ -15,7 +15,7 @@ from anpr_runtime.metrics import MetricSettings
 from anpr_runtime.settings import ServiceSettings
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = ("ingest", "recognition", "rules", "exemptions", "notices")
+SERVICES = ("ingest", "recognition", "rules", "exemptions", "notices", "console")
 # Read by every service besides its own settings class.
 PROCESS_WIDE: tuple[type[BaseSettings], ...] = (LogSettings, MetricSettings)
 

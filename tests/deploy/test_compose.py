@@ -22,7 +22,7 @@ def compose() -> dict[str, Any]:
     return loaded
 
 
-def test_the_five_services_are_the_ones_the_cli_runs(compose: dict[str, Any]) -> None:
+def test_the_services_are_the_ones_the_cli_runs(compose: dict[str, Any]) -> None:
     assert set(SERVICES) == set(CLI_SERVICES)
     for name in SERVICES:
         assert compose["services"][name]["command"] == ["anpr", "run", name]
@@ -60,7 +60,7 @@ def test_each_service_listens_where_its_port_and_health_check_say(compose: dict[
     port = default_port(name)
     assert env[f"ANPR_{name.upper()}_HOST"] == "0.0.0.0"  # noqa: S104 (inside the container, on purpose)
     assert int(env[f"ANPR_{name.upper()}_PORT"]) == port
-    assert service["ports"] == [f"{port}:{port}"]
+    assert service["ports"] == [f"127.0.0.1:{port}:{port}"]  # only this machine, like deploy/local
     probe = " ".join(service["healthcheck"]["test"])
     assert f"http://127.0.0.1:{port}/readyz" in probe
 
@@ -93,7 +93,7 @@ def test_kafka_is_the_official_image_in_kraft_mode_and_postgres_matches_the_url(
 
 def test_secrets_are_required_never_defaulted(compose: dict[str, Any]) -> None:
     env = compose["services"]["ingest"]["environment"]
-    assert env["ANPR_ENV"] == "production"
+    assert env["ANPR_ENV"] == "${ANPR_ENV:-production}"  # development only by asking for it
     for name in ("ANPR_ADMIN_TOKEN", "ANPR_PSEUDONYM_KEY"):
         assert re.fullmatch(rf"\$\{{{name}:\?[^}}]+\}}", env[name]), env[name]
 
@@ -115,3 +115,38 @@ def test_the_image_carries_the_prepared_detector_where_recognition_looks(monkeyp
     assert default_cache_dir() == Path(cache)
     build = dockerfile.index("prepared_detector as p; p('int8'); p('fp32')")
     assert dockerfile.index("ENV ANPR_MODEL_CACHE=") < build < dockerfile.index("USER nobody")
+
+
+def test_every_service_gets_the_oidc_settings_from_the_environment(compose: dict[str, Any]) -> None:
+    for name in [*SERVICES, "migrate"]:
+        env = compose["services"][name]["environment"]
+        assert env["ANPR_OIDC_ISSUER"] == "${ANPR_OIDC_ISSUER:-}", name  # empty: machine tokens only
+        assert env["ANPR_OIDC_AUDIENCE"] == "${ANPR_OIDC_AUDIENCE:-anpr}", name
+        assert env["ANPR_OIDC_ROLES_CLAIM"] == "${ANPR_OIDC_ROLES_CLAIM:-realm_access.roles}", name
+
+
+def test_the_console_calls_the_services_by_their_compose_names(compose: dict[str, Any]) -> None:
+    env = compose["services"]["console"]["environment"]
+    for name in ("ingest", "rules", "exemptions", "notices"):
+        assert env[f"ANPR_{name.upper()}_URL"] == f"http://{name}:{default_port(name)}"
+    assert re.fullmatch(r"\$\{ANPR_OIDC_CONSOLE_CLIENT_SECRET:\?[^}]+\}", env["ANPR_OIDC_CONSOLE_CLIENT_SECRET"])
+
+
+def test_keycloak_is_the_official_image_with_the_realm_and_every_placeholder_it_needs(compose: dict[str, Any]) -> None:
+    keycloak = compose["services"]["keycloak"]
+    assert keycloak["image"] == "quay.io/keycloak/keycloak:26.5.6"
+    local = (ROOT / "deploy" / "local" / "lib" / "keycloak.sh").read_text()
+    assert "readonly KC_VERSION=26.5.6" in local  # the same Keycloak as make up runs
+    assert keycloak["profiles"] == ["keycloak"]  # local use: not started by a plain `docker compose up`
+    assert keycloak["ports"] == ["127.0.0.1:8180:8180"]
+    source, target, mode = keycloak["volumes"][0].split(":")
+    assert (target, mode) == ("/opt/keycloak/data/import", "ro")
+    realm = (ROOT / source / "anpr-realm.json").read_text()
+    assert "--import-realm" in keycloak["command"]
+    placeholders = set(re.findall(r"\$\{(\w+)\}", realm))
+    assert placeholders
+    assert placeholders <= set(keycloak["environment"]), sorted(placeholders - set(keycloak["environment"]))
+    postgres = compose["services"]["postgres"]
+    [init] = postgres["configs"]
+    assert "CREATE DATABASE keycloak" in compose["configs"][init["source"]]["content"]
+    assert keycloak["environment"]["KC_DB_URL"].endswith("postgres:5432/keycloak")

@@ -186,3 +186,25 @@ def test_each_service_has_a_disruption_budget_and_a_service_selecting_its_pods(s
 def test_no_secret_value_is_in_a_config_map() -> None:
     config = objects("ConfigMap")["anpr-config"]["data"]
     assert not {name for name in config if re.search("TOKEN|KEY|PASSWORD|DATABASE_URL", name)}
+
+
+def test_people_log_in_through_an_external_provider_configured_by_url() -> None:
+    """Like Kafka and PostgreSQL, the OIDC provider is not deployed here: only its issuer is configured."""
+    config = objects("ConfigMap")["anpr-config"]["data"]
+    assert config["ANPR_OIDC_ISSUER"].startswith("https://")  # the services refuse http in production
+    assert {"ANPR_OIDC_AUDIENCE", "ANPR_OIDC_ROLES_CLAIM"} <= set(config)
+    assert not [d for d in objects("Deployment") if "keycloak" in d]
+    # The console's client secret reaches the console only.
+    for name, deployment in objects("Deployment").items():
+        sources = {s.get("secretRef", {}).get("name") for c in containers(deployment) for s in c["envFrom"]}
+        assert ("anpr-console-oidc" in sources) == (name == "console"), name
+    assert set(objects("Secret")["anpr-console-oidc"]["stringData"]) == {"ANPR_OIDC_CONSOLE_CLIENT_SECRET"}
+
+
+def test_the_console_calls_the_services_by_their_kubernetes_names() -> None:
+    [main] = objects("Deployment")["console"]["spec"]["template"]["spec"]["containers"]
+    env = {item["name"]: item["value"] for item in main["env"]}
+    for name in ("ingest", "rules", "exemptions", "notices"):
+        service_port = objects("Service")[name]["spec"]["ports"][0]["port"]
+        assert env[f"ANPR_{name.upper()}_URL"] == f"http://{name}:{service_port}"
+    assert env["ANPR_CONSOLE_URL"].startswith("https://")
