@@ -212,6 +212,11 @@ async def test_reviewer_signs_in_and_decides_three_with_the_keyboard(stack: Stac
         await page.screenshot(path=str(ARTIFACTS / "console-review-done.png"), full_page=True)
         assert await page.locator(".queue li").count() == 0
 
+        await page.click("form.logout button")  # ends the Keycloak session too, then back here
+        await page.wait_for_url(f"{stack.console_url}/logged-out")
+        await page.goto(f"{stack.console_url}/review")
+        await page.wait_for_selector("#username")  # signed out at Keycloak as well: its login page again
+
         await browser.close()
     assert errors == []
 
