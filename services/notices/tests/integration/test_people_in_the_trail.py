@@ -3,6 +3,7 @@ records and letters; four-eyes and the audit filter go by subject, so two people
 
 from collections.abc import Callable
 from typing import Any
+from uuid import uuid4
 
 from anpr_contracts import CANDIDATES, RegimeMode
 from anpr_notices.entrypoints.api import create_app
@@ -10,10 +11,8 @@ from anpr_notices.entrypoints.api import create_app
 from .helpers import REVIEWER, SUPERVISOR, a_candidate, api, arrived, notices_settings, publish
 from .people import People
 
-ANNA_SUB = "5b0d6c1e-0000-4000-8000-00000000a001"
-JAN_1_SUB = "5b0d6c1e-0000-4000-8000-00000000b001"
-JAN_2_SUB = "5b0d6c1e-0000-4000-8000-00000000b002"
-CHRIS_SUB = "5b0d6c1e-0000-4000-8000-00000000c001"
+# Subjects as Keycloak makes them, new per run: the database and its audit trail outlive a test run.
+ANNA_SUB, JAN_1_SUB, JAN_2_SUB, CHRIS_SUB = (str(uuid4()) for _ in range(4))
 
 
 async def test_a_persons_token_is_recorded_as_sub_and_name(
@@ -59,9 +58,15 @@ async def test_a_persons_token_is_recorded_as_sub_and_name(
     assert letter.status_code == 200
     assert "Anna de Vries" in letter.text
     assert ANNA_SUB not in letter.text
-    assert (batch["created_by"], batch["created_by_name"], batch["count"]) == (CHRIS_SUB, "Chris Bakker", 2)
+    # At least ours: other tests on the shared database may issue between the sweep and this batch.
+    assert (batch["created_by"], batch["created_by_name"]) == (CHRIS_SUB, "Chris Bakker")
+    assert batch["count"] >= 2
     assert (records["created_by"], records["created_by_name"]) == (CHRIS_SUB, "Chris Bakker")
-    officers = {item["plate"]: (item["officer_ids"], item["officer_names"]) for item in records["items"]}
+    officers = {
+        item["plate"]: (item["officer_ids"], item["officer_names"])
+        for item in records["items"]
+        if item["plate"] in {"71PPL1", "72PPL2"}
+    }
     assert officers == {
         "71PPL1": ([ANNA_SUB], ["Anna de Vries"]),
         "72PPL2": ([JAN_1_SUB, JAN_2_SUB], ["Jan de Jong", "Jan de Jong"]),
@@ -69,7 +74,7 @@ async def test_a_persons_token_is_recorded_as_sub_and_name(
     assert listed[0]["batch_id"] == batch["batch_id"]
     assert (listed[0]["created_by_name"], listed[0]["count"], listed[0]["csv"]) == (
         "Chris Bakker",
-        2,
+        batch["count"],
         f"/v1/exports/{batch['batch_id']}.csv",
     )
     assert {(row["action"], row["subject"], row["actor_name"]) for row in anna_trail} == {
