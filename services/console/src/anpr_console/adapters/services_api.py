@@ -50,6 +50,18 @@ class ServicesApi:
         response = await self._send("POST", service, path, token, json=body, purpose=purpose)
         return response.json()
 
+    async def patch_json(self, service: str, path: str, token: str, body: Any, purpose: str | None = None) -> Any:
+        response = await self._send("PATCH", service, path, token, json=body, purpose=purpose)
+        return response.json()
+
+    async def post_file(
+        self, service: str, path: str, token: str, field: str, file: Binary, name: str, purpose: str | None = None
+    ) -> Any:
+        """A multipart upload (a CSV import): the file under `field`, as the person sent it."""
+        files = {field: (name, file.content, file.media_type)}
+        response = await self._send("POST", service, path, token, files=files, purpose=purpose)
+        return response.json()
+
     async def get_binary(self, service: str, path: str, token: str, purpose: str | None = None) -> Binary:
         response = await self._send("GET", service, path, token, purpose=purpose)
         return Binary(response.content, response.headers.get("content-type", "application/octet-stream"))
@@ -63,6 +75,7 @@ class ServicesApi:
         *,
         params: dict[str, Any] | None = None,
         json: Any = None,
+        files: dict[str, tuple[str, bytes, str]] | None = None,
         purpose: str | None = None,
     ) -> httpx.Response:
         headers = {"Authorization": f"Bearer {token}"}
@@ -70,7 +83,7 @@ class ServicesApi:
             headers["X-Purpose"] = purpose
         url = f"{self._base[service]}{path}"
         try:
-            response = await self._http.request(method, url, params=params, json=json, headers=headers)
+            response = await self._http.request(method, url, params=params, json=json, files=files, headers=headers)
         except httpx.HTTPError as error:
             raise ServiceUnavailable(service, type(error).__name__) from error
         if response.status_code >= 500:

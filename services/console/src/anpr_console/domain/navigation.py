@@ -17,7 +17,11 @@ class Screen:
 
 
 REVIEW = Screen("review", "/review", frozenset({"reviewer", "supervisor"}))
-SCREENS = (REVIEW,)
+PERMITS = Screen("permits", "/permits", frozenset({"permit_desk"}))
+OPERATIONS = Screen("operations", "/operations", frozenset({"operator"}))
+SUPERVISOR = Screen("supervisor", "/supervisor", frozenset({"supervisor"}))
+PILOT = Screen("pilot", "/pilot", frozenset({"operator", "supervisor"}))
+SCREENS = (REVIEW, PERMITS, OPERATIONS, SUPERVISOR, PILOT)
 
 
 def visible_screens(roles: frozenset[str]) -> list[Screen]:

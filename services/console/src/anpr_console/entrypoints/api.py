@@ -10,7 +10,7 @@ from anpr_console.adapters.services_api import ServiceRefused, ServiceUnavailabl
 from anpr_console.bootstrap import console_lifespan
 from anpr_console.config import ConsoleSettings
 from anpr_console.domain.navigation import required_roles
-from anpr_console.entrypoints import pages, review, signin
+from anpr_console.entrypoints import operations, pages, permits, pilot, review, signin, supervisor
 from anpr_console.entrypoints.deps import (
     SESSION_COOKIE,
     CsrfRefused,
@@ -28,7 +28,8 @@ STATIC = Path(__file__).parent / "static"
 
 def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     chosen = settings or ConsoleSettings()
-    app = create_service_app("console", console_lifespan(lambda: chosen), [signin.router, pages.router, review.router])
+    screens = [review.router, permits.router, operations.router, supervisor.router, pilot.router]
+    app = create_service_app("console", console_lifespan(lambda: chosen), [signin.router, pages.router, *screens])
     app.state.templates = environment()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _error_pages(app)

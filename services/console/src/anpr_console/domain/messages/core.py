@@ -1,7 +1,4 @@
-"""The console's words in Dutch (first) and English: one dict per language, the same keys in both."""
-
-LANGUAGES = ("nl", "en")
-DEFAULT_LANGUAGE = "nl"
+"""The words of the console's frame: navigation, sign-in, errors, and the review screen."""
 
 NL: dict[str, str] = {
     "app.title": "ANPR handhaving",
@@ -16,6 +13,10 @@ NL: dict[str, str] = {
     "home.roles": "Uw rollen: {roles}",
     "home.no_screens": "Uw account heeft geen rol voor een scherm van deze console. Vraag uw beheerder om een rol.",
     "review": "Beoordelen",
+    "permits": "Ontheffingen",
+    "operations": "Camera's en locaties",
+    "supervisor": "Toezicht",
+    "pilot": "Pilot",
     "login.title": "Aanmelden",
     "login.intro": "Meld u aan met uw persoonlijke account van de gemeente.",
     "login.button": "Aanmelden",
@@ -104,6 +105,10 @@ EN: dict[str, str] = {
     "home.roles": "Your roles: {roles}",
     "home.no_screens": "Your account has no role for any screen of this console. Ask your administrator for a role.",
     "review": "Review",
+    "permits": "Permits",
+    "operations": "Cameras and locations",
+    "supervisor": "Supervision",
+    "pilot": "Pilot",
     "login.title": "Sign in",
     "login.intro": "Sign in with your personal municipal account.",
     "login.button": "Sign in",
@@ -178,15 +183,3 @@ EN: dict[str, str] = {
     "form.plate_required": "Enter the correct plate.",
     "form.plate_too_long": "A plate has 16 letters and digits at most.",
 }
-
-CATALOGUE = {"nl": NL, "en": EN}
-
-
-def language(requested: str | None) -> str:
-    return requested if requested in CATALOGUE else DEFAULT_LANGUAGE
-
-
-def translate(lang: str, key: str, **values: object) -> str:
-    """The text in `lang`; a key missing there falls back to Dutch, then to the key itself (visible, not a 500)."""
-    text = CATALOGUE.get(lang, NL).get(key) or NL.get(key) or key
-    return text.format(**values) if values else text

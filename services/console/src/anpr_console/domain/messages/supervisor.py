@@ -1,0 +1,5 @@
+"""The words of the supervisor screen, in Dutch (first) and English: the same keys in both."""
+
+NL: dict[str, str] = {}
+
+EN: dict[str, str] = {}

@@ -1,0 +1,5 @@
+"""The operations screen."""
+
+from fastapi import APIRouter
+
+router = APIRouter(include_in_schema=False)

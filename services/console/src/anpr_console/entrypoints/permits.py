@@ -1,0 +1,5 @@
+"""The permits screen."""
+
+from fastapi import APIRouter
+
+router = APIRouter(include_in_schema=False)

@@ -1,0 +1,5 @@
+"""The pilot screen."""
+
+from fastapi import APIRouter
+
+router = APIRouter(include_in_schema=False)
