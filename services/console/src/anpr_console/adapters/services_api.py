@@ -62,6 +62,15 @@ class ServicesApi:
         response = await self._send("POST", service, path, token, files=files, purpose=purpose)
         return response.json()
 
+    async def post_content(
+        self, service: str, path: str, token: str, content: bytes, media_type: str, purpose: str | None = None
+    ) -> Any:
+        """A raw body with its own media type (exemptions' CSV import takes text/csv, not a multipart form)."""
+        response = await self._send(
+            "POST", service, path, token, content=content, media_type=media_type, purpose=purpose
+        )
+        return response.json()
+
     async def get_binary(self, service: str, path: str, token: str, purpose: str | None = None) -> Binary:
         response = await self._send("GET", service, path, token, purpose=purpose)
         return Binary(response.content, response.headers.get("content-type", "application/octet-stream"))
@@ -76,14 +85,20 @@ class ServicesApi:
         params: dict[str, Any] | None = None,
         json: Any = None,
         files: dict[str, tuple[str, bytes, str]] | None = None,
+        content: bytes | None = None,
+        media_type: str | None = None,
         purpose: str | None = None,
     ) -> httpx.Response:
         headers = {"Authorization": f"Bearer {token}"}
+        if media_type:
+            headers["Content-Type"] = media_type
         if purpose:
             headers["X-Purpose"] = purpose
         url = f"{self._base[service]}{path}"
         try:
-            response = await self._http.request(method, url, params=params, json=json, files=files, headers=headers)
+            response = await self._http.request(
+                method, url, params=params, json=json, files=files, content=content, headers=headers
+            )
         except httpx.HTTPError as error:
             raise ServiceUnavailable(service, type(error).__name__) from error
         if response.status_code >= 500:
