@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from anpr_bench.console.command import bench_console
 from anpr_bench.faults.command import bench_faults
 from anpr_bench.pipeline import bench_pipeline
 from anpr_bench.recognition import bench_recognition
@@ -83,6 +84,7 @@ def bench_ingest(
 app.command("recognition")(bench_recognition)
 app.command("faults")(bench_faults)
 app.command("pipeline")(bench_pipeline)
+app.command("console")(bench_console)
 
 __all__ = ["app"]
 
