@@ -123,3 +123,29 @@ audit_log = Table(
     Index("ix_audit_log_actor", "actor", "at"),
     Index("ix_audit_log_subject", "subject", "at"),
 )
+
+# The monthly reminder run (domain/reminders.py): a month is recorded once, its reminders once each, so a
+# second run of a month adds nothing that was already there. Pseudonymous (vehicle_key): the plate is
+# read from the candidate when a run is shown, so the retention purge of candidates also takes it away.
+reminder_runs = Table(
+    "reminder_runs",
+    metadata,
+    Column("month", String(7), primary_key=True),  # YYYY-MM
+    Column("first_run_at", DateTime(timezone=True), nullable=False),
+    Column("first_run_by", String(100), nullable=False),
+    Column("first_run_by_name", String(200)),
+    Column("last_run_at", DateTime(timezone=True), nullable=False),
+)
+
+reminders = Table(
+    "reminders",
+    metadata,
+    Column("month", String(7), ForeignKey("notices.reminder_runs.month", ondelete="CASCADE"), primary_key=True),
+    Column("vehicle_key", String(64), primary_key=True),
+    Column("regime_id", String(100), primary_key=True),
+    Column("warning_id", UUID(as_uuid=True), nullable=False),
+    Column("warned_at", DateTime(timezone=True), nullable=False),
+    Column("seen_id", UUID(as_uuid=True), nullable=False),
+    Column("seen_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+)

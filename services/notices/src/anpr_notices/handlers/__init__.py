@@ -11,6 +11,7 @@ from anpr_notices.handlers.intake import (
     take_candidate,
 )
 from anpr_notices.handlers.letters import warning_letter_of
+from anpr_notices.handlers.reminders import reminders_of, run_reminders
 from anpr_notices.handlers.retention import purge
 from anpr_notices.handlers.review import ReviewRules, record_decision, with_review_flags
 from anpr_notices.handlers.stats import report_stats
@@ -23,7 +24,9 @@ __all__ = [
     "offender_history",
     "purge",
     "record_decision",
+    "reminders_of",
     "report_stats",
+    "run_reminders",
     "store_candidate",
     "store_candidates",
     "take_answer",
