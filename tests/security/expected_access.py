@@ -80,6 +80,8 @@ RULES: dict[tuple[str, str], Access] = {
     ("POST", "/v1/regimes/reload"): allow(),
     ("POST", "/v1/vehicles/reload"): allow(),
     ("POST", "/v1/forecast"): allow(OPERATOR, SUPERVISOR),  # planning: aggregates only, no plates
+    # The RDW make, model and colour beside a candidate's photo: for those who judge candidates.
+    ("POST", "/v1/vehicles/describe"): allow(REVIEWER, SUPERVISOR),
 }
 
 # Exemptions: the permit desk issues and changes permits (operators too, for a transition: see the
