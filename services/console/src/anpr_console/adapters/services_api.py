@@ -119,5 +119,8 @@ def _detail(response: httpx.Response) -> str:
     if isinstance(detail, str):
         return detail
     if isinstance(detail, list) and detail and isinstance(detail[0], dict):
-        return str(detail[0].get("msg", detail))  # pydantic's 422: the first problem is enough for a person
+        # pydantic's 422: the first problem is enough for a person, with where it is (`regime.applies_at`).
+        where = ".".join(str(part) for part in detail[0].get("loc", [])[1:])
+        message = str(detail[0].get("msg", detail))
+        return f"{where}: {message}" if where else message
     return response.reason_phrase

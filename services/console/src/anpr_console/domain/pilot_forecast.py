@@ -1,0 +1,113 @@
+"""The forecast form: a proposed regime file (YAML) uploaded as multipart/form-data, the replayed period, an
+optional baseline regime and review throughput; checked here before rules (which validates the regime
+itself and says why it refuses one)."""
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from email.parser import BytesParser
+from email.policy import HTTP
+from typing import Any
+
+import yaml
+
+from anpr_console.domain.pilot import Period, PilotProblem, parse_period
+
+MAX_REGIME_BYTES = 256 * 1024  # the largest regime file in deploy/ is a few KB
+MAX_FORECAST_DAYS = 366  # rules refuses a longer replay
+REGIME_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")  # rules' pattern for a regime id
+COLUMNS = ("reads", "candidates", "review_items", "reviewer_hours", "warning_letters", "notices", "exemption_requests")
+
+
+class UploadRefused(ValueError):
+    """Not a multipart form this screen sent (no boundary, not multipart): a 400, not a field to fix."""
+
+
+def parse_multipart(content_type: str, body: bytes) -> tuple[dict[str, str], dict[str, bytes]]:
+    """(text fields, file fields) of a multipart/form-data body. The standard library's MIME parser reads it:
+    a multipart form is a MIME message, and this spares the console a parser dependency for one form."""
+    if not content_type.lower().startswith("multipart/form-data") or "boundary=" not in content_type:
+        raise UploadRefused("expected multipart/form-data with a boundary")
+    header = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode("latin-1")
+    message = BytesParser(policy=HTTP).parsebytes(header + body)
+    if not message.is_multipart():
+        raise UploadRefused("no parts")
+    fields: dict[str, str] = {}
+    files: dict[str, bytes] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if not isinstance(name, str):
+            continue
+        payload = part.get_payload(decode=True)
+        content = payload if isinstance(payload, bytes) else b""
+        if part.get_filename() is not None:
+            files[name] = content
+        else:
+            fields[name] = content.decode("utf-8", errors="replace")
+    return fields, files
+
+
+@dataclass(frozen=True)
+class ForecastForm:
+    regime: dict[str, Any]
+    period: Period
+    baseline: str | None
+    decisions_per_hour: float | None  # None: measure it in notices, as `anpr forecast` does
+
+    def body(self, decisions_per_hour: float, acceptance: float, zones: dict[str, str]) -> dict[str, Any]:
+        """The body of rules' POST /v1/forecast."""
+        return {
+            "regime": self.regime,
+            "baseline_regime_id": self.baseline,
+            "since": self.period.since.isoformat(),
+            "until": self.period.until.isoformat(),
+            "decisions_per_hour": decisions_per_hour,
+            "acceptance": acceptance,
+            "zones": zones,
+        }
+
+
+def parse_regime_file(content: bytes | None) -> dict[str, Any]:
+    if not content or not content.strip():
+        raise PilotProblem("regime_file", "pilot.form.file_required")
+    if len(content) > MAX_REGIME_BYTES:
+        raise PilotProblem("regime_file", "pilot.form.file_too_large", str(MAX_REGIME_BYTES // 1024))
+    try:
+        parsed = yaml.safe_load(content.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise PilotProblem("regime_file", "pilot.form.file_not_text") from None
+    except yaml.YAMLError as error:
+        # PyYAML names the line and column: the planner finds the mistake in their editor.
+        raise PilotProblem("regime_file", "pilot.form.yaml_invalid", str(error)) from None
+    if not isinstance(parsed, dict):
+        raise PilotProblem("regime_file", "pilot.form.yaml_not_mapping")
+    return parsed
+
+
+def parse_forecast(fields: Mapping[str, str], files: Mapping[str, bytes]) -> ForecastForm:
+    """Field by field in the order of the form, so the first problem is the first field a person sees."""
+    regime = parse_regime_file(files.get("regime_file"))
+    period = parse_period(fields, MAX_FORECAST_DAYS)
+    baseline = fields.get("baseline", "").strip() or None
+    if baseline is not None and not REGIME_ID.match(baseline):
+        raise PilotProblem("baseline", "pilot.form.baseline_invalid")
+    text = fields.get("decisions_per_hour", "").strip().replace(",", ".")  # Dutch decimal comma
+    rate = None
+    if text:
+        try:
+            rate = float(text)
+        except ValueError:
+            raise PilotProblem("decisions_per_hour", "pilot.form.rate_invalid") from None
+        if not 0 < rate <= 10_000:
+            raise PilotProblem("decisions_per_hour", "pilot.form.rate_invalid")
+    return ForecastForm(regime, period, baseline, rate)
+
+
+def measured_review(stats: dict[str, Any]) -> tuple[float | None, float]:
+    """From notices' GET /v1/stats: one reviewer's decisions per hour (over the hours with decisions) and the
+    share accepted; the same measurement as `anpr forecast`."""
+    hours = [int(r["decisions"]) for r in stats.get("reviewers", [])]
+    accepted = sum(int(b.get("accepted", 0)) for b in stats.get("per_hour", []))
+    rejected = sum(sum(b.get("rejected", {}).values()) for b in stats.get("per_hour", []))
+    per_hour = sum(hours) / len(hours) if hours else None
+    return per_hour, accepted / (accepted + rejected) if accepted + rejected else 1.0

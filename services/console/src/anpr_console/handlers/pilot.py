@@ -1,0 +1,88 @@
+"""The pilot screen's calls, all with the planner's own token: rules for the regimes and the forecast,
+notices for the measured review throughput and the report's figures, ingest for the zones of locations."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from anpr_console.adapters.services_api import ServiceRefused, ServicesApi, ServiceUnavailable
+from anpr_console.domain.pilot import Period, PilotProblem, RegimeRow, regime_rows
+from anpr_console.domain.pilot_forecast import ForecastForm, measured_review
+from anpr_console.domain.pilot_report import ReportFigures, report_figures
+
+MEASURE_DAYS = 28  # the reviewers of today, as `anpr forecast` measures them
+
+
+async def load_regimes(api: ServicesApi, token: str, now: datetime) -> list[RegimeRow]:
+    return regime_rows(await api.get_json("rules", "/v1/regimes", token), now)
+
+
+async def regime_ids(api: ServicesApi, token: str, now: datetime) -> list[str]:
+    """The baseline suggestions of the forecast form: empty when rules cannot say, the form works without."""
+    try:
+        return [row.id for row in await load_regimes(api, token, now)]
+    except (ServiceRefused, ServiceUnavailable):
+        return []
+
+
+@dataclass(frozen=True)
+class ForecastResult:
+    figures: dict[str, Any]
+    decisions_per_hour: float
+    measured: bool  # True: the throughput came from notices, not from the form
+    acceptance: float
+    notes: list[str] = field(default_factory=list)  # message keys of what was left out, and why
+
+
+async def _throughput(api: ServicesApi, token: str, form: ForecastForm, now: datetime) -> tuple[float, bool, float]:
+    """The form's decisions per hour, else notices' measurement; acceptance is always measured (1.0 without)."""
+    params = {"since": (now - timedelta(days=MEASURE_DAYS)).isoformat(), "until": now.isoformat()}
+    try:
+        per_hour, acceptance = measured_review(await api.get_json("notices", "/v1/stats", token, params))
+    except (ServiceRefused, ServiceUnavailable):
+        per_hour, acceptance = None, 1.0
+    if form.decisions_per_hour is not None:
+        return form.decisions_per_hour, False, acceptance
+    if per_hour is None:
+        raise PilotProblem("decisions_per_hour", "pilot.form.rate_unmeasured", str(MEASURE_DAYS))
+    return per_hour, True, acceptance
+
+
+async def _zones(api: ServicesApi, token: str, notes: list[str]) -> dict[str, str]:
+    """Location -> zone from ingest, so zone-wide regimes see their locations; without it: locations only."""
+    try:
+        locations = await api.get_json("ingest", "/v1/locations", token)
+    except (ServiceRefused, ServiceUnavailable):
+        notes.append("pilot.forecast.no_zones")
+        return {}
+    return {str(loc["location_id"]): str(loc["zone_id"]) for loc in locations if loc.get("zone_id")}
+
+
+async def run_forecast(api: ServicesApi, token: str, form: ForecastForm, now: datetime) -> ForecastResult:
+    """Rules' refusal of the regime or the baseline comes back as a PilotProblem on that field, in its words.
+    A forecast changes nothing anywhere: sending it twice costs time, never a second effect."""
+    notes: list[str] = []
+    per_hour, measured, acceptance = await _throughput(api, token, form, now)
+    body = form.body(per_hour, acceptance, await _zones(api, token, notes))
+    try:
+        figures = await api.post_json("rules", "/v1/forecast", token, body)
+    except ServiceRefused as refused:
+        if refused.status not in (400, 422) or refused.route_missing:
+            raise
+        raise PilotProblem(_field_of(refused.detail), "pilot.form.refused", refused.detail) from None
+    return ForecastResult(figures, per_hour, measured, acceptance, notes)
+
+
+def _field_of(detail: str) -> str:
+    """Which field rules' reason is about: its messages name the baseline and the period; the rest is the
+    regime's own validation."""
+    if "baseline" in detail or "no regime" in detail:
+        return "baseline"
+    if "since must be" in detail:
+        return "to"
+    return "regime_file"
+
+
+async def load_report(api: ServicesApi, token: str, period: Period) -> ReportFigures:
+    params = {"since": period.since.isoformat(), "until": period.until.isoformat()}
+    return report_figures(await api.get_json("notices", "/v1/stats", token, params))

@@ -1,0 +1,232 @@
+"""The pilot screen's routes end to end inside the console: a fake session, the services answered by an
+httpx MockTransport that records what the console sent (and with whose token)."""
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from anpr_console import ConsoleSettings, create_app
+from anpr_console.adapters.services_api import ServicesApi
+from anpr_console.bootstrap import ConsoleComponents
+from anpr_console.domain.session import Session, Tokens
+from anpr_console.entrypoints.deps import SESSION_COOKIE
+
+from .fakes import FakeAccessTokens, FakeSessionStore, identity
+
+ROOT = Path(__file__).resolve().parents[4]
+BLAUW = (ROOT / "deploy" / "pilot" / "milieuzone-blauw.yaml").read_bytes()
+CSRF = "csrf-secret"
+Upstream = Callable[[httpx.Request], httpx.Response]
+
+REGIMES = [
+    {
+        "id": "milieuzone-centrum",
+        "version": "2",
+        "name": "Milieuzone centrum",
+        "kind": "milieuzone",
+        "applies_at": {"locations": ["loc-centrum-noord"], "zones": ["centrum"]},
+        "effective_from": "2025-01-01T00:00:00+01:00",
+        "effective_until": None,
+        "modes": [
+            {"starts": "2025-01-01T00:00:00+01:00", "mode": "observe"},
+            {"starts": "2099-01-01T00:00:00+01:00", "mode": "enforce"},
+        ],
+    }
+]
+FORECAST = {
+    "regime_id": "milieuzone-blauw",
+    "baseline_regime_id": "milieuzone-centrum",
+    "since": "2026-05-01T00:00:00+02:00",
+    "until": "2026-05-02T00:00:00+02:00",
+    "permit_share": 0.05,
+    "unobserved_hours": 0,
+    "totals": {
+        "reads": 1000.0,
+        "candidates": 12.5,
+        "review_items": 3.0,
+        "reviewer_hours": 0.4,
+        "warning_letters": 12.5,
+        "notices": 0.0,
+        "exemption_requests": 1.2,
+        "actual_candidates": 9,
+    },
+    "days": [
+        {
+            "day": "2026-05-01",
+            "reads": 1000.0,
+            "candidates": 12.5,
+            "review_items": 3.0,
+            "reviewer_hours": 0.4,
+            "warning_letters": 12.5,
+            "notices": 0.0,
+            "exemption_requests": 1.2,
+            "actual_candidates": 9,
+        }
+    ],
+    "vehicles_in_mix": 3000,
+    "reads_replayed": 1000,
+}
+STATS = {
+    "per_hour": [
+        {
+            "regime_id": "milieuzone-centrum",
+            "location_id": "loc-centrum-noord",
+            "hour": "2026-05-01T10:00:00+00:00",
+            "reads_judged": 40,
+            "outcomes": {"no_hit": 35, "candidate": 5},
+            "candidates": 5,
+            "accepted": 3,
+            "rejected": {"misread": 1},
+        }
+    ],
+    "reviewers": [{"reviewer": "sub-1", "hour": "2026-05-01T11:00:00+00:00", "decisions": 4}],
+    "backlog": {"pending": 1, "awaiting_second_review": 0, "oldest_pending_age_seconds": 3600},
+    "sources": {"rules_outcome_counts": "ok"},
+}
+
+
+class Services:
+    """The upstream services: answers by (method, path); every request kept for the assertions."""
+
+    def __init__(self) -> None:
+        self.sent: list[httpx.Request] = []
+        self.answers: dict[tuple[str, str], httpx.Response] = {
+            ("GET", "/v1/regimes"): httpx.Response(200, json=REGIMES),
+            ("POST", "/v1/forecast"): httpx.Response(200, json=FORECAST),
+            ("GET", "/v1/stats"): httpx.Response(200, json=STATS),
+            ("GET", "/v1/locations"): httpx.Response(
+                200, json=[{"location_id": "loc-centrum-noord", "zone_id": "centrum"}]
+            ),
+        }
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.sent.append(request)
+        return self.answers.get((request.method, request.url.path), httpx.Response(404, json={"detail": "Not Found"}))
+
+    def bodies(self, path: str) -> list[dict[str, Any]]:
+        return [json.loads(r.content) for r in self.sent if r.url.path == path and r.method == "POST"]
+
+
+@pytest.fixture
+def services() -> Services:
+    return Services()
+
+
+def _client(services: Services, roles: frozenset[str]) -> httpx.AsyncClient:
+    settings = ConsoleSettings(oidc_issuer="https://idp.example/realms/anpr")
+    app = create_app(settings)
+    store = FakeSessionStore()
+    now = datetime.now(UTC)
+    tokens = Tokens("access-1", "refresh-1", "id-1", now + timedelta(hours=1))
+    store.sessions["s1"] = Session(
+        "s1", "sub-olga", "Olga Operator", roles, tokens, CSRF, now, now + timedelta(minutes=30)
+    )
+    http = httpx.AsyncClient(transport=httpx.MockTransport(services))
+    base = {name: f"http://{name}.test" for name in ("ingest", "rules", "exemptions", "notices")}
+    # Set by hand instead of the lifespan (which opens PostgreSQL): the routes only read app.state.console.
+    app.state.console = ConsoleComponents(
+        settings, identity(store, tokens=FakeAccessTokens(roles)), ServicesApi(http, base)
+    )
+    transport = httpx.ASGITransport(app=app)
+    return httpx.AsyncClient(transport=transport, base_url="http://console.test", cookies={SESSION_COOKIE: "s1"})
+
+
+OPERATOR = frozenset({"operator"})
+
+
+async def _upload(client: httpx.AsyncClient, content: bytes, **fields: str) -> httpx.Response:
+    data = {"csrf_token": CSRF, "from": "2026-05-01", "to": "2026-05-01", **fields}
+    return await client.post(
+        "/pilot/forecast", data=data, files={"regime_file": ("blauw.yaml", content, "application/yaml")}
+    )
+
+
+async def test_the_regimes_page_shows_mode_now_and_the_next_switch(services: Services) -> None:
+    page = await _client(services, OPERATOR).get("/pilot")
+    assert page.status_code == 200
+    assert "milieuzone-centrum" in page.text
+    assert "waarnemen" in page.text
+    assert "handhaven" in page.text
+    assert '<th scope="col">' in page.text
+    assert "<caption>" in page.text
+    assert services.sent[0].headers["Authorization"] == "Bearer access-1"  # the person's own token
+
+
+async def test_a_person_without_operator_or_supervisor_gets_the_403_page(services: Services) -> None:
+    page = await _client(services, frozenset({"reviewer"})).get("/pilot/report")
+    assert page.status_code == 403
+    assert services.sent == []
+
+
+async def test_rules_down_gives_the_503_page(services: Services) -> None:
+    services.answers["GET", "/v1/regimes"] = httpx.Response(503)
+    page = await _client(services, OPERATOR).get("/pilot")
+    assert page.status_code == 503
+
+
+async def test_a_forecast_sends_the_parsed_regime_and_shows_the_figures(services: Services) -> None:
+    page = await _upload(_client(services, OPERATOR), BLAUW, baseline="milieuzone-centrum")
+    assert page.status_code == 200, page.text
+    [body] = services.bodies("/v1/forecast")
+    assert body["regime"]["id"] == "milieuzone-blauw"
+    assert body["baseline_regime_id"] == "milieuzone-centrum"
+    assert body["decisions_per_hour"] == 4.0  # measured from notices' stats: the form left it empty
+    assert body["zones"] == {"loc-centrum-noord": "centrum"}
+    assert 'id="forecast-days"' in page.text
+    assert "12,5" in page.text
+
+
+async def test_bad_yaml_marks_the_file_field_and_keeps_the_period(services: Services) -> None:
+    page = await _upload(_client(services, OPERATOR), b"id: [unclosed\n", to="2026-05-03")
+    assert page.status_code == 422
+    assert 'aria-invalid="true" aria-describedby="regime_file-error"' in page.text
+    assert 'id="regime_file-error"' in page.text
+    assert 'value="2026-05-03"' in page.text
+    assert services.bodies("/v1/forecast") == []
+
+
+async def test_rules_reason_for_an_invalid_regime_lands_on_the_file_field(services: Services) -> None:
+    detail = [{"loc": ["body", "regime", "applies_at"], "msg": "Field required", "type": "missing"}]
+    services.answers["POST", "/v1/forecast"] = httpx.Response(422, json={"detail": detail})
+    page = await _upload(_client(services, OPERATOR), BLAUW)
+    assert page.status_code == 422
+    assert "regime.applies_at: Field required" in page.text
+    assert 'aria-describedby="regime_file-error"' in page.text
+
+
+async def test_an_unknown_baseline_lands_on_the_baseline_field(services: Services) -> None:
+    services.answers["POST", "/v1/forecast"] = httpx.Response(
+        422, json={"detail": "no regime 'nope' in force to replay: give baseline_regime_id"}
+    )
+    page = await _upload(_client(services, OPERATOR), BLAUW, baseline="nope")
+    assert page.status_code == 422
+    assert 'aria-describedby="baseline-error"' in page.text
+
+
+async def test_a_forecast_without_the_csrf_token_is_refused(services: Services) -> None:
+    client = _client(services, OPERATOR)
+    page = await client.post("/pilot/forecast", data={"from": "2026-05-01"}, files={"regime_file": ("b.yaml", BLAUW)})
+    assert page.status_code == 403
+    assert services.bodies("/v1/forecast") == []
+
+
+async def test_the_report_shows_the_figures_of_the_chosen_period(services: Services) -> None:
+    page = await _client(services, frozenset({"supervisor"})).get("/pilot/report?from=2026-05-01&to=2026-05-07")
+    assert page.status_code == 200
+    [stats] = [r for r in services.sent if r.url.path == "/v1/stats"]
+    assert stats.url.params["since"] == "2026-05-01T00:00:00+02:00"
+    assert stats.url.params["until"] == "2026-05-08T00:00:00+02:00"
+    assert 'id="report-regimes"' in page.text
+    assert "<progress" in page.text
+
+
+async def test_a_bad_report_period_is_marked_and_asks_nothing(services: Services) -> None:
+    page = await _client(services, OPERATOR).get("/pilot/report?from=2026-05-07&to=2026-05-01")
+    assert page.status_code == 422
+    assert 'aria-describedby="to-error"' in page.text
+    assert services.sent == []
