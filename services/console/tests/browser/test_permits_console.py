@@ -172,7 +172,8 @@ async def test_permit_desk_grants_a_permit_that_rules_honours_within_a_second(st
 
         permit_url = page.url.split("?")[0]
         assert "verleend" in (await page.text_content("#message") or "")
-        assert name and name in (await page.text_content("#audit") or "")
+        assert name
+        assert name in (await page.text_content("#audit") or "")
         await _page(page, "detail")
 
         # The same grant sent again (a second tab, a resent form): the console finds the permit and grants
