@@ -61,25 +61,30 @@ def ingest() -> FakeIngest:
 async def test_the_cameras_list_shows_kind_place_and_a_stale_warning_in_words(ingest: FakeIngest) -> None:
     page = await _client(ingest).get("/operations")
     assert page.status_code == 200
-    assert "verplaatsbaar" in page.text and "vast" in page.text
+    assert "verplaatsbaar" in page.text
+    assert "vast" in page.text
     assert "Waarschuwing: geen beelden" in page.text  # cam-f1: 3 hours without a frame
     assert "1 camera(&#39;s) sturen geen beelden meer" in page.text
     assert "klok vooruit 3" in page.text
-    assert '<th scope="col">' in page.text and "<caption>" in page.text
+    assert '<th scope="col">' in page.text
+    assert "<caption>" in page.text
 
 
 async def test_moving_a_camera_redirects_and_the_history_changes_once(ingest: FakeIngest) -> None:
     client = _client(ingest)
     form = {"csrf_token": CSRF, "location_id": "loc-b", "valid_from": "2026-12-07T08:00"}
     first = await client.post("/operations/cameras/cam-r1/move", data=form)
-    assert first.status_code == 303 and first.headers["location"].endswith("done=moved")
+    assert first.status_code == 303
+    assert first.headers["location"].endswith("done=moved")
     again = await client.post("/operations/cameras/cam-r1/move", data=form)  # the double submit
-    assert again.status_code == 303 and again.headers["location"].endswith("done=already_moved")
+    assert again.status_code == 303
+    assert again.headers["location"].endswith("done=already_moved")
     history = ingest.placements["cam-r1"]
     assert [p["location_id"] for p in history] == ["loc-a", "loc-b"]
     assert datetime.fromisoformat(history[0]["valid_until"]) == datetime(2026, 12, 7, 7, 0, tzinfo=UTC)
     page = await client.get(first.headers["location"])
-    assert "De camera is verplaatst" in page.text and "staat er nu" in page.text
+    assert "De camera is verplaatst" in page.text
+    assert "staat er nu" in page.text
 
 
 async def test_a_move_before_the_current_placement_shows_ingests_409_on_the_moment(ingest: FakeIngest) -> None:
@@ -87,21 +92,26 @@ async def test_a_move_before_the_current_placement_shows_ingests_409_on_the_mome
     page = await _client(ingest).post("/operations/cameras/cam-r1/move", data=form)
     assert page.status_code == 422
     assert re.search(r'id="valid_from"[^>]*aria-describedby="valid_from-hint valid_from-error"', page.text)
-    assert 'aria-invalid="true"' in page.text and "may only be appended" in page.text
-    assert 'value="2026-10-15T08:00"' in page.text and '<option value="loc-b" selected>' in page.text
+    assert 'aria-invalid="true"' in page.text
+    assert "may only be appended" in page.text
+    assert 'value="2026-10-15T08:00"' in page.text
+    assert '<option value="loc-b" selected>' in page.text
     assert len(ingest.placements["cam-r1"]) == 1
 
 
 async def test_a_bad_moment_is_marked_without_calling_ingest(ingest: FakeIngest) -> None:
     form = {"csrf_token": CSRF, "location_id": "loc-b", "valid_from": "morgen"}
     page = await _client(ingest).post("/operations/cameras/cam-r1/move", data=form)
-    assert page.status_code == 422 and "Geen geldig moment" in page.text and 'value="morgen"' in page.text
+    assert page.status_code == 422
+    assert "Geen geldig moment" in page.text
+    assert 'value="morgen"' in page.text
     assert ingest.writes == []
 
 
 async def test_a_form_without_the_csrf_token_is_refused(ingest: FakeIngest) -> None:
     page = await _client(ingest).post("/operations/cameras/cam-r1/move", data={"location_id": "loc-b"})
-    assert page.status_code == 403 and ingest.writes == []
+    assert page.status_code == 403
+    assert ingest.writes == []
 
 
 async def test_a_location_form_with_a_bad_sign_keeps_the_typed_values(ingest: FakeIngest) -> None:
@@ -109,7 +119,8 @@ async def test_a_location_form_with_a_bad_sign_keeps_the_typed_values(ingest: Fa
     page = await _client(ingest).post("/operations/locations/new", data=form)
     assert page.status_code == 422
     assert re.search(r'id="sign"[^>]*value="stop"[^>]*aria-describedby="sign-hint sign-error"', page.text)
-    assert 'id="sign-error"' in page.text and 'value="Kade"' in page.text
+    assert 'id="sign-error"' in page.text
+    assert 'value="Kade"' in page.text
     assert "loc-c" not in ingest.locations
 
 
@@ -122,7 +133,8 @@ async def test_creating_a_location_twice_creates_it_once(ingest: FakeIngest) -> 
     assert "done=already_created" in again.headers["location"]
     assert ingest.locations["loc-c"]["regimes"] == ["a", "b"]
     listing = (await client.get(again.headers["location"])).text
-    assert "bestond al precies zo" in listing and "C7" in listing
+    assert "bestond al precies zo" in listing
+    assert "C7" in listing
 
 
 async def test_amending_a_location_changes_only_what_may_change(ingest: FakeIngest) -> None:
@@ -142,18 +154,21 @@ async def test_ingests_403_for_a_write_is_said_on_the_form(ingest: FakeIngest) -
     ingest.may_write = False
     form = {"csrf_token": CSRF, "location_id": "loc-b", "valid_from": "2026-12-07T08:00"}
     page = await _client(ingest).post("/operations/cameras/cam-r1/move", data=form)
-    assert page.status_code == 422 and "Ingest weigerde dit: this needs one of the roles: admin" in page.text
+    assert page.status_code == 422
+    assert "Ingest weigerde dit: this needs one of the roles: admin" in page.text
 
 
 async def test_without_the_operator_role_the_screen_is_forbidden(ingest: FakeIngest) -> None:
     page = await _client(ingest, {"reviewer"}).get("/operations")
-    assert page.status_code == 403 and "Geen toegang" in page.text
+    assert page.status_code == 403
+    assert "Geen toegang" in page.text
 
 
 async def test_ingest_down_gives_the_503_page(ingest: FakeIngest) -> None:
     ingest.down = True
     page = await _client(ingest).get("/operations/locations")
-    assert page.status_code == 503 and "ingest" in page.text
+    assert page.status_code == 503
+    assert "ingest" in page.text
 
 
 async def test_an_unknown_camera_is_a_404_page(ingest: FakeIngest) -> None:
@@ -169,12 +184,15 @@ async def test_a_rotation_plan_is_shown_then_approved_once(ingest: FakeIngest) -
     plan = _plan(["2026-12-07", "2026-12-08", "2026-12-09"], {"cam-r1": ["loc-a", "loc-b", None]})
     files = {"plan_file": ("plan-2026-12-07.json", json.dumps(plan).encode(), "application/json")}
     shown = await client.post("/operations/rotation", data={"csrf_token": CSRF}, files=files)
-    assert shown.status_code == 200 and "verplaatst" in shown.text and "uit" in shown.text
+    assert shown.status_code == 200
+    assert "verplaatst" in shown.text
+    assert "uit" in shown.text
     carried = re.search(r'name="plan" value="([^"]+)"', shown.text)
     assert carried is not None
     compact = carried.group(1).replace("&#34;", '"')
     first = await client.post("/operations/rotation/approve", data={"csrf_token": CSRF, "plan": compact})
-    assert first.status_code == 303 and "written=2&skipped=0" in first.headers["location"]
+    assert first.status_code == 303
+    assert "written=2&skipped=0" in first.headers["location"]
     again = await client.post("/operations/rotation/approve", data={"csrf_token": CSRF, "plan": compact})
     assert "written=0&skipped=2" in again.headers["location"]
     history = ingest.placements["cam-r1"]
@@ -186,4 +204,5 @@ async def test_a_pasted_plan_that_is_not_json_is_marked_and_kept(ingest: FakeIng
         "/operations/rotation", data={"csrf_token": CSRF}, files={"plan_text": (None, b"{oops")}
     )
     assert page.status_code == 422
-    assert 'aria-invalid="true" aria-describedby="plan-error"' in page.text and "{oops</textarea>" in page.text
+    assert 'aria-invalid="true" aria-describedby="plan-error"' in page.text
+    assert "{oops</textarea>" in page.text

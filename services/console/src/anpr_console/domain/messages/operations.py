@@ -55,6 +55,10 @@ NL: dict[str, str] = {
     "ops.move.at": "Vanaf (Nederlandse tijd)",
     "ops.move.at_hint": "Bijvoorbeeld 2026-12-07 08:00. Niet eerder dan het begin van de huidige plaatsing.",
     "ops.move.submit": "Verplaatsen",
+    "ops.move.overlap": (
+        "Dit moment past niet in de plaatsingsgeschiedenis: een nieuwe plaatsing begint na het begin van de "
+        "huidige (en een weggehaalde camera na het einde van de laatste). Ingest: {detail}"
+    ),
     "ops.moved": "De camera is verplaatst. De tabel hieronder toont de nieuwe plaatsing.",
     "ops.already_moved": "Deze verplaatsing stond al in de geschiedenis; er is niets dubbel opgeslagen.",
     "ops.refused": "Ingest weigerde dit: {detail}",
@@ -196,6 +200,10 @@ EN: dict[str, str] = {
     "ops.move.at": "From (Dutch time)",
     "ops.move.at_hint": "For example 2026-12-07 08:00. Not before the start of the current placement.",
     "ops.move.submit": "Move",
+    "ops.move.overlap": (
+        "This moment does not fit the placement history: a new placement begins after the start of the "
+        "current one (and for a camera taken down, after the end of the last). Ingest: {detail}"
+    ),
     "ops.moved": "The camera has been moved. The table below shows the new placement.",
     "ops.already_moved": "This move was already in the history; nothing was saved twice.",
     "ops.refused": "Ingest refused this: {detail}",
