@@ -114,7 +114,10 @@ def test_a_bad_regime_file_is_a_problem_of_the_file_field(content: bytes, messag
 def test_broken_yaml_says_where_it_broke() -> None:
     with pytest.raises(PilotProblem) as raised:
         parse_regime_file(b"id: x\nmodes: [unclosed\n")
-    assert "line" in raised.value.detail
+    line, rest = raised.value.detail.split(":", 1)
+    assert line == "3"  # the stream ended inside the list opened on line 2
+    assert "expected" in rest
+    assert "unicode string" not in rest  # PyYAML's name for its buffer means nothing to a planner
 
 
 @pytest.mark.parametrize(

@@ -77,11 +77,18 @@ def parse_regime_file(content: bytes | None) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise PilotProblem("regime_file", "pilot.form.file_not_text") from None
     except yaml.YAMLError as error:
-        # PyYAML names the line and column: the planner finds the mistake in their editor.
-        raise PilotProblem("regime_file", "pilot.form.yaml_invalid", str(error)) from None
+        raise PilotProblem("regime_file", "pilot.form.yaml_invalid", _where(error)) from None
     if not isinstance(parsed, dict):
         raise PilotProblem("regime_file", "pilot.form.yaml_not_mapping")
     return parsed
+
+
+def _where(error: yaml.YAMLError) -> str:
+    """`line:column problem`, so the planner finds the mistake in their editor (PyYAML's own text also names
+    its input buffer and quotes the lines, which reads as noise on a web page)."""
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None) or str(error)
+    return f"{mark.line + 1}:{mark.column + 1} {problem}" if mark is not None else str(problem)
 
 
 def parse_forecast(fields: Mapping[str, str], files: Mapping[str, bytes]) -> ForecastForm:

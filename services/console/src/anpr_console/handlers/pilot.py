@@ -28,6 +28,7 @@ async def regime_ids(api: ServicesApi, token: str, now: datetime) -> list[str]:
 @dataclass(frozen=True)
 class ForecastResult:
     figures: dict[str, Any]
+    period: Period
     decisions_per_hour: float
     measured: bool  # True: the throughput came from notices, not from the form
     acceptance: float
@@ -70,7 +71,7 @@ async def run_forecast(api: ServicesApi, token: str, form: ForecastForm, now: da
         if refused.status not in (400, 422) or refused.route_missing:
             raise
         raise PilotProblem(_field_of(refused.detail), "pilot.form.refused", refused.detail) from None
-    return ForecastResult(figures, per_hour, measured, acceptance, notes)
+    return ForecastResult(figures, form.period, per_hour, measured, acceptance, notes)
 
 
 def _field_of(detail: str) -> str:
