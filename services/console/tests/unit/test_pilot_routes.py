@@ -2,6 +2,7 @@
 httpx MockTransport that records what the console sent (and with whose token)."""
 
 import json
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -230,3 +231,35 @@ async def test_a_bad_report_period_is_marked_and_asks_nothing(services: Services
     assert page.status_code == 422
     assert 'aria-describedby="to-error"' in page.text
     assert services.sent == []
+
+
+async def test_the_screen_speaks_english_when_asked(services: Services) -> None:
+    client = _client(services, OPERATOR)
+    client.cookies.set("anpr_lang", "en")
+    page = await client.get("/pilot")
+    assert "Regimes in force" in page.text
+    assert "observe" in page.text
+
+
+def test_every_pilot_word_the_templates_use_exists_in_both_languages() -> None:
+    from anpr_console.domain.messages import pilot
+
+    templates = Path(create_app.__code__.co_filename).parent / "templates"
+    used = set()
+    for template in templates.glob("pilot*.html"):
+        used |= set(re.findall(r"t\('(pilot\.[a-z_.]+)'", template.read_text()))
+    # The keys built from a value: every mode, kind and outcome rules knows.
+    modes = {f"pilot.mode.{m}" for m in ("observe", "warn", "enforce")}
+    kinds = {f"pilot.kind.{k}" for k in ("milieuzone", "zero_emission", "closed_road", "access_window", "parking")}
+    outcomes = {f"pilot.outcome.{o}" for o in ("no_hit", "candidate", "not_enforceable", "exempt", "observed")}
+    package = templates.parents[1]
+    for module in [
+        *package.glob("domain/pilot*.py"),
+        *package.glob("handlers/pilot*.py"),
+        package / "entrypoints/pilot.py",
+    ]:
+        used |= set(re.findall(r'"(pilot\.[a-z_]+\.[a-z_.]+)"', module.read_text()))  # problems and notes
+    wanted = {u for u in used if not u.endswith(".")} | modes | kinds | outcomes
+    assert wanted - set(pilot.NL) == set()
+    assert wanted - set(pilot.EN) == set()
+    assert len(used) > 40  # the scan found the templates' words
