@@ -88,8 +88,28 @@ def parse_move(form: Mapping[str, str], locations: Sequence[str]) -> MoveForm:
     return MoveForm(None if where == TAKE_DOWN else where, moment)
 
 
-def current_placement(history: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+def open_placement(history: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """The last placement when it has no end: the one a move or a take-down ends (it may lie ahead)."""
     return history[-1] if history and history[-1].get("valid_until") is None else None
+
+
+def placement_at(history: Sequence[Mapping[str, Any]], now: datetime) -> Mapping[str, Any] | None:
+    """Where the camera stands at `now`; a move planned for tomorrow does not count yet."""
+    for placement in history:
+        until = placement.get("valid_until")
+        if datetime.fromisoformat(str(placement["valid_from"])) <= now and (
+            until is None or now < datetime.fromisoformat(str(until))
+        ):
+            return placement
+    return None
+
+
+def placement_state(placement: Mapping[str, Any], now: datetime) -> str:
+    """past, now or planned: the timeline says it in words, not only with a row colour."""
+    if datetime.fromisoformat(str(placement["valid_from"])) > now:
+        return "planned"
+    until = placement.get("valid_until")
+    return "now" if until is None or now < datetime.fromisoformat(str(until)) else "past"
 
 
 def move_already_done(history: Sequence[Mapping[str, Any]], move: MoveForm) -> bool:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from anpr_console.domain.navigation import OPERATIONS
-from anpr_console.domain.operations import LOCAL, TAKE_DOWN, current_placement, parse_move
+from anpr_console.domain.operations import LOCAL, TAKE_DOWN, parse_move
 from anpr_console.domain.review import FormProblem
 from anpr_console.domain.session import Session
 from anpr_console.entrypoints import operations_locations, operations_rotation
@@ -48,10 +48,8 @@ async def _camera_page(
     if page is None:
         missing = {"missing": camera_id, "current_screen": OPERATIONS.key, "tab": "cameras"}
         return render(request, "operations/not_found.html", missing, session=session, status_code=404)
-    standing = current_placement(page.history)
     context: dict[str, Any] = {
         "page": page,
-        "standing": standing,
         "take_down": TAKE_DOWN,
         # The form's default: now, to the minute, as the datetime-local input shows it.
         "now_local": datetime.now(LOCAL).strftime("%Y-%m-%dT%H:%M"),

@@ -1,6 +1,7 @@
 """Cameras, their health and placements, and moving a camera: ingest's API with the operator's own token."""
 
 import asyncio
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -9,8 +10,10 @@ from anpr_console.adapters.services_api import ServiceRefused, ServicesApi
 from anpr_console.domain.operations import (
     HealthSummary,
     MoveForm,
-    current_placement,
     move_already_done,
+    open_placement,
+    placement_at,
+    placement_state,
     summarise_health,
 )
 
@@ -37,6 +40,9 @@ class CameraPage:
     history: list[dict[str, Any]]
     health: HealthSummary | None
     locations: list[dict[str, Any]]
+    standing: Mapping[str, Any] | None  # where it stands now
+    open: Mapping[str, Any] | None  # the placement a move ends (may begin later than now)
+    states: list[str]  # per placement: past, now, planned
 
 
 @dataclass(frozen=True)
@@ -60,7 +66,7 @@ async def load_cameras(api: ServicesApi, token: str, now: datetime) -> CamerasPa
     by_camera = {h["camera_id"]: h for h in (report or {}).get("cameras", [])}
     rows = []
     for camera, history in zip(cameras, histories, strict=True):
-        standing = current_placement(history)
+        standing = placement_at(history, now)
         health = summarise_health(by_camera.get(camera["camera_id"]), now) if report is not None else None
         rows.append(CameraRow(camera, health, str(standing["location_id"]) if standing else None))
     return CamerasPage(rows, report is not None, dict((report or {}).get("unregistered") or {}))
@@ -88,7 +94,9 @@ async def load_camera(api: ServicesApi, token: str, camera_id: str, now: datetim
     history, found, locations = await asyncio.gather(
         placements(api, token, camera_id), health(), api.get_json(INGEST, "/v1/locations", token)
     )
-    return CameraPage(camera, history, summarise_health(found, now), locations)
+    states = [placement_state(p, now) for p in history]
+    standing, ending = placement_at(history, now), open_placement(history)
+    return CameraPage(camera, history, summarise_health(found, now), locations, standing, ending, states)
 
 
 async def move_camera(api: ServicesApi, token: str, camera_id: str, move: MoveForm) -> Outcome:

@@ -44,7 +44,9 @@ NL: dict[str, str] = {
     "ops.from": "Vanaf",
     "ops.until": "Tot",
     "ops.location": "Locatie",
-    "ops.still_there": "staat er nu",
+    "ops.open": "open",
+    "ops.state.now": "staat er nu",
+    "ops.state.planned": "gepland",
     "ops.move": "Camera verplaatsen",
     "ops.move.intro": (
         "De huidige plaatsing eindigt op het gekozen moment; vanaf dat moment staat de camera op de nieuwe locatie."
@@ -189,7 +191,9 @@ EN: dict[str, str] = {
     "ops.from": "From",
     "ops.until": "Until",
     "ops.location": "Location",
-    "ops.still_there": "stands there now",
+    "ops.open": "open",
+    "ops.state.now": "stands there now",
+    "ops.state.planned": "planned",
     "ops.move": "Move camera",
     "ops.move.intro": (
         "The current placement ends at the chosen moment; from then on the camera stands at the new location."
