@@ -206,3 +206,24 @@ async def test_a_pasted_plan_that_is_not_json_is_marked_and_kept(ingest: FakeIng
     assert page.status_code == 422
     assert 'aria-invalid="true" aria-describedby="plan-error"' in page.text
     assert "{oops</textarea>" in page.text
+
+
+async def test_the_screen_speaks_english_when_asked(ingest: FakeIngest) -> None:
+    client = _client(ingest)
+    client.cookies.set("anpr_lang", "en")
+    page = await client.get("/operations/cameras/cam-r1")
+    assert "Move camera" in page.text
+    assert "stands there now" in page.text
+    assert "Camera verplaatsen" not in page.text
+
+
+async def test_a_refused_plan_step_is_listed_and_the_plan_can_be_approved_again(ingest: FakeIngest) -> None:
+    client = _client(ingest)
+    plan = _plan(["2026-12-07", "2026-12-08"], {"cam-r1": ["loc-b", "loc-gone"], "cam-f1": ["loc-b", "loc-a"]})
+    form = {"csrf_token": CSRF, "plan": json.dumps(plan)}
+    page = await client.post("/operations/rotation/approve", data=form)
+    assert page.status_code == 422
+    assert "cam-r1 op 08-12-2026 00:00:00: unknown location loc-gone" in page.text
+    assert 'id="approve-form"' in page.text  # the plan stays on the page to approve again once fixed
+    assert [p["location_id"] for p in ingest.placements["cam-r1"]] == ["loc-a", "loc-b"]
+    assert [p["location_id"] for p in ingest.placements["cam-f1"]] == ["loc-b", "loc-a"]  # the other camera went on
