@@ -7,7 +7,9 @@ import random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 from rich.progress import Progress
@@ -16,7 +18,11 @@ from anpr_bench.common import percentile
 from anpr_bench.console.people import ApiToken
 
 WARM_UP = 3  # samples per screen not counted: first connections, the services' first queries
-QUEUE_SIZE = 50  # the console's review queue (ANPR_CONSOLE_REVIEW_QUEUE_SIZE default)
+# As the console's screens ask (anpr_console's handlers; they are not part of its public face):
+QUEUE_SIZE = 50  # the review queue (ANPR_CONSOLE_REVIEW_QUEUE_SIZE default)
+SEARCH_LIMIT = 200  # permits shown per search
+STATS_DAYS = 7  # the statistics screen's default period
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 class ScreenMissing(Exception):
@@ -96,8 +102,15 @@ def figures(screens: list[Screen]) -> dict[str, Any]:
     return out
 
 
-def _get(http: httpx.AsyncClient, url: str, token: str, params: dict[str, Any] | None = None) -> Any:
-    return http.get(url, params=params, headers={"Authorization": f"Bearer {token}", "X-Purpose": "review"})
+def _bearer(token: str, purpose: str | None = None) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"} | ({"X-Purpose": purpose} if purpose else {})
+
+
+def _get(
+    http: httpx.AsyncClient, url: str, token: str, params: dict[str, Any] | None = None, purpose: str | None = "review"
+) -> Any:
+    """As the console sends it: notices records the purpose with every audit row of what was shown."""
+    return http.get(url, params=params, headers=_bearer(token, purpose))
 
 
 async def _ok(response: Awaitable[httpx.Response]) -> httpx.Response:
@@ -115,22 +128,37 @@ def review_api(notices: str, rules: str) -> Callable[[httpx.AsyncClient, str, st
         params = {"status": "pending", "limit": QUEUE_SIZE, "order": "oldest"}
         queue = (await _ok(_get(http, f"{notices}/v1/candidates", token, params))).json()
         first = await _ok(_get(http, f"{notices}/v1/candidates/{queue[0]['id']}", token))
-        headers = {"Authorization": f"Bearer {token}", "X-Purpose": "review"}
-        describe = http.post(f"{rules}/v1/vehicles/describe", json={"plate": first.json()["plate"]}, headers=headers)
+        body = {"plate": first.json()["plate"]}
+        describe = http.post(f"{rules}/v1/vehicles/describe", json=body, headers=_bearer(token, "review"))
         await asyncio.gather(_ok(describe), _ok(_get(http, f"{notices}/v1/candidates/{queue[0]['id']}/history", token)))
 
     return call
 
 
 def permits_api(exemptions: str) -> Callable[[httpx.AsyncClient, str, str], Awaitable[None]]:
+    """What the permit search fetches: the plate's permits (one more than it shows, to know there are more)
+    and, beside them, the plate's day-permit quota left this year (anpr_console's permits.search)."""
+
     async def call(http: httpx.AsyncClient, token: str, plate: str) -> None:
-        await _ok(_get(http, f"{exemptions}/v1/exemptions", token, {"plate": plate}))
+        params = {"plate": plate, "limit": SEARCH_LIMIT + 1}
+        quota = http.post(f"{exemptions}/v1/quota", json={"plate": plate}, headers=_bearer(token))
+        await asyncio.gather(_ok(_get(http, f"{exemptions}/v1/exemptions", token, params, None)), _ok(quota))
 
     return call
 
 
 def stats_api(notices: str) -> Callable[[httpx.AsyncClient, str, str], Awaitable[None]]:
+    """What the statistics screen fetches by default: the last STATS_DAYS days up to today (Amsterdam days),
+    then each reviewer's display name from their newest audit row (anpr_console's load_stats)."""
+
     async def call(http: httpx.AsyncClient, token: str, _: str) -> None:
-        await _ok(_get(http, f"{notices}/v1/stats", token))
+        today = datetime.now(AMSTERDAM).date()
+        since = datetime.combine(today - timedelta(days=STATS_DAYS - 1), datetime.min.time(), AMSTERDAM)
+        until = datetime.combine(today + timedelta(days=1), datetime.min.time(), AMSTERDAM)
+        params = {"since": since.isoformat(), "until": until.isoformat()}
+        stats = (await _ok(_get(http, f"{notices}/v1/stats", token, params))).json()
+        reviewers = sorted({str(row["reviewer"]) for row in stats.get("reviewers") or [] if row.get("reviewer")})
+        lookups = (_get(http, f"{notices}/v1/audit", token, {"actor": subject, "limit": 1}) for subject in reviewers)
+        await asyncio.gather(*(_ok(lookup) for lookup in lookups))
 
     return call

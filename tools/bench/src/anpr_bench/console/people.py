@@ -46,6 +46,7 @@ async def console_sign_in(client: httpx.AsyncClient, person: Person, path: str) 
             f"{person.user}: /login did not lead to Keycloak's login form "
             f"(HTTP {start.status_code} at {start.url}): is ANPR_OIDC_ISSUER set for the console?"
         )
+    _loopback_is_secure(client)
     credentials = {"username": person.user, "password": person.password, "credentialId": ""}
     page = await client.post(html.unescape(action.group(1)), data=credentials, follow_redirects=True)
     if page.url.host != client.base_url.host or page.url.port != client.base_url.port:
@@ -53,6 +54,15 @@ async def console_sign_in(client: httpx.AsyncClient, person: Person, path: str) 
     if page.url.path != path:
         raise SignInFailed(f"{person.user}: signed in, but landed on {page.url.path} (HTTP {page.status_code})")
     return page
+
+
+def _loopback_is_secure(client: httpx.AsyncClient) -> None:
+    """Keycloak marks its login cookies Secure even on http; browsers send them to http://127.0.0.1 all the
+    same (loopback counts as a secure context), Python's cookie jar only over https. Done as browsers do:
+    only for loopback hosts."""
+    for cookie in client.cookies.jar:
+        if cookie.secure and cookie.domain in ("127.0.0.1", "localhost", "localhost.local", "::1"):
+            cookie.secure = False
 
 
 @dataclass

@@ -104,6 +104,8 @@ async def run(
                 took = await seed.publish_candidates(bootstrap, prefix, events, plain_dsn(database))
                 figures["candidates_stored_s"] = round(took, 1)
                 del events
+                figures["decided"] = min(500, config.candidates // 10)
+                await _decisions(urls["notices"], oidc, figures["decided"])
                 await permits_indexed(urls["rules"], admin, config.permits, within=600)
                 figures |= await _measure(config, console.url, urls, oidc, permit_plates, log)
             finally:
@@ -111,6 +113,19 @@ async def run(
     finally:
         await delete_topics(bootstrap, prefix)
     return figures
+
+
+async def _decisions(notices: str, oidc: Oidc, count: int) -> None:
+    """Half by each demo reviewer (the second only when the realm has one): the statistics screen's
+    throughput table and its name lookups get two people to show."""
+    people = [Person.demo("REVIEWER")] + (
+        [Person.demo("REVIEWER_2")] if os.environ.get("ANPR_DEMO_REVIEWER_2_USER") else []
+    )
+    async with httpx.AsyncClient(timeout=60) as http:
+        with seed.progress() as bar:
+            for n, person in enumerate(people):
+                token = await ApiToken(oidc.issuer, oidc.test_client, person).get(http)
+                await seed.decide(notices, token, count // len(people) + (n < count % len(people)), bar)
 
 
 async def _measure(
