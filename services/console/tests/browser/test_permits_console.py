@@ -227,4 +227,12 @@ async def test_permit_desk_grants_a_permit_that_rules_honours_within_a_second(st
         await page.set_input_files("#f-file", files=[{"name": "permits.csv", "mimeType": "text/csv", "buffer": csv}])
         await page.click("#upload")
         await page.wait_for_selector("#repeated")
+
+        await page.goto(f"{CONSOLE_URL}/permits/no-such-permit")
+        await _page(page, "missing")
+        # English is one click away; the same permit, in English.
+        await page.goto(f"{CONSOLE_URL}/language?to=en&back={permit_url.removeprefix(CONSOLE_URL)}")
+        await page.wait_for_url(permit_url)
+        assert "revoked" in (await page.text_content("#permit") or "")
+        await _page(page, "detail-en")
     assert errors == []

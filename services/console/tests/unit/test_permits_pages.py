@@ -219,7 +219,9 @@ async def test_revoke_asks_first_and_then_revokes(desk: Desk) -> None:
 
 
 async def test_an_unknown_permit_and_a_service_down(desk: Desk) -> None:
-    assert (await desk.client.get("/permits/nope")).status_code == 502
+    missing = await desk.client.get("/permits/nope")
+    assert missing.status_code == 404
+    assert "niet gevonden" in missing.text
     desk.api.down = True
     response = await desk.client.get("/permits", params={"plate": "XSNB23"})
     assert response.status_code == 503

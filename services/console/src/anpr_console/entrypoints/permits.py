@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from anpr_console.adapters.services_api import ServiceRefused
 from anpr_console.domain.csrf import FIELD, token_matches
 from anpr_console.domain.navigation import PERMITS
 from anpr_console.domain.permits import DAY_PERMIT, KINDS, SearchForm, form_values, parse_change, parse_new
@@ -129,7 +130,12 @@ async def import_result(request: Request, session: Desk, result_id: PermitId, re
 
 @router.get("/permits/{permit_id}")
 async def show(request: Request, session: Desk, permit_id: PermitId, done: Text = "") -> Response:
-    page = await desk.detail(components(request).services, _token(session), permit_id)
+    try:
+        page = await desk.detail(components(request).services, _token(session), permit_id)
+    except ServiceRefused as refused:
+        if refused.status != 404 or refused.route_missing:
+            raise
+        return _render(request, session, "missing.html", 404)  # a mistyped or stale link, not a fault
     return _render(request, session, "detail.html", page=page, done=done if done in DONE else "")
 
 

@@ -53,6 +53,8 @@ NL: dict[str, str] = {
     **{f"permits.kind.{k}": v for k, v in _KINDS_NL.items()},
     **{f"permits.field.{k}": v for k, v in _FIELDS_NL.items()},
     "permits.tasks": "Taken ontheffingen",
+    "permits.missing": "Ontheffing niet gevonden",
+    "permits.missing.text": "Deze ontheffing bestaat niet (meer). Zoek haar op kenteken.",
     "permits.search": "Zoeken",
     "permits.search.button": "Zoeken",
     "permits.search.hint": "Zoek op kenteken, soort of regime. Bij een kenteken ziet u ook het dagontheffingen-quotum.",
@@ -152,7 +154,8 @@ NL: dict[str, str] = {
     "permits.import.format": "Indeling",
     "permits.import.format.text": (
         "Verplicht: plate, kind, reference, issuer. Lijsten (regimes, zones) scheidt u "
-        "met |. Datums als JJJJ-MM-DD, tijden als UU:MM."
+        "met |. Datums als JJJJ-MM-DD, tijden als UU:MM. Let op: valid_until is de eerste dag dat de "
+        "ontheffing niet meer geldt."
     ),
     "permits.import.result": "Resultaat van de import",
     "permits.import.summary": "{file}: {created} geïmporteerd, {failed} geweigerd.",
@@ -176,6 +179,8 @@ EN: dict[str, str] = {
     **{f"permits.kind.{k}": v for k, v in _KINDS_EN.items()},
     **{f"permits.field.{k}": v for k, v in _FIELDS_EN.items()},
     "permits.tasks": "Permit tasks",
+    "permits.missing": "Permit not found",
+    "permits.missing.text": "This permit does not exist (any more). Search for it by plate.",
     "permits.search": "Search",
     "permits.search.button": "Search",
     "permits.search.hint": "Search by plate, kind or regime. With a plate you also see its day-permit quota.",
@@ -271,7 +276,8 @@ EN: dict[str, str] = {
     "permits.import.format": "Format",
     "permits.import.format.text": (
         "Required: plate, kind, reference, issuer. Separate lists (regimes, zones) with "
-        "|. Dates as YYYY-MM-DD, times as HH:MM."
+        "|. Dates as YYYY-MM-DD, times as HH:MM. Note: valid_until is the first day the permit no longer "
+        "applies."
     ),
     "permits.import.result": "Import result",
     "permits.import.summary": "{file}: {created} imported, {failed} refused.",
