@@ -64,26 +64,29 @@ async def measure(
         task = bar.add_task("samples (each: 3 console pages, their API calls)", total=samples)
         for n in range(-WARM_UP, samples):
             for screen in screens:
-                plate = rng.choice(plates)
-                token = await screen.token.get(api)  # outside the timing: a renewal is no page cost
-                console_first = n % 2 == 0
-                for side in ("console", "api") if console_first else ("api", "console"):
-                    if side == "console":
-                        if screen.missing:
-                            continue
-                        try:
-                            took = await _timed(_console_page(screen, screen.page(plate)))
-                        except ScreenMissing as missing:
-                            screen.missing = str(missing)
-                            continue
-                        if n >= 0:
-                            screen.console_ms.append(took)
-                    else:
-                        took = await _timed(screen.api(api, token, plate))
-                        if n >= 0:
-                            screen.api_ms.append(took)
+                took = await _sample(screen, api, rng.choice(plates), console_first=n % 2 == 0)
+                if n >= 0:
+                    screen.api_ms.append(took["api"])
+                    if "console" in took:
+                        screen.console_ms.append(took["console"])
             if n >= 0:
                 bar.update(task, advance=1)
+
+
+async def _sample(screen: Screen, api: httpx.AsyncClient, plate: str, console_first: bool) -> dict[str, float]:
+    """The screen's page and its API calls, one right after the other; no console figure once the page
+    answered 404."""
+    token = await screen.token.get(api)  # outside the timing: a renewal is no page cost
+    took: dict[str, float] = {}
+    for side in ("console", "api") if console_first else ("api", "console"):
+        if side == "api":
+            took["api"] = await _timed(screen.api(api, token, plate))
+        elif not screen.missing:
+            try:
+                took["console"] = await _timed(_console_page(screen, screen.page(plate)))
+            except ScreenMissing as missing:
+                screen.missing = str(missing)
+    return took
 
 
 def figures(screens: list[Screen]) -> dict[str, Any]:
