@@ -83,3 +83,8 @@ def test_throughput_by_name_and_the_backlog_age() -> None:
     tables = stats_tables({"per_hour": PER_HOUR, "reviewers": rows, "backlog": {"pending": 3}}, {}, "?")
     assert [t.key for t in tables] == ["regimes", "locations", "hours", "reviewers", "backlog"]
     assert tables[-1].rows[0] == ("supervisor.stats.backlog.pending", [3])
+    # Without rules' counters the reads column goes: zeros would say nothing was judged.
+    assert tables[0].columns == ("candidates", "accepted", "rejected")
+    assert tables[0].rows[0] == ("b", [4, 0, 0])
+    counted = stats_tables({"per_hour": PER_HOUR, "sources": {"rules_outcome_counts": "ok"}}, {}, "?")
+    assert counted[0].columns[0] == "reads_judged"

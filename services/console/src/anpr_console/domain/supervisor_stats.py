@@ -3,7 +3,7 @@ hour of the day (Amsterdam time), reviewer throughput and the backlog. Each tabl
 chart drawn from it (supervisor.js) is an enhancement, so the numbers are never only in a picture."""
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -94,12 +94,19 @@ def age_text(seconds: Any) -> tuple[int, int, int] | None:
     return total // 86400, total % 86400 // 3600, total % 3600 // 60
 
 
+def without_reads(table: Table) -> Table:
+    """Rules' counters could not be read: a column of zeros would claim nothing was judged."""
+    rows = [(label, values[1:]) for label, values in table.rows]
+    return replace(table, columns=table.columns[1:], rows=rows)
+
+
 def stats_tables(stats: Mapping[str, Any], names: Mapping[str, str], none_label: str) -> list[Table]:
     per_hour = list(stats.get("per_hour") or [])
-    return [
+    counted = [
         by_field(per_hour, "regime_id", "regimes", none_label),
         by_field(per_hour, "location_id", "locations", none_label),
         by_hour_of_day(per_hour),
-        throughput(stats.get("reviewers") or [], names),
-        backlog_table(stats.get("backlog") or {}),
     ]
+    if (stats.get("sources") or {}).get("rules_outcome_counts") != "ok":
+        counted = [without_reads(table) for table in counted]
+    return [*counted, throughput(stats.get("reviewers") or [], names), backlog_table(stats.get("backlog") or {})]
