@@ -36,6 +36,7 @@ from .support import (
 )
 
 LOCAL = ZoneInfo("Europe/Amsterdam")
+FRAME = Path(__file__).resolve().parents[4] / "deploy" / "demo" / "frames" / "c12_2.jpg"
 ADMIN = {"Authorization": "Bearer test-admin-token"}  # the `isolated` settings' admin token
 
 
@@ -77,6 +78,15 @@ async def _seed(ingest_url: str, tag: str) -> Site:
                 f"/v1/cameras/{camera}/placements", json={"location_id": where, "valid_from": since}
             )
             placed.raise_for_status()
+        # The fixed camera sends: one frame with its clock ten minutes ahead (refused), then a good one, so
+        # the list shows a healthy camera with a refusal beside the rotating one that never sent anything.
+        for ahead in (timedelta(minutes=10), timedelta(seconds=-2)):
+            headers = {
+                "Content-Type": "image/jpeg",
+                "X-Camera-Id": site.fixed,
+                "X-Captured-At": (datetime.now(LOCAL) + ahead).isoformat(),
+            }
+            await client.post("/v1/frames", content=FRAME.read_bytes(), headers=headers)
     return site
 
 
@@ -113,7 +123,10 @@ async def test_an_operator_moves_a_rotating_camera_and_approves_a_rotation_plan(
         page = await context.new_page()
         await sign_in(page, "OPERATOR", "/operations")
         await page.wait_for_selector("#cameras")
-        assert await page.locator(f"#cameras tr:has-text('{site.rotating}')").inner_text() != ""
+        assert "Nog nooit een beeld" in await page.inner_text(f"#cameras tr:has-text('{site.rotating}')")
+        fixed = await page.inner_text(f"#cameras tr:has-text('{site.fixed}')")
+        assert "In orde" in fixed
+        assert "klok vooruit 1" in fixed
         await _looked_at(page, "cameras")
 
         await page.click(f"#cameras a:text-is('{site.rotating}')")

@@ -64,7 +64,7 @@ async def test_the_cameras_list_shows_kind_place_and_a_stale_warning_in_words(in
     assert "verplaatsbaar" in page.text
     assert "vast" in page.text
     assert "Waarschuwing: geen beelden" in page.text  # cam-f1: 3 hours without a frame
-    assert "1 camera(&#39;s) sturen geen beelden meer" in page.text
+    assert "1 camera(&#39;s) sturen geen beelden (meer)" in page.text
     assert "klok vooruit 3" in page.text
     assert '<th scope="col">' in page.text
     assert "<caption>" in page.text
