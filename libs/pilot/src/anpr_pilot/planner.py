@@ -4,11 +4,13 @@ The decision variables are whole stays: y[l, d, k] = a camera is installed at lo
 stands there k days. A stay starts on a crew day (it is an installation), lasts between the minimum and
 maximum stay (only the horizon's end may cut it short) and keeps clear of the location's blackout days;
 a camera already standing somewhere may simply stay on (no installation, no minimum). Per day at most one
-camera per location and no more stays than cameras; at most `max_moves_per_week` installations per ISO
-week. Rotating cameras are interchangeable, so stays carry no camera: the stays of an optimal plan form
-an interval graph with at most as many overlapping as there are cameras, and handing them out by start
-day (`_assign`) always succeeds. This formulation relaxes much tighter than a camera x location x day grid:
-the solver proves optimality on a month of eight locations in seconds instead of stalling.
+camera per location and no more stays than cameras; a stay may follow another at the same place on the
+next day only with another camera (a handover, which needs a camera for both); at most
+`max_moves_per_week` installations per ISO week. Rotating cameras are interchangeable, so stays carry no
+camera: the stays of an optimal plan (each one handed over lengthened by a day) form an interval graph
+with at most as many overlapping as there are cameras, and handing them out by start day (`_assign`)
+always succeeds. This formulation relaxes much tighter than a camera x location x day grid: the solver
+proves optimality on a month of eight locations in seconds instead of stalling.
 
 The objective is the expected number of violations seen (rates learned in observe/warn mode), plus an
 optional bonus per location and week covered: a camera that turns up everywhere now and then deters more
@@ -60,14 +62,18 @@ def plan_rotation(scenario: Scenario, spread_bonus: float = 0.0, time_limit_s: f
 
     for camera in scenario.current:
         model.add_at_most_one(v for s, v in y.items() if s.camera == camera)
+    handovers = _handovers(model, y, scenario)
     for d in range(len(dates)):
-        model.add(sum(v for s, v in y.items() if s.covers(d)) <= len(scenario.cameras))
+        # A handover ties up two cameras on its day: the one arriving and the one that may not stay on.
+        busy = [v for s, v in y.items() if s.covers(d)] + [h for (_, day), h in handovers.items() if day == d]
+        model.add(sum(busy) <= len(scenario.cameras))
     for loc in scenario.locations:
         mine = {s: v for s, v in y.items() if s.location_id == loc.location_id}
         for d in range(len(dates)):
-            # One camera a day; and a stay never follows another at the same place on the next day, so a
-            # run at one location is one stay (its maximum holds) and every stay start is a real installation.
-            model.add(sum(v for s, v in mine.items() if s.covers(d) or s.first == d + 1) <= 1)
+            # One camera a day; and a stay follows another at the same place on the next day only as a
+            # handover, so a camera's run at one location is one stay (its maximum holds).
+            next_day = sum(v for s, v in mine.items() if s.covers(d) or s.first == d + 1)
+            model.add(next_day <= 1 + handovers.get((loc.location_id, d + 1), 0))
         covered = sum(s.days * v for s, v in mine.items())
         model.add(covered >= rules.min_days_per_location)
         if rules.max_days_per_location is not None:
@@ -92,6 +98,26 @@ def plan_rotation(scenario: Scenario, spread_bonus: float = 0.0, time_limit_s: f
     schedule = Schedule("optimised (CP-SAT)", tuple(dates), _assign(chosen, scenario))
     bound = solver.best_objective_bound / SCALE
     return Plan(schedule, solver.status_name(status), schedule.expected_detections(scenario), bound)
+
+
+def _handovers(
+    model: cp_model.CpModel, y: dict[Stay, cp_model.IntVar], scenario: Scenario
+) -> dict[tuple[str, int], cp_model.IntVar]:
+    """h[l, d] = one stay at l ends on day d - 1 and the next starts there on day d: another camera takes
+    over (a legal plan, and the only way to cover a place longer than the maximum stay). The arriving stay
+    must go to a different camera, else one camera's run would be both stays and break their maximum; so
+    on day d the leaving camera counts as busy too, which keeps `_assign` possible."""
+    found: dict[tuple[str, int], cp_model.IntVar] = {}
+    for loc in scenario.locations:
+        mine = {s: v for s, v in y.items() if s.location_id == loc.location_id}
+        for d in range(1, scenario.days):
+            ending = [v for s, v in mine.items() if s.last == d - 1]
+            starting = [v for s, v in mine.items() if s.first == d]
+            if ending and starting:
+                h = found[(loc.location_id, d)] = model.new_bool_var(f"h_{loc.location_id}_{d}")
+                model.add(h <= sum(ending))  # only a real handover takes the second camera
+                model.add(h <= sum(starting))
+    return found
 
 
 def _possible_stays(scenario: Scenario) -> Iterator[Stay]:
@@ -139,14 +165,17 @@ def _spread_terms(
 
 def _assign(stays: list[Stay], scenario: Scenario) -> dict[str, tuple[str | None, ...]]:
     """Hand the chosen stays to cameras by start day: a staying-on stay to its own camera, every other to a
-    camera free by then (there always is one: the solver kept overlaps within the number of cameras)."""
+    camera free by then (there always is one: the solver kept overlaps, handovers included, within the
+    number of cameras). A stay handed over to a successor at its place frees its camera a day later, so
+    the successor gets another camera and no run is longer than its stays."""
     spots: dict[str, list[str | None]] = {c: [None] * scenario.days for c in scenario.cameras}
     free_from = dict.fromkeys(scenario.cameras, 0)
+    starts = {(s.location_id, s.first) for s in stays}
     for stay in sorted(stays, key=lambda s: (s.first, s.camera is None)):
         camera = stay.camera or next(
             c for c in sorted(free_from, key=lambda c: (c in scenario.current, c)) if free_from[c] <= stay.first
         )
         for d in range(stay.first, stay.last + 1):
             spots[camera][d] = stay.location_id
-        free_from[camera] = stay.last + 1
+        free_from[camera] = stay.last + 1 + ((stay.location_id, stay.last + 1) in starts)
     return {c: tuple(s) for c, s in spots.items()}
