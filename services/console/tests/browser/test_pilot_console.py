@@ -146,6 +146,8 @@ async def test_an_operator_sees_the_regimes_forecasts_a_proposal_and_reads_the_r
         assert await page.locator("#forecast-days tbody tr").count() == 7
         totals = await page.inner_text("#forecast-days tfoot tr:first-child")
         assert totals.split()[1] != "0,0"  # reads replayed from the counted week
+        # The chart (vendored Chart.js) repeats the table: drawn once the scripts ran, the table stays.
+        await page.wait_for_selector("[data-chart-for=forecast-days] canvas[role=img]")
         await _looked_at(page, "forecast")
 
         broken = tmp_path / "kapot.yaml"

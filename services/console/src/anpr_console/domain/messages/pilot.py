@@ -2,6 +2,7 @@
 
 NL: dict[str, str] = {
     "pilot.parts": "Onderdelen van Pilot",
+    "pilot.chart_note": "De grafiek herhaalt de tabel eronder; de tabel heeft de getallen.",
     "pilot.part.regimes": "Regimes",
     "pilot.part.forecast": "Voorspelling",
     "pilot.part.report": "Pilotrapport",
@@ -133,6 +134,7 @@ NL: dict[str, str] = {
 
 EN: dict[str, str] = {
     "pilot.parts": "Parts of Pilot",
+    "pilot.chart_note": "The chart repeats the table below it; the table has the figures.",
     "pilot.part.regimes": "Regimes",
     "pilot.part.forecast": "Forecast",
     "pilot.part.report": "Pilot report",
