@@ -155,7 +155,7 @@ async def test_ingests_403_for_a_write_is_said_on_the_form(ingest: FakeIngest) -
     form = {"csrf_token": CSRF, "location_id": "loc-b", "valid_from": "2026-12-07T08:00"}
     page = await _client(ingest).post("/operations/cameras/cam-r1/move", data=form)
     assert page.status_code == 422
-    assert "Ingest weigerde dit: this needs one of the roles: admin" in page.text
+    assert "Ingest staat deze wijziging uw rol niet toe (this needs one of the roles: admin)" in page.text
 
 
 async def test_without_the_operator_role_the_screen_is_forbidden(ingest: FakeIngest) -> None:

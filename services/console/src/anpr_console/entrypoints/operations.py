@@ -80,8 +80,8 @@ async def move(request: Request, session: Operator, camera_id: CameraId) -> Resp
     outcome = await move_camera(api, token, camera_id, chosen)
     if outcome.kind == "refused":
         # 409/422 from ingest (overlap, a moment before the current placement, no open placement to end)
-        # belong to the moment the person chose; 403 and 404 to the form as a whole.
-        field = "valid_from" if outcome.status in (409, 422) else "ingest"
+        # belong to the moment the person chose; 403 (ingest does not let this role write) and 404 to the form.
+        field = "valid_from" if outcome.status in (409, 422) else "role" if outcome.status == 403 else "ingest"
         refused = FormProblem(field, outcome.detail)
         return await _camera_page(request, session, camera_id, problem=refused, typed=form, status_code=422)
     done = "moved" if outcome.kind == "done" else "already_moved"

@@ -104,5 +104,6 @@ async def amend_location(request: Request, session: Operator, location_id: Locat
 
 
 def _refusal(status: int, detail: str) -> FormProblem:
-    """ingest's refusal on the form: 409 (the id exists) belongs to the id field, the rest to the form."""
-    return FormProblem("location_id" if status == 409 else "ingest", detail)
+    """ingest's refusal on the form: 409 (the id exists) belongs to the id field, 403 (this role may not
+    write there) and the rest to the form as a whole."""
+    return FormProblem("location_id" if status == 409 else "role" if status == 403 else "ingest", detail)

@@ -64,6 +64,10 @@ NL: dict[str, str] = {
     "ops.moved": "De camera is verplaatst. De tabel hieronder toont de nieuwe plaatsing.",
     "ops.already_moved": "Deze verplaatsing stond al in de geschiedenis; er is niets dubbel opgeslagen.",
     "ops.refused": "Ingest weigerde dit: {detail}",
+    "ops.refused_role": (
+        "Ingest staat deze wijziging uw rol niet toe ({detail}). Vraag een beheerder om de wijziging of om de rol."
+    ),
+    "ops.not_saved": "Niet opgeslagen.",
     "ops.not_found": "Niet gevonden",
     "ops.not_found.body": "{what} is niet bekend bij ingest.",
     "ops.locations.caption": "Locaties met zone, richting, bord, toestemming en de regimes die er gelden",
@@ -211,6 +215,10 @@ EN: dict[str, str] = {
     "ops.moved": "The camera has been moved. The table below shows the new placement.",
     "ops.already_moved": "This move was already in the history; nothing was saved twice.",
     "ops.refused": "Ingest refused this: {detail}",
+    "ops.refused_role": (
+        "Ingest does not let your role make this change ({detail}). Ask an administrator for the change or the role."
+    ),
+    "ops.not_saved": "Not saved.",
     "ops.not_found": "Not found",
     "ops.not_found.body": "{what} is not known to ingest.",
     "ops.locations.caption": "Locations with zone, direction, sign, consent and the regimes that apply there",
