@@ -2,12 +2,14 @@
 the regimes in force with their modes, a forecast of deploy/pilot/milieuzone-blauw.yaml over a counted week
 (its figures per day), a file that is not YAML (the file field marked, the period kept) and the pilot report
 for that week. Rules and notices run with this test's settings and accept the operator's token. Every page:
-a screenshot in test-artifacts/console-pilot-*.png and axe-core."""
+a screenshot in test-artifacts/console-pilot-*.png and axe-core. Ingest runs too: the zones of locations for
+the forecast, and a camera of this run standing at the counted location for the report's cameras."""
 
 import asyncio
 import os
 import random
 import time
+import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -20,6 +22,8 @@ from playwright.async_api import Page
 
 from anpr_console import ConsoleSettings
 from anpr_console import create_app as console_app
+from anpr_ingest import IngestSettings
+from anpr_ingest import create_app as ingest_app
 from anpr_notices import NoticesSettings
 from anpr_notices import create_app as notices_app
 from anpr_rules import RulesSettings, import_vehicles, outcome_counts
@@ -51,6 +55,28 @@ LOCATION = "loc-centrum-noord"  # one of the proposal's locations
 class Week:
     first: date  # a past week of counts of this run's own: earlier runs never chose the same one
     counted: dict[str, int]
+    camera: str = ""  # stood at LOCATION from the week's start on
+
+
+async def _place_camera(ingest_url: str, first: date) -> str:
+    """A rotating camera of this run at the counted location from the week's start, as an admin would."""
+    camera = f"cam-pilot-{uuid.uuid4().hex[:6]}"
+    location = {
+        "location_id": LOCATION,
+        "name": "Centrum noord",
+        "regimes": ["milieuzone-centrum"],
+        "zone_id": "centrum",
+    }
+    async with httpx.AsyncClient(base_url=ingest_url, headers=ADMIN) as client:
+        added = await client.post("/v1/locations", json=location)
+        assert added.status_code in (201, 409), added.text  # 409: an earlier run added it
+        (await client.post("/v1/cameras", json={"camera_id": camera, "kind": "rotating"})).raise_for_status()
+        since = datetime(first.year, first.month, first.day, tzinfo=UTC).isoformat()
+        placed = await client.post(
+            f"/v1/cameras/{camera}/placements", json={"location_id": LOCATION, "valid_from": since}
+        )
+        placed.raise_for_status()
+    return camera
 
 
 async def _seed(settings: RulesSettings) -> Week:
@@ -90,22 +116,24 @@ async def week(isolated: Callable[..., Any]) -> AsyncIterator[Week]:
     issuer = require_identity_provider()
     rules: RulesSettings = isolated(RulesSettings, oidc_issuer=issuer)
     notices: NoticesSettings = isolated(NoticesSettings, oidc_issuer=issuer)
+    ingest: IngestSettings = isolated(IngestSettings, oidc_issuer=issuer)
     seeded = await _seed(rules)
-    ports = {"rules": free_port(), "notices": free_port()}
+    ports = {"rules": free_port(), "notices": free_port(), "ingest": free_port()}
     console: ConsoleSettings = isolated(
         ConsoleSettings,
         oidc_issuer=issuer,
         public_url=CONSOLE_URL,
         rules_url=f"http://127.0.0.1:{ports['rules']}",
         notices_url=f"http://127.0.0.1:{ports['notices']}",
-        ingest_url=f"http://127.0.0.1:{free_port()}",  # nothing there: the forecast says zones are missing
+        ingest_url=f"http://127.0.0.1:{ports['ingest']}",
         client_id=os.environ.get("ANPR_OIDC_CONSOLE_CLIENT_ID", "anpr-console"),
         client_secret=os.environ["ANPR_OIDC_CONSOLE_CLIENT_SECRET"],
     )
-    apps = ((rules_app(rules), ports["rules"]), (notices_app(notices), ports["notices"]))
-    async with serving(*apps, (console_app(console), CONSOLE_PORT)):
+    apps = [(rules_app(rules), ports["rules"]), (notices_app(notices), ports["notices"])]
+    async with serving(*apps, (ingest_app(ingest), ports["ingest"]), (console_app(console), CONSOLE_PORT)):
         await _ready(f"http://127.0.0.1:{ports['rules']}")
-        yield seeded
+        camera = await _place_camera(f"http://127.0.0.1:{ports['ingest']}", seeded.first)
+        yield Week(seeded.first, seeded.counted, camera)
 
 
 async def _looked_at(page: Page, name: str) -> None:
@@ -169,4 +197,7 @@ async def test_an_operator_sees_the_regimes_forecasts_a_proposal_and_reads_the_r
         regime_row = await page.inner_text("#report-regimes tr:has-text('milieuzone-centrum')")
         assert str(week.counted["candidate"]) in regime_row.split()
         assert LOCATION in await page.inner_text("#report-locations")
+        camera_row = (await page.inner_text(f"#report-cameras tr:has-text('{week.camera}')")).split()
+        assert LOCATION in camera_row
+        assert int(camera_row[-1]) > 0  # the reads at its location while it stood there
         await _looked_at(page, "report")

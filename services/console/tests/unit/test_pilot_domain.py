@@ -1,7 +1,7 @@
 """The pilot screen's pure parts: regimes as a planner reads them, periods, the forecast form, the upload
 parser and the report's figures from notices' stats."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,7 @@ from anpr_console.domain.pilot_forecast import (
     parse_multipart,
     parse_regime_file,
 )
-from anpr_console.domain.pilot_report import report_figures
+from anpr_console.domain.pilot_report import camera_rows, report_figures
 
 ROOT = Path(__file__).resolve().parents[4]
 BLAUW = (ROOT / "deploy" / "pilot" / "milieuzone-blauw.yaml").read_bytes()
@@ -208,3 +208,27 @@ def test_the_report_says_when_rules_counts_were_unavailable() -> None:
     assert figures.notes == ["pilot.report.rules_unavailable"]
     assert figures.misread_rate is None
     assert figures.decisions_per_reviewer_hour is None
+
+
+def test_a_camera_counts_the_reads_of_where_it_stood_while_it_stood_there() -> None:
+    hour = datetime(2026, 5, 1, 10, tzinfo=UTC)
+    reads_at = {("loc-a", hour): 10, ("loc-a", hour + timedelta(hours=5)): 7, ("loc-b", hour + timedelta(hours=6)): 3}
+    moved = hour + timedelta(hours=4)  # from loc-a to loc-b between the two loc-a hours
+    placements = {
+        "cam-rot": [
+            {"location_id": "loc-a", "valid_from": "2026-04-01T00:00:00+00:00", "valid_until": moved.isoformat()},
+            {"location_id": "loc-b", "valid_from": moved.isoformat(), "valid_until": None},
+        ],
+        "cam-gone": [
+            {
+                "location_id": "loc-a",
+                "valid_from": "2025-01-01T00:00:00+00:00",
+                "valid_until": "2025-02-01T00:00:00+00:00",
+            }
+        ],
+    }
+    cameras = [{"camera_id": "cam-rot", "kind": "rotating"}, {"camera_id": "cam-gone", "kind": "fixed"}]
+    [row] = camera_rows(cameras, placements, reads_at, hour - timedelta(days=1), hour + timedelta(days=1))
+    assert row.camera_id == "cam-rot"
+    assert row.locations == ("loc-a", "loc-b")
+    assert row.reads == 10 + 3  # loc-a's later hour came after the camera had left

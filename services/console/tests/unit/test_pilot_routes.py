@@ -100,6 +100,25 @@ class Services:
             ("GET", "/v1/regimes"): httpx.Response(200, json=REGIMES),
             ("POST", "/v1/forecast"): httpx.Response(200, json=FORECAST),
             ("GET", "/v1/stats"): httpx.Response(200, json=STATS),
+            ("GET", "/v1/cameras"): httpx.Response(
+                200, json=[{"camera_id": "cam-1", "kind": "rotating"}, {"camera_id": "cam-old", "kind": "fixed"}]
+            ),
+            ("GET", "/v1/cameras/cam-1/placements"): httpx.Response(
+                200,
+                json=[
+                    {"location_id": "loc-centrum-noord", "valid_from": "2026-04-01T00:00:00+00:00", "valid_until": None}
+                ],
+            ),
+            ("GET", "/v1/cameras/cam-old/placements"): httpx.Response(
+                200,
+                json=[
+                    {
+                        "location_id": "loc-x",
+                        "valid_from": "2025-01-01T00:00:00+00:00",
+                        "valid_until": "2025-02-01T00:00:00+00:00",
+                    }
+                ],
+            ),
             ("GET", "/v1/locations"): httpx.Response(
                 200, json=[{"location_id": "loc-centrum-noord", "zone_id": "centrum"}]
             ),
@@ -223,6 +242,12 @@ async def test_the_report_shows_the_figures_of_the_chosen_period(services: Servi
     assert stats.url.params["since"] == "2026-05-01T00:00:00+02:00"
     assert stats.url.params["until"] == "2026-05-08T00:00:00+02:00"
     assert 'id="report-regimes"' in page.text
+    # cam-1 stood at loc-centrum-noord all week and saw its 40 reads; cam-old stood elsewhere, long before.
+    assert (
+        '<th scope="row">cam-1</th><td class="text">verplaatsbaar</td>'
+        '<td class="text">loc-centrum-noord</td><td>40</td>' in page.text
+    )
+    assert "cam-old" not in page.text
     assert "<progress" in page.text
 
 
@@ -251,6 +276,7 @@ def test_every_pilot_word_the_templates_use_exists_in_both_languages() -> None:
     # The keys built from a value: every mode, kind and outcome rules knows.
     modes = {f"pilot.mode.{m}" for m in ("observe", "warn", "enforce")}
     kinds = {f"pilot.kind.{k}" for k in ("milieuzone", "zero_emission", "closed_road", "access_window", "parking")}
+    cameras = {f"pilot.camera.{k}" for k in ("fixed", "rotating")}
     outcomes = {f"pilot.outcome.{o}" for o in ("no_hit", "candidate", "not_enforceable", "exempt", "observed")}
     package = templates.parents[1]
     for module in [
@@ -259,7 +285,15 @@ def test_every_pilot_word_the_templates_use_exists_in_both_languages() -> None:
         package / "entrypoints/pilot.py",
     ]:
         used |= set(re.findall(r'"(pilot\.[a-z_]+\.[a-z_.]+)"', module.read_text()))  # problems and notes
-    wanted = {u for u in used if not u.endswith(".")} | modes | kinds | outcomes
+    wanted = {u for u in used if not u.endswith(".")} | modes | kinds | outcomes | cameras
     assert wanted - set(pilot.NL) == set()
     assert wanted - set(pilot.EN) == set()
     assert len(used) > 40  # the scan found the templates' words
+
+
+async def test_the_report_renders_without_ingest_and_says_so(services: Services) -> None:
+    services.answers["GET", "/v1/cameras"] = httpx.Response(503)
+    page = await _client(services, OPERATOR).get("/pilot/report?from=2026-05-01&to=2026-05-07")
+    assert page.status_code == 200
+    assert "niet op te vragen (ingest)" in page.text
+    assert 'id="report-regimes"' in page.text

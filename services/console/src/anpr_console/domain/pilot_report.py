@@ -31,6 +31,8 @@ class ReportFigures:
     backlog: dict[str, Any]
     rules_counts_available: bool
     notes: list[str] = field(default_factory=list)
+    # (location, UTC hour) -> reads judged there: what a camera standing there saw.
+    reads_at: dict[tuple[str, datetime], int] = field(default_factory=dict, repr=False)
 
     @property
     def decided(self) -> int:
@@ -55,13 +57,14 @@ def _local(value: Any) -> datetime:
 
 def report_figures(stats: dict[str, Any]) -> ReportFigures:
     per_regime: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    reads_at: dict[tuple[str, str], int] = defaultdict(int)
+    reads_at: dict[tuple[str, datetime], int] = defaultdict(int)
     hits: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     per_hour = [0] * 24
     candidates = accepted = 0
     rejected: dict[str, int] = defaultdict(int)
     for bucket in stats.get("per_hour", []):
-        regime, location, hour = str(bucket["regime_id"]), str(bucket["location_id"]), str(bucket["hour"])
+        regime, location = str(bucket["regime_id"]), str(bucket["location_id"])
+        hour = datetime.fromisoformat(str(bucket["hour"]))
         outcomes: dict[str, int] = bucket.get("outcomes", {})
         for outcome, count in outcomes.items():
             per_regime[regime][outcome] += int(count)
@@ -70,7 +73,7 @@ def report_figures(stats: dict[str, Any]) -> ReportFigures:
         found = sum(int(outcomes.get(o, 0)) for o in HITS)
         if found:
             hits[location][regime] += found
-            per_hour[_local(hour).hour] += found
+            per_hour[hour.astimezone(LOCAL).hour] += found
         candidates += int(bucket.get("candidates", 0))
         accepted += int(bucket.get("accepted", 0))
         for reason, count in bucket.get("rejected", {}).items():
@@ -99,4 +102,39 @@ def report_figures(stats: dict[str, Any]) -> ReportFigures:
         backlog=dict(stats.get("backlog", {})),
         rules_counts_available=available,
         notes=[] if available else ["pilot.report.rules_unavailable"],
+        reads_at=dict(reads_at),
     )
+
+
+@dataclass(frozen=True)
+class CameraRow:
+    camera_id: str
+    kind: str
+    locations: tuple[str, ...]  # where it stood during the period, in order
+    reads: int  # reads judged at those locations in the hours it stood there
+
+
+def camera_rows(
+    cameras: list[dict[str, Any]],
+    placements: dict[str, list[dict[str, Any]]],
+    reads_at: dict[tuple[str, datetime], int],
+    since: datetime,
+    until: datetime,
+) -> list[CameraRow]:
+    """Cameras that stood somewhere during the period (ingest's placement history), with the reads at their
+    locations while they stood there, as libs/pilot's report counts them (per location: a second camera at
+    the same place counts the same reads)."""
+    rows = []
+    for camera in sorted(cameras, key=lambda c: str(c["camera_id"])):
+        stays = []
+        for p in placements.get(str(camera["camera_id"]), []):
+            start = datetime.fromisoformat(str(p["valid_from"]))
+            end = datetime.fromisoformat(str(p["valid_until"])) if p.get("valid_until") else until
+            if start < until and end > since:
+                stays.append((str(p["location_id"]), max(start, since), min(end, until)))
+        if not stays:
+            continue
+        reads = sum(n for (where, hour), n in reads_at.items() for loc, a, b in stays if where == loc and a <= hour < b)
+        locations = tuple(dict.fromkeys(loc for loc, _, _ in stays))
+        rows.append(CameraRow(str(camera["camera_id"]), str(camera.get("kind", "")), locations, reads))
+    return rows

@@ -90,6 +90,14 @@ async def report(request: Request, session: Planner, first: Day = "", last: Last
     except PilotProblem as problem:
         context = _context("report", typed=typed, problem=problem, figures=None, max_days=MAX_REPORT_DAYS)
         return render(request, "pilot_report.html", context, session=session, status_code=422)
-    figures = await load_report(components(request).services, session.tokens.access_token, period)
-    context = _context("report", typed=typed, problem=None, figures=figures, period=period, max_days=MAX_REPORT_DAYS)
+    found = await load_report(components(request).services, session.tokens.access_token, period)
+    context = _context(
+        "report",
+        typed=typed,
+        problem=None,
+        figures=found.figures,
+        cameras=found.cameras,
+        period=period,
+        max_days=MAX_REPORT_DAYS,
+    )
     return render(request, "pilot_report.html", context, session=session)

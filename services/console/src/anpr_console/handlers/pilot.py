@@ -1,16 +1,19 @@
 """The pilot screen's calls, all with the planner's own token: rules for the regimes and the forecast,
 notices for the measured review throughput and the report's figures, ingest for the zones of locations."""
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
 from anpr_console.adapters.services_api import ServiceRefused, ServicesApi, ServiceUnavailable
 from anpr_console.domain.pilot import Period, PilotProblem, RegimeRow, regime_rows
 from anpr_console.domain.pilot_forecast import ForecastForm, measured_review
-from anpr_console.domain.pilot_report import ReportFigures, report_figures
+from anpr_console.domain.pilot_report import CameraRow, ReportFigures, camera_rows, report_figures
 
 MEASURE_DAYS = 28  # the reviewers of today, as `anpr forecast` measures them
+MAX_CAMERAS = 500  # a municipality's pilot has tens; the bound keeps one page from fanning out without end
 
 
 async def load_regimes(api: ServicesApi, token: str, now: datetime) -> list[RegimeRow]:
@@ -84,6 +87,27 @@ def _field_of(detail: str) -> str:
     return "regime_file"
 
 
-async def load_report(api: ServicesApi, token: str, period: Period) -> ReportFigures:
+@dataclass(frozen=True)
+class PilotReport:
+    figures: ReportFigures
+    cameras: list[CameraRow] | None  # None: ingest could not say where the cameras stood
+
+
+async def load_report(api: ServicesApi, token: str, period: Period) -> PilotReport:
     params = {"since": period.since.isoformat(), "until": period.until.isoformat()}
-    return report_figures(await api.get_json("notices", "/v1/stats", token, params))
+    figures = report_figures(await api.get_json("notices", "/v1/stats", token, params))
+    return PilotReport(figures, await _cameras(api, token, figures, period))
+
+
+async def _cameras(api: ServicesApi, token: str, figures: ReportFigures, period: Period) -> list[CameraRow] | None:
+    """Where each camera stood (ingest's placement history, one call per camera, concurrently); the report
+    still renders without it."""
+    try:
+        cameras = (await api.get_json("ingest", "/v1/cameras", token))[:MAX_CAMERAS]
+        histories = await asyncio.gather(
+            *(api.get_json("ingest", f"/v1/cameras/{quote(str(c['camera_id']))}/placements", token) for c in cameras)
+        )
+    except (ServiceRefused, ServiceUnavailable):
+        return None
+    placements = {str(c["camera_id"]): h for c, h in zip(cameras, histories, strict=True)}
+    return camera_rows(cameras, placements, figures.reads_at, period.since, period.until)

@@ -112,6 +112,18 @@ NL: dict[str, str] = {
     "pilot.report.per_location": "Per locatie",
     "pilot.report.per_location_caption": "Waarnemingen en overtredingen per locatie",
     "pilot.report.per_hour": "Per uur van de dag",
+    "pilot.report.cameras": "Camera's",
+    "pilot.report.cameras_caption": "Waar de camera's stonden en wat ze daar zagen",
+    "pilot.report.camera": "Camera",
+    "pilot.report.camera_reads": "Waarnemingen daar",
+    "pilot.report.cameras_unavailable": "De plaatsingen van camera's waren niet op te vragen (ingest).",
+    "pilot.report.no_cameras": "Geen camera stond in deze periode ergens opgesteld.",
+    "pilot.report.cameras_note": (
+        "Beschikbaarheid en vangst per beeld staan alleen in het rapport van anpr report: ingest geeft de "
+        "minuuttellingen van camera's niet via een API."
+    ),
+    "pilot.camera.fixed": "vast",
+    "pilot.camera.rotating": "verplaatsbaar",
     "pilot.report.per_hour_caption": "Overtredingen per uur van de dag (Nederlandse tijd)",
     "pilot.report.hour": "Uur",
     "pilot.report.bar": "Staaf",
@@ -244,6 +256,18 @@ EN: dict[str, str] = {
     "pilot.report.per_location": "Per location",
     "pilot.report.per_location_caption": "Reads and violations per location",
     "pilot.report.per_hour": "Per hour of the day",
+    "pilot.report.cameras": "Cameras",
+    "pilot.report.cameras_caption": "Where the cameras stood and what they saw there",
+    "pilot.report.camera": "Camera",
+    "pilot.report.camera_reads": "Reads there",
+    "pilot.report.cameras_unavailable": "The cameras' placements could not be read (ingest).",
+    "pilot.report.no_cameras": "No camera stood anywhere during this period.",
+    "pilot.report.cameras_note": (
+        "Uptime and capture per frame are only in the report of anpr report: ingest does not offer the cameras' "
+        "minute counts through an API."
+    ),
+    "pilot.camera.fixed": "fixed",
+    "pilot.camera.rotating": "rotating",
     "pilot.report.per_hour_caption": "Violations per hour of the day (Dutch time)",
     "pilot.report.hour": "Hour",
     "pilot.report.bar": "Bar",
