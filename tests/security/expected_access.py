@@ -41,8 +41,8 @@ OPERATIONS: dict[tuple[str, str], Access] = {
     ("GET", "/redoc"): frozenset({PUBLIC}),
 }
 
-# Ingest: gateways send; operators and supervisors look at cameras and sites; only admin changes them
-# and manages camera tokens.
+# Ingest: gateways send; operators and supervisors look at cameras and sites; operators place and move
+# cameras and keep locations; only admin creates cameras and manages their tokens.
 SENDERS = allow(CAMERA, SERVICE, CAMERA_TOKEN)
 SITE_VIEWERS = allow(OPERATOR, SUPERVISOR)
 INGEST: dict[tuple[str, str], Access] = {
@@ -58,12 +58,12 @@ INGEST: dict[tuple[str, str], Access] = {
     ("POST", "/v1/cameras/{camera_id}/tokens/{token_id}/revoke"): allow(),
     ("POST", "/v1/cameras"): allow(),
     ("GET", "/v1/cameras"): SITE_VIEWERS,
-    ("POST", "/v1/locations"): allow(),
+    ("POST", "/v1/locations"): allow(OPERATOR),
     ("GET", "/v1/locations"): SITE_VIEWERS,
     ("GET", "/v1/locations/{location_id}"): SITE_VIEWERS,
-    ("PATCH", "/v1/locations/{location_id}"): allow(),
-    ("POST", "/v1/cameras/{camera_id}/placements"): allow(),
-    ("POST", "/v1/cameras/{camera_id}/placements/end"): allow(),
+    ("PATCH", "/v1/locations/{location_id}"): allow(OPERATOR),
+    ("POST", "/v1/cameras/{camera_id}/placements"): allow(OPERATOR),
+    ("POST", "/v1/cameras/{camera_id}/placements/end"): allow(OPERATOR),
     ("GET", "/v1/cameras/{camera_id}/placements"): SITE_VIEWERS,
 }
 
@@ -115,6 +115,8 @@ NOTICES: dict[tuple[str, str], Access] = {
     ("GET", "/v1/exports/{batch_id}.csv"): allow(SUPERVISOR),
     ("GET", "/v1/exports/{batch_id}.json"): allow(SUPERVISOR),
     ("GET", "/v1/letters/{candidate_id}"): allow(SUPERVISOR),
+    ("POST", "/v1/reminders/run"): allow(SUPERVISOR),
+    ("GET", "/v1/reminders/{month}"): allow(SUPERVISOR),
     ("GET", "/v1/audit"): allow(SUPERVISOR),
     ("GET", "/v1/stats"): allow(SUPERVISOR, OPERATOR),
     ("POST", "/v1/retention/purge"): allow(),

@@ -31,7 +31,10 @@ def test_month_bounds() -> None:
     assert month_bounds("2025-12", NOW)[1] == datetime(2026, 1, 1, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("month", ["2026-3", "2026-13", "2026-00", "26-03", "2026-04", "1969-12", "x"])
+@pytest.mark.parametrize(
+    "month",
+    ["2026-3", "2026-13", "2026-00", "26-03", "2026-04", "1969-12", "x", "\u0662\u0660\u0662\u0666-\u0660\u0661"],
+)
 def test_bad_or_future_months_are_refused(month: str) -> None:
     with pytest.raises(BadMonth):
         month_bounds(month, NOW)

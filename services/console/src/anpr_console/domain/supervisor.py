@@ -14,7 +14,7 @@ MAX_STATS_DAYS = 92  # notices refuses a longer statistics window
 DEFAULT_STATS_DAYS = 7
 AUDIT_LIMITS = (50, 100, 500, 1000)
 MAX_TEXT = 200
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")  # not \d: it matches any script's digits
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from anpr_notices.entrypoints.deps import Purpose, Supervisor, actor_of, transac
 from anpr_notices.handlers import reminders_of, run_reminders
 
 router = APIRouter(prefix="/v1", tags=["reminders"])
-MONTH = r"^\d{4}-\d{2}$"
+MONTH = r"^[0-9]{4}-[0-9]{2}$"  # [0-9]: \d would take other scripts' digits too
 
 
 class ReminderRunIn(BaseModel):
