@@ -15,6 +15,9 @@ from anpr_runtime.service import Resources
 
 Admin = Annotated[Principal, Depends(require_roles())]
 Operator = Annotated[Principal, Depends(require_roles(Role.OPERATOR, Role.SUPERVISOR))]
+# The operations team places and moves cameras and keeps the locations' signs and consent up to date;
+# creating a camera (and its tokens) stays with admin, as it decides what may send to the platform.
+SiteKeeper = Annotated[Principal, Depends(require_roles(Role.OPERATOR))]
 
 
 def resources_of(request: Request) -> Resources:

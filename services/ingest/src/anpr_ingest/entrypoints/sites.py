@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request, status
 
 from anpr_ingest.adapters.repository import PostgresIngestRepository
 from anpr_ingest.domain.model import Camera, CameraKind, Placement
-from anpr_ingest.entrypoints.deps import Admin, Operator, components_of, resources_of
+from anpr_ingest.entrypoints.deps import Admin, Operator, SiteKeeper, components_of, resources_of
 from anpr_ingest.entrypoints.schemas import CameraIn, LocationIn, LocationPatch, PlacementEnd, PlacementIn, PlacementOut
 from anpr_ingest.handlers import amend_location, end_placement, find_location, place_camera, placement_history
 from anpr_runtime import Conflict
@@ -45,7 +45,7 @@ async def get_cameras(request: Request, _: Operator) -> list[CameraIn]:
 
 
 @router.post("/locations", status_code=status.HTTP_201_CREATED)
-async def post_location(request: Request, _: Admin, body: LocationIn) -> LocationIn:
+async def post_location(request: Request, _: SiteKeeper, body: LocationIn) -> LocationIn:
     async with _changing_sites(request) as repo:
         if not await repo.add_location(body.to_location()):
             raise Conflict(f"location {body.location_id!r} exists")
@@ -66,14 +66,14 @@ async def get_location(request: Request, _: Operator, location_id: Identifier) -
 
 
 @router.patch("/locations/{location_id}")
-async def patch_location(request: Request, _: Admin, location_id: Identifier, body: LocationPatch) -> LocationIn:
+async def patch_location(request: Request, _: SiteKeeper, location_id: Identifier, body: LocationPatch) -> LocationIn:
     async with _changing_sites(request) as repo:
         amended = await amend_location(location_id, body.changes(), repo)
     return LocationIn.of(amended)
 
 
 @router.post("/cameras/{camera_id}/placements", status_code=status.HTTP_201_CREATED)
-async def post_placement(request: Request, _: Admin, camera_id: Identifier, body: PlacementIn) -> PlacementOut:
+async def post_placement(request: Request, _: SiteKeeper, camera_id: Identifier, body: PlacementIn) -> PlacementOut:
     placement = Placement(camera_id, body.location_id, body.valid_from, None)
     async with _changing_sites(request) as repo:
         await place_camera(placement, repo)
@@ -81,7 +81,9 @@ async def post_placement(request: Request, _: Admin, camera_id: Identifier, body
 
 
 @router.post("/cameras/{camera_id}/placements/end")
-async def post_placement_end(request: Request, _: Admin, camera_id: Identifier, body: PlacementEnd) -> PlacementOut:
+async def post_placement_end(
+    request: Request, _: SiteKeeper, camera_id: Identifier, body: PlacementEnd
+) -> PlacementOut:
     async with _changing_sites(request) as repo:
         ended = await end_placement(camera_id, body.valid_until, repo)
     return PlacementOut.of(ended)
