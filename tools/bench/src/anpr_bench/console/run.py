@@ -118,6 +118,8 @@ async def run(
 async def _decisions(notices: str, oidc: Oidc, count: int) -> None:
     """Half by each demo reviewer (the second only when the realm has one): the statistics screen's
     throughput table and its name lookups get two people to show."""
+    if count <= 0:
+        return
     people = [Person.demo("REVIEWER")] + (
         [Person.demo("REVIEWER_2")] if os.environ.get("ANPR_DEMO_REVIEWER_2_USER") else []
     )
