@@ -1,12 +1,12 @@
 """A reviewer signs in through Keycloak's own login page in headless Chromium (Debian's, driven by
-Playwright), sees the oldest candidate with its photo, decides three with the keyboard (accept, reject with
-a reason, correct a plate), and the decisions land in notices under the reviewer's name. A screenshot goes
-to test-artifacts/console-review.png; axe-core finds no serious or critical accessibility problem."""
+Playwright). Beside the photo she sees the RDW make, model and colour (rules) and the vehicle's earlier
+candidate in this regime with her own earlier decision (notices' history); then she decides three with the
+keyboard (accept, reject with a reason, correct a plate), and the decisions land in notices under her name.
+Screenshots go to test-artifacts/console-review*.png; axe-core finds no serious or critical problem."""
 
 import asyncio
 import io
 import os
-import socket
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -16,96 +16,101 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from aiokafka import AIOKafkaProducer
-from axe_playwright_python.async_playwright import Axe  # type: ignore[import-untyped]
-from fastapi import FastAPI
 from PIL import Image
-from playwright.async_api import Page, async_playwright
+from playwright.async_api import Page
 
 from anpr_console import ConsoleSettings
 from anpr_console import create_app as console_app
 from anpr_contracts import CANDIDATES, CandidateRaised, PlateRecognized, ReadSource, RegimeMode, event_to_bytes
 from anpr_notices import NoticesSettings
 from anpr_notices import create_app as notices_app
+from anpr_rules import SPEC as RULES_SPEC
+from anpr_rules import RulesSettings, import_vehicles
+from anpr_rules import create_app as rules_app
+from anpr_runtime.db import create_engine, run_migrations
 
-ROOT = Path(__file__).resolve().parents[4]
+from .support import (
+    CONSOLE_PORT,
+    CONSOLE_URL,
+    ROOT,
+    browser_context,
+    check_accessibility,
+    free_port,
+    require_identity_provider,
+    screenshot,
+    serving,
+    sign_in,
+)
+
 FRAME = ROOT / "deploy" / "demo" / "frames" / "c12_2.jpg"
 BOX = (354, 239, 487, 278)  # labels.csv
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-CONSOLE_PORT = 8106  # the only redirect URI the development realm allows
+DEMO_RDW = ROOT / "deploy" / "demo" / "rdw"
+# RDW's open-data columns (the base file with eerste_kleur, the fuel file): only this test's plates.
+BASE = (
+    "kenteken,voertuigsoort,merk,handelsbenaming,europese_voertuigcategorie,inrichting,datum_eerste_toelating,"
+    "toegestane_maximum_massa_voertuig,massa_rijklaar,eerste_kleur\n"
+    "63HKHD,Personenauto,SEAT,AROSA,M1,hatchback,20030514,1040,860,ZWART\n"  # as in the photo
+    "01XJND,Personenauto,OPEL,ASTRA,M1,stationwagen,20010920,1850,1320,ZWART\n"
+    "XSNB28,Personenauto,RENAULT,CLIO,M1,hatchback,20040302,1525,1040,ROOD\n"
+)
+FUEL = (
+    "kenteken,brandstof_volgnummer,brandstof_omschrijving,emissiecode_omschrijving,uitlaatemissieniveau\n"
+    "63HKHD,1,Diesel,3,EURO 3\n01XJND,1,Diesel,3,EURO 3\nXSNB28,1,Diesel,3,EURO 3\n"
+)
 
 
 @dataclass(frozen=True)
 class Stack:
-    console_url: str
     notices_url: str
     notices: NoticesSettings
-    reviewer: tuple[str, str]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _port_taken(port: int) -> bool:
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) == 0
-
-
-async def _serve(app: FastAPI, port: int) -> tuple[uvicorn.Server, "asyncio.Task[None]"]:
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        assert not task.done(), f"the app on port {port} did not start"
-        await asyncio.sleep(0.05)
-    return server, task
+async def _import_registry(
+    database_url: str, base: Path, fuel: Path, special: list[Path] | None = None, body: list[Path] | None = None
+) -> None:
+    await run_migrations(database_url, RULES_SPEC.migrations_dir, RULES_SPEC.schema)  # the import needs them
+    engine = create_engine(database_url)
+    try:
+        await import_vehicles(engine, base, fuel, special or [], body or [])
+    finally:
+        await engine.dispose()
 
 
 @pytest.fixture
-async def stack(isolated: Callable[..., Any]) -> AsyncIterator[Stack]:
-    issuer = os.environ.get("ANPR_OIDC_ISSUER", "")  # `isolated` has read the run dir's env by now
-    if not issuer:
-        pytest.skip(
-            "ANPR_OIDC_ISSUER is not set: start Keycloak (deploy/keycloak/keycloak.sh up) for the console tests"
-        )
-    if _port_taken(CONSOLE_PORT):
-        pytest.skip(f"port {CONSOLE_PORT} is taken (a running console?): the realm redirects only there")
-    user = os.environ.get("ANPR_DEMO_REVIEWER_USER", "")
-    password = os.environ.get("ANPR_DEMO_REVIEWER_PASSWORD", "")
-    if not (user and password):
-        pytest.fail("the run dir's env has no ANPR_DEMO_REVIEWER_USER/_PASSWORD")
+async def stack(isolated: Callable[..., Any], tmp_path: Path) -> AsyncIterator[Stack]:
+    issuer = require_identity_provider()  # `isolated` has read the run dir's env by now
     notices: NoticesSettings = isolated(NoticesSettings, oidc_issuer=issuer)
-    notices_port = _free_port()
+    rules: RulesSettings = isolated(RulesSettings, oidc_issuer=issuer)
+    (tmp_path / "voertuigen.csv").write_text(BASE)
+    (tmp_path / "brandstof.csv").write_text(FUEL)
+    notices_port, rules_port = free_port(), free_port()
     console: ConsoleSettings = isolated(
         ConsoleSettings,
         oidc_issuer=issuer,
-        public_url=f"http://127.0.0.1:{CONSOLE_PORT}",
+        public_url=CONSOLE_URL,
         notices_url=f"http://127.0.0.1:{notices_port}",
-        rules_url=f"http://127.0.0.1:{_free_port()}",  # nothing there: the vehicle panel says "niet beschikbaar"
+        rules_url=f"http://127.0.0.1:{rules_port}",
         client_id=os.environ.get("ANPR_OIDC_CONSOLE_CLIENT_ID", "anpr-console"),
         client_secret=os.environ["ANPR_OIDC_CONSOLE_CLIENT_SECRET"],
     )
-    started = [await _serve(notices_app(notices), notices_port), await _serve(console_app(console), CONSOLE_PORT)]
     try:
-        yield Stack(f"http://127.0.0.1:{CONSOLE_PORT}", f"http://127.0.0.1:{notices_port}", notices, (user, password))
-    finally:
-        for server, task in reversed(started):
-            server.should_exit = True
-            await task
+        await _import_registry(rules.database_url, tmp_path / "voertuigen.csv", tmp_path / "brandstof.csv")
+        apps = (
+            (notices_app(notices), notices_port),
+            (rules_app(rules), rules_port),
+            (console_app(console), CONSOLE_PORT),
+        )
+        async with serving(*apps):
+            yield Stack(f"http://127.0.0.1:{notices_port}", notices)
+    finally:  # the registry as every other test and the demo expect it
+        special, body = (
+            [DEMO_RDW / "bijzonderheden.csv"],
+            [DEMO_RDW / "carrosserie.csv", DEMO_RDW / "carrosserie_specifiek.csv"],
+        )
+        await _import_registry(
+            rules.database_url, DEMO_RDW / "voertuigen.csv", DEMO_RDW / "brandstof.csv", special, body
+        )
 
 
 def _candidate(regime: str, plate: str, minutes: int) -> CandidateRaised:
@@ -149,83 +154,93 @@ async def _publish(settings: NoticesSettings, events: list[CandidateRaised]) -> 
         await producer.stop()
 
 
-async def _sign_in(page: Page, stack: Stack, path: str) -> None:
-    await page.goto(f"{stack.console_url}{path}")
-    await page.wait_for_selector("#username")  # Keycloak's own login page
-    user, password = stack.reviewer
-    await page.fill("#username", user)
-    await page.fill("#password", password)
-    await page.click("#kc-login")
-    await page.wait_for_url(f"{stack.console_url}{path}*")
+async def _text(page: Page, selector: str) -> str:
+    return " ".join((await page.text_content(selector) or "").split())
 
 
-async def _plate(page: Page) -> str:
-    return (await page.text_content("#plate") or "").strip()
+async def _plate_is(page: Page, formatted: str) -> None:
+    await page.wait_for_function(f"document.getElementById('plate').textContent.trim() === '{formatted}'")
 
 
-async def test_reviewer_signs_in_and_decides_three_with_the_keyboard(stack: Stack) -> None:
+async def test_reviewer_sees_vehicle_and_history_and_decides_three_with_the_keyboard(stack: Stack) -> None:
     regime = f"console-{uuid.uuid4().hex[:8]}"  # the filter shows only this test's candidates
-    events = [_candidate(regime, "63HKHD", 30), _candidate(regime, "01XJND", 20), _candidate(regime, "XSNB28", 10)]
-    await _publish(stack.notices, events)
-    ARTIFACTS.mkdir(exist_ok=True)
+    earlier = _candidate(regime, "63HKHD", 40)  # the same car in the same regime, earlier: its history
+    events = [earlier, _candidate(regime, "63HKHD", 30), _candidate(regime, "01XJND", 20)]
+    await _publish(stack.notices, [*events, _candidate(regime, "XSNB28", 10)])
     queue = f"/review?regime={regime}"
 
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        # axe-core is injected with evaluate, which the console's CSP (script-src 'self') would refuse.
-        context = await browser.new_context(viewport={"width": 1400, "height": 900}, bypass_csp=True)
+    async with browser_context() as context:
         page = await context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
-        await _sign_in(page, stack, queue)
-        for _ in range(100):  # notices consumes the three candidates
-            if await page.locator(".queue li").count() == 3:
+        await sign_in(page, "REVIEWER", queue)
+        for _ in range(100):  # notices consumes the four candidates
+            if await page.locator(".queue li").count() == 4:
                 break
             await asyncio.sleep(0.3)
-            await page.goto(f"{stack.console_url}{queue}")
-        assert await page.locator(".queue li").count() == 3
-        assert await _plate(page) == "63-HK-HD"  # the oldest first
-        await page.wait_for_function("document.getElementById('overview').naturalWidth > 0")
-        assert "Renske de Vries" in (await page.text_content(".who") or "")
+            await page.goto(f"{CONSOLE_URL}{queue}")
+        assert await page.locator(".queue li").count() == 4
+        assert "Renske de Vries" in await _text(page, ".who")
         assert await page.locator("nav.screens a[href='/review']").count() == 1
-        await page.screenshot(path=str(ARTIFACTS / "console-review.png"), full_page=True)
-        results = await Axe().run(page)
-        serious = [v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-        assert serious == [], results.generate_report()
+        assert await _text(page, "#plate") == "63-HK-HD"  # the oldest first: the earlier one
+        assert await _text(page, "#history") == "Geen eerdere kandidaten."
+        await page.keyboard.press("r")
+        await page.keyboard.press("2")  # reject: exempt (say, a permit the desk entered late)
+
+        # The same car half an hour later: RDW's description beside the photo, and her earlier decision.
+        await page.wait_for_selector("table#history")
+        await _plate_is(page, "63-HK-HD")
+        await page.wait_for_function("document.getElementById('overview').naturalWidth > 0")
+        vehicle = await _text(page, "#vehicle")
+        assert all(word in vehicle for word in ("SEAT", "AROSA", "Zwart")), vehicle
+        history = await _text(page, "table#history tbody")
+        assert await page.locator("table#history tbody tr").count() == 1
+        assert "afgewezen (vrijgesteld)" in history
+        assert "Renske de Vries" in history
+        assert "loc-centrum-zuid" in history
+        await screenshot(page, "console-review")
+        await check_accessibility(page)
 
         # A second tab on the same candidate: its decision, sent after the first, must not count twice.
         other = await context.new_page()
         await other.goto(page.url)
         await page.keyboard.press("a")  # accept 63HKHD; the next oldest comes up
-        await page.wait_for_function("document.getElementById('plate').textContent.trim() === '01-XJ-ND'")
+        await _plate_is(page, "01-XJ-ND")
+        assert "OPEL" in await _text(page, "#vehicle")
+        assert await _text(page, "#history") == "Geen eerdere kandidaten."  # another car
         await other.click("#accept-form button")
         await other.wait_for_selector("#message:not(:empty)")
-        assert "al besloten" in (await other.text_content("#message") or "")
+        assert "al besloten" in await _text(other, "#message")
         await other.close()
         await page.keyboard.press("r")
         await page.keyboard.press("1")  # reject 01XJND: misread
-        await page.wait_for_function("document.getElementById('plate').textContent.trim() === 'XS-NB-28'")
+        await _plate_is(page, "XS-NB-28")
         await page.keyboard.press("c")
         await page.keyboard.type("XS-NB-23")
         await page.keyboard.press("Enter")  # a misread: corrected, re-judged by rules
         await page.wait_for_selector("#message:not(:empty)")
-        await page.screenshot(path=str(ARTIFACTS / "console-review-done.png"), full_page=True)
+        assert "opnieuw beoordeeld" in await _text(page, "#message")  # the status in words, not its code
+        await screenshot(page, "console-review-done")
         assert await page.locator(".queue li").count() == 0
 
         await page.click("form.logout button")  # ends the Keycloak session too, then back here
-        await page.wait_for_url(f"{stack.console_url}/logged-out")
-        await page.goto(f"{stack.console_url}/review")
+        await page.wait_for_url(f"{CONSOLE_URL}/logged-out")
+        await page.goto(f"{CONSOLE_URL}/review")
         await page.wait_for_selector("#username")  # signed out at Keycloak as well: its login page again
-
-        await browser.close()
     assert errors == []
 
     admin = {"Authorization": f"Bearer {stack.notices.admin_token.get_secret_value()}"}
     async with httpx.AsyncClient(base_url=stack.notices_url, headers=admin) as client:
-        found = (await client.get("/v1/candidates", params={"regime": regime})).json()
-    statuses = {c["plate"]: c["status"] for c in found}
-    assert statuses["63HKHD"] in ("notice_issued", "awaiting_second_review")
-    assert statuses["01XJND"] == "rejected"
-    assert statuses["XSNB28"] == "reevaluating"
+        found = (await client.get("/v1/candidates", params={"regime": regime, "limit": 10})).json()
+    statuses = sorted((c["plate"], c["status"]) for c in found)
+    assert len(found) == 4
+    assert ("63HKHD", "rejected") in statuses  # the earlier one
+    assert any(s in (("63HKHD", "notice_issued"), ("63HKHD", "awaiting_second_review")) for s in statuses)
+    assert ("01XJND", "rejected") in statuses
+    # Rules (running here) re-judges the corrected read; XSNB23 is not in this test's registry.
+    assert ("XSNB28", "reevaluating") in statuses or ("XSNB28", "corrected_no_violation") in statuses
     decisions = [d for c in found for d in c["decisions"]]
-    assert len(decisions) == 3  # the second tab's accept was refused, not recorded
+    assert len(decisions) == 4  # the second tab's accept was refused, not recorded
+    assert {d["by_name"] for d in decisions} == {"Renske de Vries"}
+    [first] = [c for c in found if c["candidate_key"] == earlier.candidate_key]
+    assert [(d["decision"], d["reason"]) for d in first["decisions"]] == [("reject", "exempt")]
