@@ -88,7 +88,10 @@ def plan_rotation(scenario: Scenario, spread_bonus: float = 0.0, time_limit_s: f
     model.maximize(sum(objective))
 
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = time_limit_s
+    # The limit is the solver's deterministic time (work done, about a second each on an idle core), so
+    # the same inputs give the same plan on a busy or a quiet machine; wall time is only a backstop.
+    solver.parameters.max_deterministic_time = time_limit_s
+    solver.parameters.max_time_in_seconds = time_limit_s * 6
     solver.parameters.num_workers = 1  # deterministic, and the machine is shared
     solver.parameters.random_seed = seed
     status = solver.solve(model)
