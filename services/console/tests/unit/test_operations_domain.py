@@ -8,9 +8,17 @@ import pytest
 
 from anpr_console.domain.operations import TAKE_DOWN, MoveForm, move_already_done, parse_move, summarise_health
 from anpr_console.domain.operations_locations import parse_amendment, parse_new_location
-from anpr_console.domain.operations_rotation import RotationPlan, Step, parse_plan, plan_steps, step_done
-from anpr_console.domain.operations_upload import parse_plan_upload
+from anpr_console.domain.operations_rotation import (
+    MAX_PLAN_BYTES,
+    RotationPlan,
+    Step,
+    parse_plan,
+    plan_steps,
+    step_done,
+    uploaded_plan,
+)
 from anpr_console.domain.review import FormProblem
+from anpr_console.domain.uploads import parse_multipart
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
 
@@ -138,12 +146,12 @@ def test_the_upload_takes_the_file_else_the_pasted_text() -> None:
         f'--{boundary}\r\nContent-Disposition: form-data; name="plan_file"; filename="plan.json"\r\n'
         f"Content-Type: application/json\r\n\r\n{{}}\r\n--{boundary}--\r\n"
     ).encode()
-    sent = parse_plan_upload(f"multipart/form-data; boundary={boundary}", body)
-    assert sent.fields == {"csrf_token": "tok"}
-    assert sent.content == b"{}"
-    with pytest.raises(FormProblem):
-        parse_plan_upload("application/x-www-form-urlencoded", b"plan=1")
+    sent = parse_multipart(f"multipart/form-data; boundary={boundary}", body, MAX_PLAN_BYTES)
+    assert sent.fields("plan_file") == {"csrf_token": "tok"}
+    assert uploaded_plan(sent) == b"{}"
+    pasted = body.replace(b"{}", b"").replace(b'name="csrf_token"', b'name="plan_text"')
+    assert uploaded_plan(parse_multipart(f"multipart/form-data; boundary={boundary}", pasted, MAX_PLAN_BYTES)) == b"tok"
     empty = body.replace(b"{}", b"")
     with pytest.raises(FormProblem) as problem:
-        parse_plan_upload(f"multipart/form-data; boundary={boundary}", empty)
+        uploaded_plan(parse_multipart(f"multipart/form-data; boundary={boundary}", empty, MAX_PLAN_BYTES))
     assert problem.value.message == "ops.plan.no_file"

@@ -4,10 +4,17 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from anpr_console.domain.permits import form_values, parse_change, parse_new, parse_search, same_permit
+from anpr_console.domain.permits import (
+    MAX_IMPORT_BYTES,
+    form_values,
+    parse_change,
+    parse_new,
+    parse_search,
+    same_permit,
+)
 from anpr_console.domain.permits_text import audit_value, day_text
-from anpr_console.domain.permits_upload import UploadProblem, parse_upload
 from anpr_console.domain.review import FormProblem
+from anpr_console.domain.uploads import UploadRefused, UploadTooLarge, parse_multipart
 from anpr_console.handlers.permits_imports import KEEP, ImportResults
 
 GOOD = {
@@ -143,17 +150,22 @@ def _multipart(*parts: tuple[str, str | None, bytes]) -> bytes:
 def test_an_upload_gives_its_fields_and_the_file_byte_for_byte() -> None:
     csv = "plate,kind\r\nAB12CD,résident\r\n".encode()
     body = _multipart(("csrf_token", None, b"secret"), ("file", "p.csv", csv))
-    upload = parse_upload("multipart/form-data; boundary=BOUNDARY", body)
-    assert upload.fields == {"csrf_token": "secret"}
-    assert upload.filename == "p.csv"
-    assert upload.content == csv
+    sent = parse_multipart("multipart/form-data; boundary=BOUNDARY", body, MAX_IMPORT_BYTES)
+    assert sent.fields("file") == {"csrf_token": "secret"}
+    file = sent.file("file")
+    assert file is not None
+    assert file.filename == "p.csv"
+    assert file.data == csv
 
 
-def test_an_upload_that_is_not_multipart_is_refused() -> None:
-    with pytest.raises(UploadProblem):
-        parse_upload("application/x-www-form-urlencoded", b"file=x")
-    empty = parse_upload("multipart/form-data; boundary=BOUNDARY", _multipart(("csrf_token", None, b"s")))
-    assert empty.content == b""  # the page says "choose a file", after the CSRF check
+def test_an_upload_that_is_not_multipart_or_too_large_is_refused() -> None:
+    with pytest.raises(UploadRefused):
+        parse_multipart("application/x-www-form-urlencoded", b"file=x", MAX_IMPORT_BYTES)
+    with pytest.raises(UploadTooLarge):
+        parse_multipart("multipart/form-data; boundary=BOUNDARY", _multipart(("file", "p.csv", b"x" * 200)), 100)
+    empty = parse_multipart("multipart/form-data; boundary=BOUNDARY", _multipart(("csrf_token", None, b"s")), 1000)
+    assert empty.file("file") is None  # the page says "choose a file", after the CSRF check
+    assert parse_multipart("multipart/form-data; boundary=BOUNDARY", b"no parts", 1000).parts == ()
 
 
 def test_an_import_result_is_kept_for_its_session_only_and_for_a_while() -> None:

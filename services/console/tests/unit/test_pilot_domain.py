@@ -8,13 +8,12 @@ import pytest
 
 from anpr_console.domain.pilot import LOCAL, PilotProblem, default_period, parse_period, regime_rows
 from anpr_console.domain.pilot_forecast import (
-    UploadRefused,
     measured_review,
     parse_forecast,
-    parse_multipart,
     parse_regime_file,
 )
 from anpr_console.domain.pilot_report import camera_rows, report_figures
+from anpr_console.domain.uploads import parse_multipart
 
 ROOT = Path(__file__).resolve().parents[4]
 BLAUW = (ROOT / "deploy" / "pilot" / "milieuzone-blauw.yaml").read_bytes()
@@ -141,14 +140,9 @@ def test_a_multipart_form_gives_its_fields_and_its_file_byte_for_byte() -> None:
         + BLAUW
         + f"\r\n--{boundary}--\r\n".encode()
     )
-    fields, files = parse_multipart(f"multipart/form-data; boundary={boundary}", body)
-    assert fields == {"from": "2026-05-01"}
-    assert files["regime_file"] == BLAUW
-
-
-def test_a_body_that_is_not_multipart_is_refused() -> None:
-    with pytest.raises(UploadRefused):
-        parse_multipart("application/x-www-form-urlencoded", b"a=b")
+    sent = parse_multipart(f"multipart/form-data; boundary={boundary}", body, 1_000_000)
+    assert sent.fields() == {"from": "2026-05-01"}
+    assert sent.files()["regime_file"] == BLAUW
 
 
 def test_review_throughput_is_measured_as_anpr_forecast_measures_it() -> None:

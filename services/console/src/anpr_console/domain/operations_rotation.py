@@ -13,8 +13,10 @@ from typing import Any
 
 from anpr_console.domain.operations import IDENTIFIER, LOCAL
 from anpr_console.domain.review import FormProblem
+from anpr_console.domain.uploads import Multipart
 
 MAX_DAYS = 7 * 12  # the planner's longest plan: 12 weeks
+MAX_PLAN_BYTES = 2_000_000  # a 12-week plan for a few dozen cameras is well under 100 kB
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,17 @@ class RotationPlan:
 
 def _number(value: object) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def uploaded_plan(sent: Multipart) -> bytes:
+    """The plan's upload: the file, else what was pasted into the text area."""
+    file = sent.file("plan_file")
+    content = file.data if file is not None else b""
+    if not content.strip():
+        content = sent.fields("plan_file").get("plan_text", "").encode()
+    if not content.strip():
+        raise FormProblem("plan", "ops.plan.no_file")
+    return content
 
 
 def parse_plan(raw: bytes | str) -> RotationPlan:

@@ -20,6 +20,7 @@ KINDS = ("resident", "business", "works", "market", "disabled", "day-permit", "n
 DAY_PERMIT = "day-permit"
 MAX_PLATE = 16
 MAX_TEXT = 200
+MAX_IMPORT_BYTES = 5_000_000  # exemptions' own default limit for an import
 # The fields of the create/change form, in their order on the page.
 FIELDS = ("plate", "kind", "regimes", "zones", "valid_from", "valid_until", "daily_from", "daily_until", "day")
 _SCOPE = re.compile(r"^[^\s|,;\x00-\x1f]{1,100}$")

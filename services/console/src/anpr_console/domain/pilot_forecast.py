@@ -5,8 +5,6 @@ itself and says why it refuses one)."""
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from email.parser import BytesParser
-from email.policy import HTTP
 from typing import Any
 
 import yaml
@@ -17,34 +15,6 @@ MAX_REGIME_BYTES = 256 * 1024  # the largest regime file in deploy/ is a few KB
 MAX_FORECAST_DAYS = 366  # rules refuses a longer replay
 REGIME_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")  # rules' pattern for a regime id
 COLUMNS = ("reads", "candidates", "review_items", "reviewer_hours", "warning_letters", "notices", "exemption_requests")
-
-
-class UploadRefused(ValueError):
-    """Not a multipart form this screen sent (no boundary, not multipart): a 400, not a field to fix."""
-
-
-def parse_multipart(content_type: str, body: bytes) -> tuple[dict[str, str], dict[str, bytes]]:
-    """(text fields, file fields) of a multipart/form-data body. The standard library's MIME parser reads it:
-    a multipart form is a MIME message, and this spares the console a parser dependency for one form."""
-    if not content_type.lower().startswith("multipart/form-data") or "boundary=" not in content_type:
-        raise UploadRefused("expected multipart/form-data with a boundary")
-    header = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode("latin-1")
-    message = BytesParser(policy=HTTP).parsebytes(header + body)
-    if not message.is_multipart():
-        raise UploadRefused("no parts")
-    fields: dict[str, str] = {}
-    files: dict[str, bytes] = {}
-    for part in message.iter_parts():
-        name = part.get_param("name", header="content-disposition")
-        if not isinstance(name, str):
-            continue
-        payload = part.get_payload(decode=True)
-        content = payload if isinstance(payload, bytes) else b""
-        if part.get_filename() is not None:
-            files[name] = content
-        else:
-            fields[name] = content.decode("utf-8", errors="replace")
-    return fields, files
 
 
 @dataclass(frozen=True)

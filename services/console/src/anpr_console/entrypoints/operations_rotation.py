@@ -9,10 +9,10 @@ from fastapi.responses import RedirectResponse, Response
 
 from anpr_console.domain.csrf import FIELD, token_matches
 from anpr_console.domain.navigation import OPERATIONS
-from anpr_console.domain.operations_rotation import RotationPlan, parse_plan
-from anpr_console.domain.operations_upload import MAX_PLAN_BYTES, parse_plan_upload
+from anpr_console.domain.operations_rotation import MAX_PLAN_BYTES, RotationPlan, parse_plan, uploaded_plan
 from anpr_console.domain.review import FormProblem
 from anpr_console.domain.session import Session
+from anpr_console.domain.uploads import UploadRefused, UploadTooLarge, parse_multipart
 from anpr_console.entrypoints.deps import CsrfRefused, FormTooLarge, components, posted_form, screen_session
 from anpr_console.entrypoints.rendering import render
 from anpr_console.handlers.operations_rotation import Approval, approve_plan
@@ -58,15 +58,21 @@ async def upload(request: Request, session: Operator) -> Response:
     if len(body) > MAX_PLAN_BYTES:
         raise FormTooLarge
     try:
-        sent = parse_plan_upload(request.headers.get("content-type", ""), body)
+        sent = parse_multipart(request.headers.get("content-type", ""), body, MAX_PLAN_BYTES)
+        content = uploaded_plan(sent)
+    except UploadRefused:
+        return _page(request, session, problem=FormProblem("plan", "ops.plan.not_multipart"), status_code=422)
+    except UploadTooLarge:
+        return _page(request, session, problem=FormProblem("plan", "ops.plan.too_large"), status_code=422)
     except FormProblem as problem:
         return _page(request, session, problem=problem, status_code=422)
-    if not token_matches(session.csrf_secret, sent.fields.get(FIELD)):
+    fields = sent.fields("plan_file")
+    if not token_matches(session.csrf_secret, fields.get(FIELD)):
         raise CsrfRefused(session)
     try:
-        plan = parse_plan(sent.content)
+        plan = parse_plan(content)
     except FormProblem as problem:
-        return _page(request, session, problem=problem, pasted=sent.fields.get("plan_text", ""), status_code=422)
+        return _page(request, session, problem=problem, pasted=fields.get("plan_text", ""), status_code=422)
     return _page(request, session, plan=plan)
 
 

@@ -12,12 +12,20 @@ from fastapi.responses import RedirectResponse, Response
 from anpr_console.adapters.services_api import ServiceRefused
 from anpr_console.domain.csrf import FIELD, token_matches
 from anpr_console.domain.navigation import PERMITS
-from anpr_console.domain.permits import DAY_PERMIT, KINDS, SearchForm, form_values, parse_change, parse_new
+from anpr_console.domain.permits import (
+    DAY_PERMIT,
+    KINDS,
+    MAX_IMPORT_BYTES,
+    SearchForm,
+    form_values,
+    parse_change,
+    parse_new,
+)
 from anpr_console.domain.permits import parse_search as parse_search_form
 from anpr_console.domain.permits_text import audit_value, day_text
-from anpr_console.domain.permits_upload import MAX_UPLOAD_BYTES, UploadProblem, parse_upload
 from anpr_console.domain.review import FormProblem
 from anpr_console.domain.session import Session
+from anpr_console.domain.uploads import UploadRefused, UploadTooLarge, parse_multipart
 from anpr_console.entrypoints.deps import CsrfRefused, components, posted_form, screen_session
 from anpr_console.entrypoints.rendering import render
 from anpr_console.handlers import permits as desk
@@ -97,26 +105,28 @@ async def import_form(request: Request, session: Desk) -> Response:
 
 @router.post("/permits/import")
 async def import_file(request: Request, session: Desk) -> Response:
-    if int(request.headers.get("content-length") or 0) > MAX_UPLOAD_BYTES:
+    if int(request.headers.get("content-length") or 0) > MAX_IMPORT_BYTES:
         return _render(request, session, "import.html", 413, problem="permits.import.too_large")
     body = await request.body()
     try:
-        upload = parse_upload(request.headers.get("content-type", ""), body)
-    except UploadProblem:
+        sent = parse_multipart(request.headers.get("content-type", ""), body, MAX_IMPORT_BYTES)
+    except (UploadRefused, UploadTooLarge):
         raise CsrfRefused(session) from None  # not our form's multipart post: its token cannot be checked
-    if not token_matches(session.csrf_secret, upload.fields.get(FIELD)):
+    fields, file = sent.fields("file"), sent.file("file")
+    if not token_matches(session.csrf_secret, fields.get(FIELD)):
         raise CsrfRefused(session)
-    if not upload.content.strip():
+    filename, content = (file.filename or "", file.data) if file is not None else ("", b"")
+    if not content.strip():
         return _render(request, session, "import.html", 422, problem="permits.import.no_file")
     results, now = _results(request), datetime.now(UTC)
-    digest = results.digest(upload.content)
-    earlier = None if upload.fields.get("again") else results.earlier(session.session_id, digest, now)
+    digest = results.digest(content)
+    earlier = None if fields.get("again") else results.earlier(session.session_id, digest, now)
     if earlier is not None:  # the same file again: a double click or a resent form
         return RedirectResponse(f"/permits/import/{earlier.result_id}?repeated=1", status_code=303)
-    report = await desk.import_csv(components(request).services, _token(session), upload.content)
+    report = await desk.import_csv(components(request).services, _token(session), content)
     if isinstance(report, desk.Outcome):
         return _render(request, session, "import.html", 422, problem="permits.import.refused", detail=report.detail)
-    kept = results.keep(session.session_id, digest, upload.filename, report, now)
+    kept = results.keep(session.session_id, digest, filename, report, now)
     return RedirectResponse(f"/permits/import/{kept.result_id}", status_code=303)
 
 

@@ -10,9 +10,10 @@ from fastapi.responses import Response
 from anpr_console.domain.csrf import FIELD, token_matches
 from anpr_console.domain.navigation import PILOT
 from anpr_console.domain.pilot import LOCAL, PilotProblem, default_period, parse_period
-from anpr_console.domain.pilot_forecast import COLUMNS, MAX_REGIME_BYTES, UploadRefused, parse_forecast, parse_multipart
+from anpr_console.domain.pilot_forecast import COLUMNS, MAX_REGIME_BYTES, parse_forecast
 from anpr_console.domain.pilot_report import MAX_REPORT_DAYS
 from anpr_console.domain.session import Session
+from anpr_console.domain.uploads import Multipart, UploadRefused, parse_multipart
 from anpr_console.entrypoints.deps import CsrfRefused, FormTooLarge, components, screen_session
 from anpr_console.entrypoints.rendering import render
 from anpr_console.handlers.pilot import ForecastResult, load_regimes, load_report, regime_ids, run_forecast
@@ -64,13 +65,16 @@ async def forecast(request: Request, session: Planner) -> Response:
     if len(body) > MAX_UPLOAD_BYTES:
         raise FormTooLarge
     try:
-        fields, files = parse_multipart(request.headers.get("content-type", ""), body)
+        sent = parse_multipart(request.headers.get("content-type", ""), body, MAX_UPLOAD_BYTES)
     except UploadRefused:
+        sent = Multipart(())  # like a body without parts: not a form this screen sent
+    fields = sent.fields()
+    if not sent.parts:
         return render(request, "error.html", {"message": "pilot.form.not_multipart"}, session=session, status_code=400)
     if not token_matches(session.csrf_secret, fields.get(FIELD)):
         raise CsrfRefused(session)
     try:
-        form = parse_forecast(fields, files)
+        form = parse_forecast(fields, sent.files())
         result = await run_forecast(components(request).services, session.tokens.access_token, form, _now())
     except PilotProblem as problem:
         # The chosen period and the other fields stay as typed; a file input can never be refilled by a
