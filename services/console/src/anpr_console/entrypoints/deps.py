@@ -6,6 +6,7 @@ from urllib.parse import parse_qsl
 
 from fastapi import Depends, Request
 
+from anpr_console.adapters.services_api import ServicesApi
 from anpr_console.bootstrap import ConsoleComponents
 from anpr_console.domain.csrf import FIELD, token_matches
 from anpr_console.domain.navigation import Screen
@@ -46,6 +47,12 @@ class FormTooLarge(Exception):
 def components(request: Request) -> ConsoleComponents:
     found: ConsoleComponents = request.app.state.console
     return found
+
+
+def calling(request: Request, session: Session) -> tuple[ServicesApi, str]:
+    """The services' API and the person's own access token to call it with: every call the console makes
+    for a person is made as that person, so the services check her roles again and audit her name."""
+    return components(request).services, session.tokens.access_token
 
 
 def identity_of(request: Request) -> Identity | None:

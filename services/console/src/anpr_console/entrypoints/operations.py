@@ -14,8 +14,8 @@ from anpr_console.domain.operations import LOCAL, TAKE_DOWN, parse_move
 from anpr_console.domain.review import FormProblem
 from anpr_console.domain.session import Session
 from anpr_console.entrypoints import operations_locations, operations_rotation
-from anpr_console.entrypoints.deps import components, posted_form, screen_session
-from anpr_console.entrypoints.rendering import render
+from anpr_console.entrypoints.deps import calling, posted_form, screen_session
+from anpr_console.entrypoints.rendering import render_screen
 from anpr_console.handlers.operations import load_camera, load_cameras, move_camera
 
 router = APIRouter(include_in_schema=False)
@@ -28,10 +28,10 @@ Done = Annotated[str, Query(max_length=40)]
 
 @router.get("/operations")
 async def cameras(request: Request, session: Operator) -> Response:
-    found = components(request)
-    page = await load_cameras(found.services, session.tokens.access_token, datetime.now(UTC))
-    context = {"page": page, "current_screen": OPERATIONS.key, "tab": "cameras"}
-    return render(request, "operations/cameras.html", context, session=session)
+    page = await load_cameras(*calling(request, session), datetime.now(UTC))
+    return render_screen(
+        request, OPERATIONS, "operations/cameras.html", {"tab": "cameras", "page": page}, session=session
+    )
 
 
 async def _camera_page(
@@ -44,10 +44,16 @@ async def _camera_page(
     typed: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
-    page = await load_camera(components(request).services, session.tokens.access_token, camera_id, datetime.now(UTC))
+    page = await load_camera(*calling(request, session), camera_id, datetime.now(UTC))
     if page is None:
-        missing = {"missing": camera_id, "current_screen": OPERATIONS.key, "tab": "cameras"}
-        return render(request, "operations/not_found.html", missing, session=session, status_code=404)
+        return render_screen(
+            request,
+            OPERATIONS,
+            "operations/not_found.html",
+            {"tab": "cameras", "missing": camera_id},
+            session=session,
+            status_code=404,
+        )
     context: dict[str, Any] = {
         "page": page,
         "take_down": TAKE_DOWN,
@@ -56,10 +62,15 @@ async def _camera_page(
         "done": done,
         "problem": problem,
         "typed": typed or {},
-        "current_screen": OPERATIONS.key,
-        "tab": "cameras",
     }
-    return render(request, "operations/camera.html", context, session=session, status_code=status_code)
+    return render_screen(
+        request,
+        OPERATIONS,
+        "operations/camera.html",
+        {"tab": "cameras", **context},
+        session=session,
+        status_code=status_code,
+    )
 
 
 @router.get("/operations/cameras/{camera_id}")
@@ -70,7 +81,7 @@ async def camera(request: Request, session: Operator, camera_id: CameraId, done:
 @router.post("/operations/cameras/{camera_id}/move")
 async def move(request: Request, session: Operator, camera_id: CameraId) -> Response:
     form = await posted_form(request, session)
-    api, token = components(request).services, session.tokens.access_token
+    api, token = calling(request, session)
     page = await load_camera(api, token, camera_id, datetime.now(UTC))
     known = [str(location["location_id"]) for location in page.locations] if page else []
     try:

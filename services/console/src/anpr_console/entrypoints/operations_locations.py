@@ -11,8 +11,8 @@ from anpr_console.domain.navigation import OPERATIONS
 from anpr_console.domain.operations_locations import DIRECTIONS, form_values, parse_amendment, parse_new_location
 from anpr_console.domain.review import FormProblem
 from anpr_console.domain.session import Session
-from anpr_console.entrypoints.deps import components, posted_form, screen_session
-from anpr_console.entrypoints.rendering import render
+from anpr_console.entrypoints.deps import calling, posted_form, screen_session
+from anpr_console.entrypoints.rendering import render_screen
 from anpr_console.handlers.operations_locations import load_location, load_locations, save_location
 
 router = APIRouter(include_in_schema=False)
@@ -23,9 +23,11 @@ Done = Annotated[str, Query(max_length=40)]
 
 @router.get("/operations/locations")
 async def locations(request: Request, session: Operator, done: Done = "", saved: Done = "") -> Response:
-    found = await load_locations(components(request).services, session.tokens.access_token)
-    context = {"locations": found, "done": done, "saved": saved, "current_screen": OPERATIONS.key, "tab": "locations"}
-    return render(request, "operations/locations.html", context, session=session)
+    found = await load_locations(*calling(request, session))
+    context = {"locations": found, "done": done, "saved": saved}
+    return render_screen(
+        request, OPERATIONS, "operations/locations.html", {"tab": "locations", **context}, session=session
+    )
 
 
 def _form_page(
@@ -42,15 +44,26 @@ def _form_page(
         "values": values,
         "directions": DIRECTIONS,
         "problem": problem,
-        "current_screen": OPERATIONS.key,
-        "tab": "locations",
     }
-    return render(request, "operations/location_form.html", context, session=session, status_code=status_code)
+    return render_screen(
+        request,
+        OPERATIONS,
+        "operations/location_form.html",
+        {"tab": "locations", **context},
+        session=session,
+        status_code=status_code,
+    )
 
 
 def _not_found(request: Request, session: Session, location_id: str) -> Response:
-    context = {"missing": location_id, "current_screen": OPERATIONS.key, "tab": "locations"}
-    return render(request, "operations/not_found.html", context, session=session, status_code=404)
+    return render_screen(
+        request,
+        OPERATIONS,
+        "operations/not_found.html",
+        {"tab": "locations", "missing": location_id},
+        session=session,
+        status_code=404,
+    )
 
 
 @router.get("/operations/locations/new")
@@ -65,7 +78,7 @@ async def create_location(request: Request, session: Operator) -> Response:
         chosen = parse_new_location(form)
     except FormProblem as problem:
         return _form_page(request, session, None, form, problem=problem, status_code=422)
-    outcome = await save_location(components(request).services, session.tokens.access_token, None, chosen)
+    outcome = await save_location(*calling(request, session), None, chosen)
     if outcome.kind == "refused":
         refused = _refusal(outcome.status, outcome.detail)
         return _form_page(request, session, None, form, problem=refused, status_code=422)
@@ -76,7 +89,7 @@ async def create_location(request: Request, session: Operator) -> Response:
 
 @router.get("/operations/locations/{location_id}")
 async def location(request: Request, session: Operator, location_id: LocationId) -> Response:
-    found = await load_location(components(request).services, session.tokens.access_token, location_id)
+    found = await load_location(*calling(request, session), location_id)
     if found is None:
         return _not_found(request, session, location_id)
     return _form_page(request, session, found, form_values(found))
@@ -85,7 +98,7 @@ async def location(request: Request, session: Operator, location_id: LocationId)
 @router.post("/operations/locations/{location_id}")
 async def amend_location(request: Request, session: Operator, location_id: LocationId) -> Response:
     form = await posted_form(request, session)
-    api, token = components(request).services, session.tokens.access_token
+    api, token = calling(request, session)
     found = await load_location(api, token, location_id)
     if found is None:
         return _not_found(request, session, location_id)

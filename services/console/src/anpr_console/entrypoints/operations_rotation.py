@@ -13,8 +13,8 @@ from anpr_console.domain.operations_rotation import MAX_PLAN_BYTES, RotationPlan
 from anpr_console.domain.review import FormProblem
 from anpr_console.domain.session import Session
 from anpr_console.domain.uploads import UploadRefused, UploadTooLarge, parse_multipart
-from anpr_console.entrypoints.deps import CsrfRefused, FormTooLarge, components, posted_form, screen_session
-from anpr_console.entrypoints.rendering import render
+from anpr_console.entrypoints.deps import CsrfRefused, FormTooLarge, calling, posted_form, screen_session
+from anpr_console.entrypoints.rendering import render_screen
 from anpr_console.handlers.operations_rotation import Approval, approve_plan
 
 router = APIRouter(include_in_schema=False)
@@ -39,10 +39,15 @@ def _page(
         "approval": approval,
         "done": done,
         "problem": problem,
-        "current_screen": OPERATIONS.key,
-        "tab": "rotation",
     }
-    return render(request, "operations/rotation.html", context, session=session, status_code=status_code)
+    return render_screen(
+        request,
+        OPERATIONS,
+        "operations/rotation.html",
+        {"tab": "rotation", **context},
+        session=session,
+        status_code=status_code,
+    )
 
 
 @router.get("/operations/rotation")
@@ -83,7 +88,7 @@ async def approve(request: Request, session: Operator) -> Response:
         plan = parse_plan(form.get("plan", ""))
     except FormProblem as problem:
         return _page(request, session, problem=problem, status_code=422)
-    approval = await approve_plan(components(request).services, session.tokens.access_token, plan)
+    approval = await approve_plan(*calling(request, session), plan)
     if approval.refused:
         # Some steps were written, one per camera was refused: show which, with the plan to approve again.
         return _page(request, session, plan=plan, approval=approval, status_code=422)

@@ -26,8 +26,8 @@ from anpr_console.domain.permits_text import audit_value, day_text
 from anpr_console.domain.review import FormProblem
 from anpr_console.domain.session import Session
 from anpr_console.domain.uploads import UploadRefused, UploadTooLarge, parse_multipart
-from anpr_console.entrypoints.deps import CsrfRefused, components, posted_form, screen_session
-from anpr_console.entrypoints.rendering import render
+from anpr_console.entrypoints.deps import CsrfRefused, calling, posted_form, screen_session
+from anpr_console.entrypoints.rendering import render_screen
 from anpr_console.handlers import permits as desk
 from anpr_console.handlers.permits_imports import ImportResults
 
@@ -40,18 +40,13 @@ DONE = ("created", "changed", "revoked", "exists", "unchanged")
 
 def _render(request: Request, session: Session, template: str, status_code: int = 200, **values: Any) -> Response:
     context = {
-        "current_screen": PERMITS.key,
         "kinds": KINDS,
         "day_permit": DAY_PERMIT,
         "day_text": day_text,
         "audit_value": audit_value,
         **values,
     }
-    return render(request, f"permits/{template}", context, session=session, status_code=status_code)
-
-
-def _token(session: Session) -> str:
-    return session.tokens.access_token
+    return render_screen(request, PERMITS, f"permits/{template}", context, session=session, status_code=status_code)
 
 
 @router.get("/permits")
@@ -61,7 +56,7 @@ async def search(request: Request, session: Desk, plate: Text = "", kind: Text =
         form = parse_search_form(typed)
     except FormProblem as problem:
         return _render(request, session, "search.html", 422, form=SearchForm(), typed=typed, problem=problem)
-    page = None if form.empty else await desk.search(components(request).services, _token(session), form)
+    page = None if form.empty else await desk.search(*calling(request, session), form)
     return _render(request, session, "search.html", form=form, typed=typed, page=page, problem=None)
 
 
@@ -73,7 +68,7 @@ async def _form_page(
     if extra.get("problem") and extra["problem"].field == "conflict":
         status_code = 409
     plate = typed.get("plate", "")
-    quota = await desk.quota_of(components(request).services, _token(session), plate) if plate else None
+    quota = await desk.quota_of(*calling(request, session), plate) if plate else None
     return _render(request, session, "form.html", status_code, typed=typed, permit=permit, quota=quota, **extra)
 
 
@@ -90,7 +85,7 @@ async def create(request: Request, session: Desk) -> Response:
         body = parse_new(form, session.name)
     except FormProblem as problem:
         return await _form_page(request, session, form, problem=problem)
-    outcome = await desk.grant(components(request).services, _token(session), body)
+    outcome = await desk.grant(*calling(request, session), body)
     if outcome.kind in ("refused", "conflict"):
         refusal = FormProblem("conflict" if outcome.kind == "conflict" else "service", outcome.detail)
         return await _form_page(request, session, form, problem=refusal)
@@ -123,7 +118,7 @@ async def import_file(request: Request, session: Desk) -> Response:
     earlier = None if fields.get("again") else results.earlier(session.session_id, digest, now)
     if earlier is not None:  # the same file again: a double click or a resent form
         return RedirectResponse(f"/permits/import/{earlier.result_id}?repeated=1", status_code=303)
-    report = await desk.import_csv(components(request).services, _token(session), content)
+    report = await desk.import_csv(*calling(request, session), content)
     if isinstance(report, desk.Outcome):
         return _render(request, session, "import.html", 422, problem="permits.import.refused", detail=report.detail)
     kept = results.keep(session.session_id, digest, filename, report, now)
@@ -141,7 +136,7 @@ async def import_result(request: Request, session: Desk, result_id: PermitId, re
 @router.get("/permits/{permit_id}")
 async def show(request: Request, session: Desk, permit_id: PermitId, done: Text = "") -> Response:
     try:
-        page = await desk.detail(components(request).services, _token(session), permit_id)
+        page = await desk.detail(*calling(request, session), permit_id)
     except ServiceRefused as refused:
         if refused.status != 404 or refused.route_missing:
             raise
@@ -151,21 +146,21 @@ async def show(request: Request, session: Desk, permit_id: PermitId, done: Text 
 
 @router.get("/permits/{permit_id}/change")
 async def change_form(request: Request, session: Desk, permit_id: PermitId) -> Response:
-    found = await desk.permit(components(request).services, _token(session), permit_id)
+    found = await desk.permit(*calling(request, session), permit_id)
     return await _form_page(request, session, form_values(found), permit=found, problem=None)
 
 
 @router.post("/permits/{permit_id}/change")
 async def change(request: Request, session: Desk, permit_id: PermitId) -> Response:
     form = await posted_form(request, session)
-    api = components(request).services
-    found = await desk.permit(api, _token(session), permit_id)
+    api, token = calling(request, session)
+    found = await desk.permit(api, token, permit_id)
     typed = {**form, "plate": str(found["plate"]), "kind": str(found["kind"])}
     try:
         body = parse_change(form, found)
     except FormProblem as problem:
         return await _form_page(request, session, typed, permit=found, problem=problem)
-    outcome = await desk.change(api, _token(session), permit_id, body)
+    outcome = await desk.change(api, token, permit_id, body)
     if outcome.kind in ("refused", "conflict"):
         refusal = FormProblem("conflict" if outcome.kind == "conflict" else "service", outcome.detail)
         return await _form_page(request, session, typed, permit=found, problem=refusal)
@@ -174,16 +169,16 @@ async def change(request: Request, session: Desk, permit_id: PermitId) -> Respon
 
 @router.get("/permits/{permit_id}/revoke")
 async def revoke_form(request: Request, session: Desk, permit_id: PermitId) -> Response:
-    found = await desk.permit(components(request).services, _token(session), permit_id)
+    found = await desk.permit(*calling(request, session), permit_id)
     return _render(request, session, "revoke.html", permit=found, problem=None)
 
 
 @router.post("/permits/{permit_id}/revoke")
 async def revoke(request: Request, session: Desk, permit_id: PermitId) -> Response:
     await posted_form(request, session)
-    outcome = await desk.revoke(components(request).services, _token(session), permit_id)
+    outcome = await desk.revoke(*calling(request, session), permit_id)
     if outcome.kind != "done":
-        found = await desk.permit(components(request).services, _token(session), permit_id)
+        found = await desk.permit(*calling(request, session), permit_id)
         return _render(request, session, "revoke.html", 409, permit=found, problem=outcome.detail)
     return RedirectResponse(f"/permits/{permit_id}?{urlencode({'done': 'revoked'})}", status_code=303)
 

@@ -14,8 +14,8 @@ from anpr_console.domain.pilot_forecast import COLUMNS, MAX_REGIME_BYTES, parse_
 from anpr_console.domain.pilot_report import MAX_REPORT_DAYS
 from anpr_console.domain.session import Session
 from anpr_console.domain.uploads import Multipart, UploadRefused, parse_multipart
-from anpr_console.entrypoints.deps import CsrfRefused, FormTooLarge, components, screen_session
-from anpr_console.entrypoints.rendering import render
+from anpr_console.entrypoints.deps import CsrfRefused, FormTooLarge, calling, screen_session
+from anpr_console.entrypoints.rendering import render, render_screen
 from anpr_console.handlers.pilot import ForecastResult, load_regimes, load_report, regime_ids, run_forecast
 
 router = APIRouter(include_in_schema=False)
@@ -29,15 +29,19 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _context(part: str, **values: Any) -> dict[str, Any]:
-    return {"current_screen": PILOT.key, "part": part, **values}
+def _page(
+    request: Request, session: Session, template: str, part: str, status_code: int = 200, **values: Any
+) -> Response:
+    """A page of the pilot screen with its part (regimes, forecast, report) marked as current."""
+    context = {"part": part, **values}
+    return render_screen(request, PILOT, template, context, session=session, status_code=status_code)
 
 
 @router.get("/pilot")
 async def regimes(request: Request, session: Planner) -> Response:
     now = _now()
-    rows = await load_regimes(components(request).services, session.tokens.access_token, now)
-    return render(request, "pilot.html", _context("regimes", regimes=rows, now=now), session=session)
+    rows = await load_regimes(*calling(request, session), now)
+    return _page(request, session, "pilot.html", "regimes", regimes=rows, now=now)
 
 
 async def _forecast_page(
@@ -49,9 +53,9 @@ async def _forecast_page(
     problem: PilotProblem | None = None,
     status_code: int = 200,
 ) -> Response:
-    ids = await regime_ids(components(request).services, session.tokens.access_token, _now())
-    context = _context("forecast", typed=typed, result=result, problem=problem, columns=COLUMNS, regime_ids=ids)
-    return render(request, "pilot_forecast.html", context, session=session, status_code=status_code)
+    ids = await regime_ids(*calling(request, session), _now())
+    context = {"typed": typed, "result": result, "problem": problem, "columns": COLUMNS, "regime_ids": ids}
+    return _page(request, session, "pilot_forecast.html", "forecast", status_code, **context)
 
 
 @router.get("/pilot/forecast")
@@ -75,7 +79,7 @@ async def forecast(request: Request, session: Planner) -> Response:
         raise CsrfRefused(session)
     try:
         form = parse_forecast(fields, sent.files())
-        result = await run_forecast(components(request).services, session.tokens.access_token, form, _now())
+        result = await run_forecast(*calling(request, session), form, _now())
     except PilotProblem as problem:
         # The chosen period and the other fields stay as typed; a file input can never be refilled by a
         # server (browsers forbid it), so the message says to choose the file again.
@@ -92,10 +96,13 @@ async def report(request: Request, session: Planner, first: Day = "", last: Last
     try:
         period = parse_period(typed, MAX_REPORT_DAYS)
     except PilotProblem as problem:
-        context = _context("report", typed=typed, problem=problem, figures=None, max_days=MAX_REPORT_DAYS)
-        return render(request, "pilot_report.html", context, session=session, status_code=422)
-    found = await load_report(components(request).services, session.tokens.access_token, period)
-    context = _context(
+        context = {"typed": typed, "problem": problem, "figures": None, "max_days": MAX_REPORT_DAYS}
+        return _page(request, session, "pilot_report.html", "report", 422, **context)
+    found = await load_report(*calling(request, session), period)
+    return _page(
+        request,
+        session,
+        "pilot_report.html",
         "report",
         typed=typed,
         problem=None,
@@ -104,4 +111,3 @@ async def report(request: Request, session: Planner, first: Day = "", last: Last
         period=period,
         max_days=MAX_REPORT_DAYS,
     )
-    return render(request, "pilot_report.html", context, session=session)

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from anpr_console.domain.messages import LANGUAGES, language, translate
-from anpr_console.domain.navigation import visible_screens
+from anpr_console.domain.navigation import Screen, visible_screens
 from anpr_console.domain.session import Session
 
 LANGUAGE_COOKIE = "anpr_lang"
@@ -65,3 +65,17 @@ def render(
     html = env.get_template(template).render(values)
     # Every page may show personal data: never in a shared or browser cache.
     return HTMLResponse(html, status_code=status_code, headers={"Cache-Control": "no-store"})
+
+
+def render_screen(
+    request: Request,
+    screen: Screen,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    session: Session,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """A page of one of the screens: the navigation marks that screen as the current one."""
+    values = {"current_screen": screen.key, **(context or {})}
+    return render(request, template, values, session=session, status_code=status_code)

@@ -11,8 +11,8 @@ from fastapi.responses import RedirectResponse, Response
 from anpr_console.domain.navigation import REVIEW
 from anpr_console.domain.review import REJECT_REASONS, STATUSES, FormProblem, parse_decision
 from anpr_console.domain.session import Session
-from anpr_console.entrypoints.deps import components, posted_form, screen_session
-from anpr_console.entrypoints.rendering import render
+from anpr_console.entrypoints.deps import calling, components, posted_form, screen_session
+from anpr_console.entrypoints.rendering import render_screen
 from anpr_console.handlers.review import PURPOSE, Filters, decide, load_review
 
 router = APIRouter(include_in_schema=False)
@@ -37,9 +37,7 @@ async def _page(
     status_code: int = 200,
 ) -> Response:
     found = components(request)
-    page = await load_review(
-        found.services, session.tokens.access_token, filters, candidate_id, found.settings.review_queue_size
-    )
+    page = await load_review(*calling(request, session), filters, candidate_id, found.settings.review_queue_size)
     context = {
         "page": page,
         "filters": filters,
@@ -49,9 +47,8 @@ async def _page(
         "done": done,
         "problem": problem,
         "typed": typed or {},
-        "current_screen": REVIEW.key,
     }
-    return render(request, "review.html", context, session=session, status_code=status_code)
+    return render_screen(request, REVIEW, "review.html", context, session=session, status_code=status_code)
 
 
 @router.get("/review")
@@ -83,7 +80,8 @@ async def evidence(
     session: Reviewer, request: Request, candidate_id: UUID, kind: Literal["plate", "overview"]
 ) -> Response:
     path = f"/v1/candidates/{candidate_id}/evidence/{kind}"
-    image = await components(request).services.get_binary("notices", path, session.tokens.access_token, PURPOSE)
+    api, token = calling(request, session)
+    image = await api.get_binary("notices", path, token, PURPOSE)
     # A photo of a vehicle and its plate: personal data, never in any cache.
     return Response(image.content, media_type=image.media_type, headers={"Cache-Control": "private, no-store"})
 
@@ -96,7 +94,7 @@ async def decision(request: Request, session: Reviewer, candidate_id: UUID) -> R
         chosen = parse_decision(form)
     except FormProblem as problem:
         return await _page(request, session, filters, str(candidate_id), problem=problem, typed=form, status_code=422)
-    outcome = await decide(components(request).services, session.tokens.access_token, str(candidate_id), chosen)
+    outcome = await decide(*calling(request, session), str(candidate_id), chosen)
     if outcome.kind == "refused":
         from_notices = FormProblem("notices", outcome.detail)
         return await _page(

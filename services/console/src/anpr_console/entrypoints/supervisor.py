@@ -16,8 +16,8 @@ from anpr_console.domain.navigation import SUPERVISOR
 from anpr_console.domain.review import FormProblem
 from anpr_console.domain.session import Session
 from anpr_console.domain.supervisor import AMSTERDAM, AUDIT_LIMITS, parse_audit_filters, parse_month, parse_period
-from anpr_console.entrypoints.deps import components, posted_form, screen_session
-from anpr_console.entrypoints.rendering import render, request_language
+from anpr_console.entrypoints.deps import calling, posted_form, screen_session
+from anpr_console.entrypoints.rendering import render_screen, request_language
 from anpr_console.handlers import supervisor as work
 
 router = APIRouter(include_in_schema=False)
@@ -33,13 +33,11 @@ def _today() -> Any:
     return datetime.now(AMSTERDAM).date()
 
 
-def _token(session: Session) -> str:
-    return session.tokens.access_token
-
-
 def _page(request: Request, session: Session, template: str, status_code: int = 200, **context: Any) -> Response:
-    values = {"current_screen": SUPERVISOR.key, "problem": None, "typed": {}, **context}
-    return render(request, f"supervisor/{template}", values, session=session, status_code=status_code)
+    values = {"problem": None, "typed": {}, **context}
+    return render_screen(
+        request, SUPERVISOR, f"supervisor/{template}", values, session=session, status_code=status_code
+    )
 
 
 @router.get("/supervisor")
@@ -51,7 +49,7 @@ async def statistics(request: Request, session: Supervisor, since: Text = "", un
         return _page(request, session, "stats.html", 422, problem=problem, typed=typed, stats=None, period=None)
     none_label = translate(request_language(request), "supervisor.stats.none")
     try:
-        stats = await work.load_stats(components(request).services, _token(session), period, none_label)
+        stats = await work.load_stats(*calling(request, session), period, none_label)
     except ServiceRefused as refused:
         if refused.status != 422:
             raise
@@ -63,41 +61,41 @@ async def statistics(request: Request, session: Supervisor, since: Text = "", un
 
 @router.get("/supervisor/exports")
 async def exports(request: Request, session: Supervisor, done: Text = "", batch: Text = "") -> Response:
-    batches = await work.export_batches(components(request).services, _token(session))
+    batches = await work.export_batches(*calling(request, session))
     return _page(request, session, "exports.html", batches=batches, done=done, batch=batch)
 
 
 @router.get("/supervisor/exports/new")
 async def confirm_export(request: Request, session: Supervisor) -> Response:
-    newest = await work.export_batches(components(request).services, _token(session), limit=1)
+    newest = await work.export_batches(*calling(request, session), limit=1)
     return _page(request, session, "export_confirm.html", newest=str(newest[0]["batch_id"]) if newest else "")
 
 
 @router.post("/supervisor/exports")
 async def create_export(request: Request, session: Supervisor) -> Response:
     form = await posted_form(request, session)
-    outcome = await work.create_export(components(request).services, _token(session), form.get("newest", "")[:100])
+    outcome = await work.create_export(*calling(request, session), form.get("newest", "")[:100])
     query = urlencode({"done": outcome.kind, "batch": outcome.batch_id})
     return RedirectResponse(f"/supervisor/exports?{query}", status_code=303)
 
 
 @router.get("/supervisor/exports/{batch_id}/download/{kind}")
 async def download(request: Request, session: Supervisor, batch_id: UUID, kind: Literal["csv", "json"]) -> Response:
-    found = await work.export_file(components(request).services, _token(session), str(batch_id), kind)
+    found = await work.export_file(*calling(request, session), str(batch_id), kind)
     headers = {**PRIVATE, "Content-Disposition": f'attachment; filename="export-{batch_id}.{kind}"'}
     return Response(found.content, media_type=found.media_type, headers=headers)
 
 
 @router.get("/supervisor/letters")
 async def letters(request: Request, session: Supervisor) -> Response:
-    found = await work.letter_candidates(components(request).services, _token(session), limit=100)
+    found = await work.letter_candidates(*calling(request, session), limit=100)
     return _page(request, session, "letters.html", letters=found)
 
 
 @router.get("/supervisor/letters/{candidate_id}")
 async def letter(request: Request, session: Supervisor, candidate_id: UUID) -> Response:
     try:
-        found = await work.letter(components(request).services, _token(session), str(candidate_id))
+        found = await work.letter(*calling(request, session), str(candidate_id))
     except ServiceRefused as refused:
         if refused.status not in (404, 409) or refused.route_missing:
             raise
@@ -123,7 +121,7 @@ async def audit(
         filters = parse_audit_filters(typed)
     except FormProblem as problem:
         return _page(request, session, "audit.html", 422, problem=problem, rows=None, **context)
-    rows = await work.audit_rows(components(request).services, _token(session), filters)
+    rows = await work.audit_rows(*calling(request, session), filters)
     return _page(request, session, "audit.html", rows=rows, filters=filters, **context)
 
 
@@ -134,7 +132,7 @@ async def reminders(request: Request, session: Supervisor, month: Text = "", don
         chosen = parse_month({"month": chosen}, _today())
     except FormProblem as problem:
         return _page(request, session, "reminders.html", 422, problem=problem, typed={"month": month}, run=None)
-    found = await work.reminder_run(components(request).services, _token(session), chosen)
+    found = await work.reminder_run(*calling(request, session), chosen)
     return _page(request, session, "reminders.html", typed={"month": chosen}, run=found, month=chosen, done=done)
 
 
@@ -147,7 +145,7 @@ async def run_reminders(request: Request, session: Supervisor) -> Response:
         typed = {"month": form.get("month", "")[:20]}
         return _page(request, session, "reminders.html", 422, problem=problem, typed=typed, run=None)
     try:
-        await work.run_reminders(components(request).services, _token(session), month)
+        await work.run_reminders(*calling(request, session), month)
     except ServiceRefused as refused:
         if refused.status != 422 or refused.route_missing:
             raise

@@ -99,16 +99,24 @@ async def load_camera(api: ServicesApi, token: str, camera_id: str, now: datetim
     return CameraPage(camera, history, summarise_health(found, now), locations, standing, ending, states)
 
 
+async def write_placement(
+    api: ServicesApi, token: str, camera_id: str, location_id: str | None, moment: datetime
+) -> None:
+    """The camera stands at `location_id` from `moment` on (ingest ends the open placement there, in one
+    transaction); None takes it down at `moment`."""
+    if location_id is None:
+        body = {"valid_until": moment.isoformat()}
+        await api.post_json(INGEST, f"/v1/cameras/{camera_id}/placements/end", token, body)
+    else:
+        body = {"location_id": location_id, "valid_from": moment.isoformat()}
+        await api.post_json(INGEST, f"/v1/cameras/{camera_id}/placements", token, body)
+
+
 async def move_camera(api: ServicesApi, token: str, camera_id: str, move: MoveForm) -> Outcome:
     """One call: ingest's POST placements ends the open placement where the new one begins, in one
     transaction. A take-down ends it without a new one. 409 after a double submit is `already_done`."""
     try:
-        if move.location_id is None:
-            body = {"valid_until": move.moment.isoformat()}
-            await api.post_json(INGEST, f"/v1/cameras/{camera_id}/placements/end", token, body)
-        else:
-            body = {"location_id": move.location_id, "valid_from": move.moment.isoformat()}
-            await api.post_json(INGEST, f"/v1/cameras/{camera_id}/placements", token, body)
+        await write_placement(api, token, camera_id, move.location_id, move.moment)
     except ServiceRefused as refused:
         if refused.status == 409 and move_already_done(await placements(api, token, camera_id), move):
             return Outcome("already_done")

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from anpr_console.adapters.services_api import ServiceRefused, ServicesApi
 from anpr_console.domain.operations_rotation import RotationPlan, Step, plan_steps, step_done
-from anpr_console.handlers.operations import INGEST, placements
+from anpr_console.handlers.operations import placements, write_placement
 
 
 @dataclass
@@ -32,7 +32,7 @@ async def approve_plan(api: ServicesApi, token: str, plan: RotationPlan) -> Appr
                 approval.skipped += 1
                 continue
             try:
-                await _write(api, token, step)
+                await write_placement(api, token, step.camera_id, step.location_id, step.moment)
             except ServiceRefused as refused:
                 if refused.status == 409 and step_done(await placements(api, token, camera_id), step):
                     approval.skipped += 1  # a simultaneous approval wrote it a moment ago
@@ -43,12 +43,3 @@ async def approve_plan(api: ServicesApi, token: str, plan: RotationPlan) -> Appr
                 break
             approval.written += 1
     return approval
-
-
-async def _write(api: ServicesApi, token: str, step: Step) -> None:
-    if step.location_id is None:
-        body = {"valid_until": step.moment.isoformat()}
-        await api.post_json(INGEST, f"/v1/cameras/{step.camera_id}/placements/end", token, body)
-    else:
-        body = {"location_id": step.location_id, "valid_from": step.moment.isoformat()}
-        await api.post_json(INGEST, f"/v1/cameras/{step.camera_id}/placements", token, body)

@@ -8,17 +8,10 @@ from typing import Any, Literal
 
 from anpr_console.adapters.services_api import ServiceRefused, ServicesApi, ServiceUnavailable
 from anpr_console.domain.permits import SearchForm, same_permit
+from anpr_console.handlers.ports import Panel
 
 SERVICE = "exemptions"
 SEARCH_LIMIT = 200
-
-
-@dataclass(frozen=True)
-class Panel:
-    """Data from a side call that may be refused or down without the page failing (the quota, the audit)."""
-
-    available: bool
-    data: Any = None
 
 
 @dataclass(frozen=True)

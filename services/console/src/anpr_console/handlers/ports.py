@@ -58,3 +58,12 @@ class Identity:
     access_tokens: AccessTokens
     lifetimes: Lifetimes
     redirect_uri: str
+
+
+@dataclass(frozen=True)
+class Panel:
+    """Data from a side call that may be refused, down or not deployed yet without the page failing (a
+    permit's quota or audit, a candidate's vehicle or history): the page says it is unavailable."""
+
+    available: bool
+    data: Any = None

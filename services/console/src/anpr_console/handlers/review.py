@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from anpr_console.adapters.services_api import ServiceRefused, ServicesApi, ServiceUnavailable
 from anpr_console.domain.review import DecisionForm
+from anpr_console.handlers.ports import Panel
 
 PURPOSE = "review"  # notices records it with every audit row of what the reviewer saw
 
@@ -18,14 +19,6 @@ class Filters:
 
     def params(self) -> dict[str, str]:
         return {name: value for name, value in vars(self).items() if value}
-
-
-@dataclass(frozen=True)
-class Panel:
-    """A side panel fed by an API that may not be deployed yet: on 404 of the route it says so."""
-
-    available: bool
-    data: Any = None
 
 
 @dataclass(frozen=True)
