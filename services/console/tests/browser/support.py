@@ -6,14 +6,25 @@ import asyncio
 import contextlib
 import os
 import socket
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 import uvicorn
+from aiokafka import AIOKafkaProducer
 from axe_playwright_python.async_playwright import Axe  # type: ignore[import-untyped]
 from fastapi import FastAPI
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+
+from anpr_console import ConsoleSettings
+from anpr_contracts import CANDIDATES, CandidateRaised, event_to_bytes
+from anpr_notices import NoticesSettings
+from anpr_rules import SPEC as RULES_SPEC
+from anpr_rules import import_vehicles
+from anpr_runtime.db import create_engine, run_migrations
 
 ROOT = Path(__file__).resolve().parents[4]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -29,6 +40,10 @@ CHROMIUM_ARGS = [
 # The port the development realm lets the console client redirect to (ANPR_CONSOLE_PORT, default 8106).
 CONSOLE_PORT = int(os.environ.get("ANPR_CONSOLE_PORT", "8106"))
 CONSOLE_URL = f"http://127.0.0.1:{CONSOLE_PORT}"
+
+
+def local_url(port: int) -> str:
+    return f"http://127.0.0.1:{port}"
 
 
 def free_port() -> int:
@@ -51,6 +66,54 @@ def require_identity_provider() -> str:
     if port_taken(CONSOLE_PORT):
         pytest.skip(f"port {CONSOLE_PORT} is taken (a running console?): the realm redirects only there")
     return issuer
+
+
+def console_settings(isolated: Callable[..., Any], issuer: str, **service_ports: int) -> ConsoleSettings:
+    """The console of a test run: signing in at the run's Keycloak as the realm's console client, on the
+    port the realm redirects to, calling each service named (rules=port, ...) on this machine."""
+    urls = {f"{service}_url": local_url(port) for service, port in service_ports.items()}
+    settings: ConsoleSettings = isolated(
+        ConsoleSettings,
+        oidc_issuer=issuer,
+        public_url=CONSOLE_URL,
+        client_id=os.environ.get("ANPR_OIDC_CONSOLE_CLIENT_ID", "anpr-console"),
+        client_secret=os.environ["ANPR_OIDC_CONSOLE_CLIENT_SECRET"],
+        **urls,
+    )
+    return settings
+
+
+async def until_ready(url: str, seconds: float = 60, headers: dict[str, str] | None = None) -> None:
+    """Waits for a service's /readyz (rules, say, once it has read its topics); fails the test after `seconds`."""
+    deadline = time.monotonic() + seconds
+    async with httpx.AsyncClient(base_url=url, headers=headers) as client:
+        while (await client.get("/readyz")).status_code != 200:
+            if time.monotonic() > deadline:
+                pytest.fail(f"{url} did not become ready")
+            await asyncio.sleep(0.2)
+
+
+async def import_registry(
+    database_url: str, base: Path, fuel: Path, special: Iterable[Path] = (), body: Iterable[Path] = ()
+) -> None:
+    """RDW files into rules' vehicle registry (its migrations first: the import needs its tables)."""
+    await run_migrations(database_url, RULES_SPEC.migrations_dir, RULES_SPEC.schema)
+    engine = create_engine(database_url)
+    try:
+        await import_vehicles(engine, base, fuel, list(special), list(body))
+    finally:
+        await engine.dispose()
+
+
+async def publish_candidates(settings: NoticesSettings, events: Iterable[CandidateRaised], key: bytes) -> None:
+    """Candidates on the topic notices consumes, as rules would raise them."""
+    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap)
+    await producer.start()
+    try:
+        for event in events:
+            await producer.send_and_wait(settings.topic(CANDIDATES.name), event_to_bytes(event), key=key)
+    finally:
+        await producer.stop()
 
 
 def demo_person(role: str) -> tuple[str, str]:
@@ -119,3 +182,13 @@ async def screenshot(page: Page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     await page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def page_check(prefix: str) -> Callable[[Page, str], Awaitable[None]]:
+    """A screenshot (test-artifacts/<prefix>-<name>.png) and axe-core, for every page a test looks at."""
+
+    async def looked_at(page: Page, name: str) -> None:
+        await screenshot(page, f"{prefix}-{name}")
+        await check_accessibility(page)
+
+    return looked_at

@@ -5,7 +5,6 @@ bad value (field marked, typed value kept), and a rotation plan uploaded and app
 written once). Every page: a screenshot in test-artifacts/console-operations-*.png and axe-core."""
 
 import json
-import os
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -18,7 +17,6 @@ import httpx
 import pytest
 from playwright.async_api import Page
 
-from anpr_console import ConsoleSettings
 from anpr_console import create_app as console_app
 from anpr_ingest import IngestSettings
 from anpr_ingest import create_app as ingest_app
@@ -27,10 +25,10 @@ from .support import (
     CONSOLE_PORT,
     CONSOLE_URL,
     browser_context,
-    check_accessibility,
+    console_settings,
     free_port,
+    page_check,
     require_identity_provider,
-    screenshot,
     serving,
     sign_in,
 )
@@ -95,14 +93,7 @@ async def site(isolated: Callable[..., Any]) -> AsyncIterator[Site]:
     issuer = require_identity_provider()
     ingest: IngestSettings = isolated(IngestSettings, oidc_issuer=issuer)
     ingest_port = free_port()
-    console: ConsoleSettings = isolated(
-        ConsoleSettings,
-        oidc_issuer=issuer,
-        public_url=CONSOLE_URL,
-        ingest_url=f"http://127.0.0.1:{ingest_port}",
-        client_id=os.environ.get("ANPR_OIDC_CONSOLE_CLIENT_ID", "anpr-console"),
-        client_secret=os.environ["ANPR_OIDC_CONSOLE_CLIENT_SECRET"],
-    )
+    console = console_settings(isolated, issuer, ingest=ingest_port)
     async with serving((ingest_app(ingest), ingest_port), (console_app(console), CONSOLE_PORT)):
         yield await _seed(f"http://127.0.0.1:{ingest_port}", uuid.uuid4().hex[:6])
 
@@ -113,9 +104,7 @@ async def _submit(page: Page, form: str) -> None:
         await page.click(f"{form} button[type=submit]")
 
 
-async def _looked_at(page: Page, name: str) -> None:
-    await screenshot(page, f"console-operations-{name}")
-    await check_accessibility(page)
+_looked_at = page_check("console-operations")
 
 
 async def test_an_operator_moves_a_rotating_camera_and_approves_a_rotation_plan(site: Site, tmp_path: Path) -> None:

@@ -6,7 +6,6 @@ and a CSV import with one bad row. Every page: a screenshot (test-artifacts/cons
 axe-core with no serious or critical violation."""
 
 import asyncio
-import os
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -14,13 +13,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
 from playwright.async_api import Page
 from sqlalchemy import func, select
 
-from anpr_console import ConsoleSettings
 from anpr_console import create_app as console_app
 from anpr_contracts import READS, PlateRecognized, ReadSource, event_to_bytes
 from anpr_exemptions import ExemptionsSettings
@@ -34,12 +31,14 @@ from .support import (
     CONSOLE_PORT,
     CONSOLE_URL,
     browser_context,
-    check_accessibility,
+    console_settings,
     free_port,
+    local_url,
+    page_check,
     require_identity_provider,
-    screenshot,
     serving,
     sign_in,
+    until_ready,
 )
 
 RDW = Path(__file__).resolve().parents[4] / "deploy" / "demo" / "rdw"
@@ -57,15 +56,7 @@ async def stack(isolated: Callable[..., Any]) -> AsyncIterator[dict[str, Any]]:
     special, body = [RDW / "bijzonderheden.csv"], [RDW / "carrosserie.csv", RDW / "carrosserie_specifiek.csv"]
     await import_vehicles(engine, RDW / "voertuigen.csv", RDW / "brandstof.csv", special, body)
     ports = {"exemptions": free_port(), "rules": free_port()}
-    console: ConsoleSettings = isolated(
-        ConsoleSettings,
-        oidc_issuer=issuer,
-        public_url=CONSOLE_URL,
-        exemptions_url=f"http://127.0.0.1:{ports['exemptions']}",
-        rules_url=f"http://127.0.0.1:{ports['rules']}",
-        client_id=os.environ.get("ANPR_OIDC_CONSOLE_CLIENT_ID", "anpr-console"),
-        client_secret=os.environ["ANPR_OIDC_CONSOLE_CLIENT_SECRET"],
-    )
+    console = console_settings(isolated, issuer, exemptions=ports["exemptions"], rules=ports["rules"])
     apps = [
         (exemptions_app(exemptions), ports["exemptions"]),
         (rules_app(rules), ports["rules"]),
@@ -73,19 +64,10 @@ async def stack(isolated: Callable[..., Any]) -> AsyncIterator[dict[str, Any]]:
     ]
     try:
         async with serving(*apps):
-            await _until_ready(f"http://127.0.0.1:{ports['rules']}")
+            await until_ready(local_url(ports["rules"]))
             yield {"rules": rules, "engine": engine}
     finally:
         await engine.dispose()
-
-
-async def _until_ready(url: str) -> None:
-    async with httpx.AsyncClient(base_url=url) as client:
-        for _ in range(300):
-            if (await client.get("/readyz")).status_code == 200:
-                return
-            await asyncio.sleep(0.2)
-    pytest.fail("rules did not become ready")
 
 
 async def _judged(engine: Any) -> tuple[int, int]:
@@ -133,9 +115,7 @@ async def _fill_grant(page: Page, today: str, reference: str) -> None:
     await page.fill("#f-reference", reference)
 
 
-async def _page(page: Page, name: str) -> None:
-    await screenshot(page, f"console-permits-{name}")
-    await check_accessibility(page)
+_page = page_check("console-permits")
 
 
 async def test_permit_desk_grants_a_permit_that_rules_honours_within_a_second(stack: dict[str, Any]) -> None:

@@ -5,10 +5,7 @@ for that week. Rules and notices run with this test's settings and accept the op
 a screenshot in test-artifacts/console-pilot-*.png and axe-core. Ingest runs too: the zones of locations for
 the forecast, and a camera of this run standing at the counted location for the report's cameras."""
 
-import asyncio
-import os
 import random
-import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -20,7 +17,6 @@ import httpx
 import pytest
 from playwright.async_api import Page
 
-from anpr_console import ConsoleSettings
 from anpr_console import create_app as console_app
 from anpr_ingest import IngestSettings
 from anpr_ingest import create_app as ingest_app
@@ -32,15 +28,16 @@ from anpr_runtime.db import create_engine, run_migrations
 
 from .support import (
     CONSOLE_PORT,
-    CONSOLE_URL,
     ROOT,
     browser_context,
-    check_accessibility,
+    console_settings,
     free_port,
+    local_url,
+    page_check,
     require_identity_provider,
-    screenshot,
     serving,
     sign_in,
+    until_ready,
 )
 
 PROPOSAL = ROOT / "deploy" / "pilot" / "milieuzone-blauw.yaml"
@@ -103,14 +100,6 @@ async def _seed(settings: RulesSettings) -> Week:
     return Week(first, counted)
 
 
-async def _ready(url: str) -> None:
-    deadline = time.monotonic() + 60
-    async with httpx.AsyncClient(base_url=url, headers=ADMIN) as client:
-        while (await client.get("/readyz")).status_code != 200:
-            assert time.monotonic() < deadline, f"{url} not ready"
-            await asyncio.sleep(0.2)
-
-
 @pytest.fixture
 async def week(isolated: Callable[..., Any]) -> AsyncIterator[Week]:
     issuer = require_identity_provider()
@@ -119,26 +108,15 @@ async def week(isolated: Callable[..., Any]) -> AsyncIterator[Week]:
     ingest: IngestSettings = isolated(IngestSettings, oidc_issuer=issuer)
     seeded = await _seed(rules)
     ports = {"rules": free_port(), "notices": free_port(), "ingest": free_port()}
-    console: ConsoleSettings = isolated(
-        ConsoleSettings,
-        oidc_issuer=issuer,
-        public_url=CONSOLE_URL,
-        rules_url=f"http://127.0.0.1:{ports['rules']}",
-        notices_url=f"http://127.0.0.1:{ports['notices']}",
-        ingest_url=f"http://127.0.0.1:{ports['ingest']}",
-        client_id=os.environ.get("ANPR_OIDC_CONSOLE_CLIENT_ID", "anpr-console"),
-        client_secret=os.environ["ANPR_OIDC_CONSOLE_CLIENT_SECRET"],
-    )
+    console = console_settings(isolated, issuer, **ports)
     apps = [(rules_app(rules), ports["rules"]), (notices_app(notices), ports["notices"])]
     async with serving(*apps, (ingest_app(ingest), ports["ingest"]), (console_app(console), CONSOLE_PORT)):
-        await _ready(f"http://127.0.0.1:{ports['rules']}")
+        await until_ready(local_url(ports["rules"]), headers=ADMIN)
         camera = await _place_camera(f"http://127.0.0.1:{ports['ingest']}", seeded.first)
         yield Week(seeded.first, seeded.counted, camera)
 
 
-async def _looked_at(page: Page, name: str) -> None:
-    await screenshot(page, f"console-pilot-{name}")
-    await check_accessibility(page)
+_looked_at = page_check("console-pilot")
 
 
 async def _forecast(page: Page, regime_file: Path, week: Week) -> None:

@@ -6,7 +6,6 @@ Screenshots go to test-artifacts/console-review*.png; axe-core finds no serious 
 
 import asyncio
 import io
-import os
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -16,19 +15,15 @@ from typing import Any
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaProducer
 from PIL import Image
 from playwright.async_api import Page
 
-from anpr_console import ConsoleSettings
 from anpr_console import create_app as console_app
-from anpr_contracts import CANDIDATES, CandidateRaised, PlateRecognized, ReadSource, RegimeMode, event_to_bytes
+from anpr_contracts import CandidateRaised, PlateRecognized, ReadSource, RegimeMode
 from anpr_notices import NoticesSettings
 from anpr_notices import create_app as notices_app
-from anpr_rules import SPEC as RULES_SPEC
-from anpr_rules import RulesSettings, import_vehicles
+from anpr_rules import RulesSettings
 from anpr_rules import create_app as rules_app
-from anpr_runtime.db import create_engine, run_migrations
 
 from .support import (
     CONSOLE_PORT,
@@ -36,7 +31,10 @@ from .support import (
     ROOT,
     browser_context,
     check_accessibility,
+    console_settings,
     free_port,
+    import_registry,
+    publish_candidates,
     require_identity_provider,
     screenshot,
     serving,
@@ -66,17 +64,6 @@ class Stack:
     notices: NoticesSettings
 
 
-async def _import_registry(
-    database_url: str, base: Path, fuel: Path, special: list[Path] | None = None, body: list[Path] | None = None
-) -> None:
-    await run_migrations(database_url, RULES_SPEC.migrations_dir, RULES_SPEC.schema)  # the import needs them
-    engine = create_engine(database_url)
-    try:
-        await import_vehicles(engine, base, fuel, special or [], body or [])
-    finally:
-        await engine.dispose()
-
-
 @pytest.fixture
 async def stack(isolated: Callable[..., Any], tmp_path: Path) -> AsyncIterator[Stack]:
     issuer = require_identity_provider()  # `isolated` has read the run dir's env by now
@@ -85,17 +72,9 @@ async def stack(isolated: Callable[..., Any], tmp_path: Path) -> AsyncIterator[S
     (tmp_path / "voertuigen.csv").write_text(BASE)
     (tmp_path / "brandstof.csv").write_text(FUEL)
     notices_port, rules_port = free_port(), free_port()
-    console: ConsoleSettings = isolated(
-        ConsoleSettings,
-        oidc_issuer=issuer,
-        public_url=CONSOLE_URL,
-        notices_url=f"http://127.0.0.1:{notices_port}",
-        rules_url=f"http://127.0.0.1:{rules_port}",
-        client_id=os.environ.get("ANPR_OIDC_CONSOLE_CLIENT_ID", "anpr-console"),
-        client_secret=os.environ["ANPR_OIDC_CONSOLE_CLIENT_SECRET"],
-    )
+    console = console_settings(isolated, issuer, notices=notices_port, rules=rules_port)
     try:
-        await _import_registry(rules.database_url, tmp_path / "voertuigen.csv", tmp_path / "brandstof.csv")
+        await import_registry(rules.database_url, tmp_path / "voertuigen.csv", tmp_path / "brandstof.csv")
         apps = (
             (notices_app(notices), notices_port),
             (rules_app(rules), rules_port),
@@ -108,7 +87,7 @@ async def stack(isolated: Callable[..., Any], tmp_path: Path) -> AsyncIterator[S
             [DEMO_RDW / "bijzonderheden.csv"],
             [DEMO_RDW / "carrosserie.csv", DEMO_RDW / "carrosserie_specifiek.csv"],
         )
-        await _import_registry(
+        await import_registry(
             rules.database_url, DEMO_RDW / "voertuigen.csv", DEMO_RDW / "brandstof.csv", special, body
         )
 
@@ -144,16 +123,6 @@ def _candidate(regime: str, plate: str, minutes: int) -> CandidateRaised:
     )
 
 
-async def _publish(settings: NoticesSettings, events: list[CandidateRaised]) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap)
-    await producer.start()
-    try:
-        for event in events:
-            await producer.send_and_wait(settings.topic(CANDIDATES.name), event_to_bytes(event), key=b"console")
-    finally:
-        await producer.stop()
-
-
 async def _text(page: Page, selector: str) -> str:
     return " ".join((await page.text_content(selector) or "").split())
 
@@ -166,7 +135,7 @@ async def test_reviewer_sees_vehicle_and_history_and_decides_three_with_the_keyb
     regime = f"console-{uuid.uuid4().hex[:8]}"  # the filter shows only this test's candidates
     earlier = _candidate(regime, "63HKHD", 40)  # the same car in the same regime, earlier: its history
     events = [earlier, _candidate(regime, "63HKHD", 30), _candidate(regime, "01XJND", 20)]
-    await _publish(stack.notices, [*events, _candidate(regime, "XSNB28", 10)])
+    await publish_candidates(stack.notices, [*events, _candidate(regime, "XSNB28", 10)], key=b"console")
     queue = f"/review?regime={regime}"
 
     async with browser_context() as context:

@@ -16,12 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from aiokafka import AIOKafkaProducer
-from playwright.async_api import Page
 
-from anpr_console import ConsoleSettings
 from anpr_console import create_app as console_app
-from anpr_contracts import CANDIDATES, CandidateRaised, PlateRecognized, ReadSource, RegimeMode, event_to_bytes
+from anpr_contracts import CandidateRaised, PlateRecognized, ReadSource, RegimeMode
 from anpr_notices import NoticesSettings
 from anpr_notices import create_app as notices_app
 
@@ -29,9 +26,11 @@ from .support import (
     CONSOLE_PORT,
     CONSOLE_URL,
     browser_context,
-    check_accessibility,
+    console_settings,
     demo_person,
     free_port,
+    page_check,
+    publish_candidates,
     require_identity_provider,
     screenshot,
     serving,
@@ -67,16 +66,6 @@ def _candidate(regime: str, plate: str, mode: RegimeMode) -> CandidateRaised:
     )
 
 
-async def _publish(settings: NoticesSettings, *events: CandidateRaised) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap)
-    await producer.start()
-    try:
-        for event in events:
-            await producer.send_and_wait(settings.topic(CANDIDATES.name), event_to_bytes(event), key=b"supervisor")
-    finally:
-        await producer.stop()
-
-
 async def _reviewer_token(issuer: str) -> str:
     """Renske's own access token, by the test client's direct grant (the console's is code flow only)."""
     user, password = demo_person("REVIEWER")
@@ -103,9 +92,7 @@ async def _arrived(client: httpx.AsyncClient, regime: str, count: int) -> dict[s
     raise AssertionError(f"notices did not store {count} candidates of {regime}")
 
 
-async def _page_check(page: Page, name: str) -> None:
-    await screenshot(page, f"console-supervisor-{name}")
-    await check_accessibility(page)
+_page_check = page_check("console-supervisor")
 
 
 async def test_supervisor_exports_and_finds_the_reviewers_decisions_under_her_name(
@@ -114,14 +101,7 @@ async def test_supervisor_exports_and_finds_the_reviewers_decisions_under_her_na
     issuer = require_identity_provider()
     notices_port = free_port()
     notices: NoticesSettings = isolated(NoticesSettings, oidc_issuer=issuer)
-    console: ConsoleSettings = isolated(
-        ConsoleSettings,
-        oidc_issuer=issuer,
-        public_url=CONSOLE_URL,
-        notices_url=f"http://127.0.0.1:{notices_port}",
-        client_id=os.environ.get("ANPR_OIDC_CONSOLE_CLIENT_ID", "anpr-console"),
-        client_secret=os.environ["ANPR_OIDC_CONSOLE_CLIENT_SECRET"],
-    )
+    console = console_settings(isolated, issuer, notices=notices_port)
     regime = f"sup-{uuid.uuid4().hex[:8]}"
     suffix = uuid.uuid4().hex[:3].upper()  # plates of this run only: reminders match by vehicle
     notice, rejected, warned = f"11AA{suffix}", f"22BB{suffix}", f"33CC{suffix}"
@@ -130,11 +110,14 @@ async def test_supervisor_exports_and_finds_the_reviewers_decisions_under_her_na
     async with serving((notices_app(notices), notices_port), (console_app(console), CONSOLE_PORT)):
         renske = {"Authorization": f"Bearer {await _reviewer_token(issuer)}"}
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{notices_port}", headers=renske) as api:
-            await _publish(
+            await publish_candidates(
                 notices,
-                _candidate(regime, notice, RegimeMode.ENFORCE),
-                _candidate(regime, rejected, RegimeMode.ENFORCE),
-                _candidate(regime, warned, RegimeMode.WARN),
+                [
+                    _candidate(regime, notice, RegimeMode.ENFORCE),
+                    _candidate(regime, rejected, RegimeMode.ENFORCE),
+                    _candidate(regime, warned, RegimeMode.WARN),
+                ],
+                key=b"supervisor",
             )
             ids = await _arrived(api, regime, 3)
             for plate, body in (
@@ -145,7 +128,7 @@ async def test_supervisor_exports_and_finds_the_reviewers_decisions_under_her_na
                 decided = await api.post(f"/v1/candidates/{ids[plate]}/decision", json=body)
                 assert decided.status_code == 200, decided.text
             # The warned vehicle comes back in the warning phase: next month's letter is a reminder.
-            await _publish(notices, _candidate(regime, warned, RegimeMode.WARN))
+            await publish_candidates(notices, [_candidate(regime, warned, RegimeMode.WARN)], key=b"supervisor")
             seen_again = (await _arrived(api, regime, 4))[warned]
 
         async with browser_context() as context:

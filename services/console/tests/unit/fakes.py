@@ -1,11 +1,19 @@
-"""In-memory stand-ins for the handlers' ports (handlers/ports.py)."""
+"""In-memory stand-ins for the handlers' ports (handlers/ports.py), a signed-in person's session, and the
+whole console app with its services answered in memory."""
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
+
+from anpr_console import ConsoleSettings, create_app
 from anpr_console.adapters.oidc_client import LoginFailed, TokenResponse
-from anpr_console.domain.session import LoginAttempt, Session
+from anpr_console.adapters.services_api import ServicesApi
+from anpr_console.bootstrap import ConsoleComponents
+from anpr_console.domain.session import LoginAttempt, Session, Tokens
+from anpr_console.entrypoints.deps import SESSION_COOKIE
 from anpr_console.handlers.ports import Identity, Lifetimes
 from anpr_runtime.oidc import InvalidToken, VerifiedPerson
 
@@ -93,3 +101,37 @@ def identity(
         lifetimes,
         "http://127.0.0.1:8106/auth/callback",
     )
+
+
+def signed_in_session(
+    name: str,
+    roles: Iterable[str],
+    csrf: str,
+    *,
+    session_id: str = "s1",
+    subject: str = "sub-1",
+    now: datetime | None = None,
+    tokens_for: timedelta = timedelta(minutes=5),
+    session_for: timedelta = timedelta(hours=1),
+) -> Session:
+    """A person's session as the store keeps it after signing in: tokens `access-1` and the CSRF secret."""
+    at = now or datetime.now(UTC)
+    tokens = Tokens("access-1", "refresh-1", "id-1", at + tokens_for)
+    return Session(session_id, subject, name, frozenset(roles), tokens, csrf, at, at + session_for)
+
+
+def console_client(upstream: Callable[[httpx.Request], httpx.Response], session: Session) -> httpx.AsyncClient:
+    """The whole console (create_app) with `session` signed in by its cookie and every service answered by
+    `upstream` (an httpx MockTransport handler); access tokens carry the session's roles."""
+    settings = ConsoleSettings(oidc_issuer="https://idp.example/realms/anpr")
+    app = create_app(settings)
+    store = FakeSessionStore()
+    store.sessions[session.session_id] = session
+    http = httpx.AsyncClient(transport=httpx.MockTransport(upstream))
+    base = {name: f"http://{name}.test" for name in ("ingest", "rules", "exemptions", "notices")}
+    # Set by hand instead of the lifespan (which opens PostgreSQL): the routes only read app.state.console.
+    app.state.console = ConsoleComponents(
+        settings, identity(store, tokens=FakeAccessTokens(session.roles)), ServicesApi(http, base)
+    )
+    cookies = {SESSION_COOKIE: session.session_id}
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://console.test", cookies=cookies)

@@ -11,20 +11,15 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from anpr_console.domain.session import Session, Tokens
 from anpr_console.entrypoints import api, operations
 from anpr_console.entrypoints.deps import signed_in
 from anpr_console.entrypoints.rendering import environment
 
+from .fakes import signed_in_session
 from .ops_fakes import FakeIngest
 
 NOW = datetime.now(UTC)
 CSRF = "csrf-secret-of-the-session"
-
-
-def _session(roles: set[str]) -> Session:
-    tokens = Tokens("access-1", "refresh-1", "id-1", NOW + timedelta(minutes=5))
-    return Session("s1", "sub-daan", "Daan Operator", frozenset(roles), tokens, CSRF, NOW, NOW + timedelta(hours=1))
 
 
 def _client(ingest: FakeIngest, roles: set[str] | None = None) -> httpx.AsyncClient:
@@ -33,7 +28,9 @@ def _client(ingest: FakeIngest, roles: set[str] | None = None) -> httpx.AsyncCli
     app.state.templates = environment()
     app.state.console = SimpleNamespace(services=ingest, settings=SimpleNamespace(secure_cookies=False), identity=None)
     api._error_pages(app)  # the console's own mapping of 403/503/CSRF to pages
-    person = _session(roles if roles is not None else {"operator"})
+    person = signed_in_session(
+        "Daan Operator", roles if roles is not None else {"operator"}, CSRF, subject="sub-daan", now=NOW
+    )
     app.dependency_overrides[signed_in] = lambda: person
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://console")
 

@@ -15,9 +15,8 @@ import pytest
 from anpr_console import ConsoleSettings, create_app
 from anpr_console.adapters.services_api import ServicesApi
 from anpr_console.bootstrap import ConsoleComponents
-from anpr_console.domain.session import Session, Tokens
 
-from .fakes import FakeSessionStore, identity
+from .fakes import FakeSessionStore, identity, signed_in_session
 
 NOW = datetime.now(UTC)
 CSRF = "csrf-secret"
@@ -94,14 +93,11 @@ class Desk:
     api: FakeExemptions
 
 
-def _session(roles: frozenset[str]) -> Session:
-    tokens = Tokens("access-1", "refresh-1", "id-1", NOW + timedelta(minutes=5))
-    return Session("sid", "sub-1", "Sanne Jansen", roles, tokens, CSRF, NOW, NOW + timedelta(minutes=30))
-
-
 async def _desk(roles: frozenset[str]) -> AsyncIterator[Desk]:
     api, store = FakeExemptions(), FakeSessionStore()
-    await store.save(_session(roles))
+    await store.save(
+        signed_in_session("Sanne Jansen", roles, CSRF, session_id="sid", now=NOW, session_for=timedelta(minutes=30))
+    )
     settings = ConsoleSettings(environment="development", database_url="postgresql+asyncpg://unused/unused")
     app = create_app(settings)
     http = httpx.AsyncClient(transport=httpx.MockTransport(api))

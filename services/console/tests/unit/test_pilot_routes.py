@@ -4,20 +4,16 @@ httpx MockTransport that records what the console sent (and with whose token).""
 import json
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from anpr_console import ConsoleSettings, create_app
-from anpr_console.adapters.services_api import ServicesApi
-from anpr_console.bootstrap import ConsoleComponents
-from anpr_console.domain.session import Session, Tokens
-from anpr_console.entrypoints.deps import SESSION_COOKIE
+from anpr_console import create_app
 
-from .fakes import FakeAccessTokens, FakeSessionStore, identity
+from .fakes import console_client, signed_in_session
 
 ROOT = Path(__file__).resolve().parents[4]
 BLAUW = (ROOT / "deploy" / "pilot" / "milieuzone-blauw.yaml").read_bytes()
@@ -138,22 +134,15 @@ def services() -> Services:
 
 
 def _client(services: Services, roles: frozenset[str]) -> httpx.AsyncClient:
-    settings = ConsoleSettings(oidc_issuer="https://idp.example/realms/anpr")
-    app = create_app(settings)
-    store = FakeSessionStore()
-    now = datetime.now(UTC)
-    tokens = Tokens("access-1", "refresh-1", "id-1", now + timedelta(hours=1))
-    store.sessions["s1"] = Session(
-        "s1", "sub-olga", "Olga Operator", roles, tokens, CSRF, now, now + timedelta(minutes=30)
+    person = signed_in_session(
+        "Olga Operator",
+        roles,
+        CSRF,
+        subject="sub-olga",
+        tokens_for=timedelta(hours=1),
+        session_for=timedelta(minutes=30),
     )
-    http = httpx.AsyncClient(transport=httpx.MockTransport(services))
-    base = {name: f"http://{name}.test" for name in ("ingest", "rules", "exemptions", "notices")}
-    # Set by hand instead of the lifespan (which opens PostgreSQL): the routes only read app.state.console.
-    app.state.console = ConsoleComponents(
-        settings, identity(store, tokens=FakeAccessTokens(roles)), ServicesApi(http, base)
-    )
-    transport = httpx.ASGITransport(app=app)
-    return httpx.AsyncClient(transport=transport, base_url="http://console.test", cookies={SESSION_COOKIE: "s1"})
+    return console_client(services, person)
 
 
 OPERATOR = frozenset({"operator"})

@@ -15,9 +15,8 @@ import pytest
 from anpr_console import ConsoleSettings, create_app
 from anpr_console.adapters.services_api import ServicesApi
 from anpr_console.bootstrap import ConsoleComponents
-from anpr_console.domain.session import Session, Tokens
 
-from .fakes import FakeSessionStore, identity
+from .fakes import FakeSessionStore, identity, signed_in_session
 
 NOW = datetime.now(UTC)
 CSRF = "csrf-secret-of-the-session"
@@ -91,9 +90,7 @@ class Console:
 
 async def _console(roles: frozenset[str]) -> AsyncIterator[Console]:
     fake, store = FakeServices(), FakeSessionStore()
-    tokens = Tokens("access-1", "refresh-1", "id-1", NOW + timedelta(minutes=5))
-    until = NOW + timedelta(hours=1)
-    await store.save(Session("sid", "sub-renske", "Renske de Vries", roles, tokens, CSRF, NOW, until))
+    await store.save(signed_in_session("Renske de Vries", roles, CSRF, session_id="sid", subject="sub-renske", now=NOW))
     settings = ConsoleSettings(environment="development", database_url="postgresql+asyncpg://unused/unused")
     app = create_app(settings)
     http = httpx.AsyncClient(transport=httpx.MockTransport(fake))

@@ -2,18 +2,12 @@
 MockTransport that records what the console sent (and with whose token)."""
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import httpx
 import pytest
 
-from anpr_console import ConsoleSettings, create_app
-from anpr_console.adapters.services_api import ServicesApi
-from anpr_console.bootstrap import ConsoleComponents
-from anpr_console.domain.session import Session, Tokens
-from anpr_console.entrypoints.deps import SESSION_COOKIE
-
-from .fakes import FakeAccessTokens, FakeSessionStore, identity
+from .fakes import console_client, signed_in_session
 
 CSRF = "csrf-secret"
 BATCH = {
@@ -107,22 +101,8 @@ def notices() -> Notices:
 
 
 def _client(notices: Notices, roles: frozenset[str] = frozenset({"supervisor"})) -> httpx.AsyncClient:
-    settings = ConsoleSettings(oidc_issuer="https://idp.example/realms/anpr")
-    app = create_app(settings)
-    store = FakeSessionStore()
-    now = datetime.now(UTC)
-    tokens = Tokens("access-1", "refresh-1", "id-1", now + timedelta(hours=1))
-    store.sessions["s1"] = Session(
-        "s1", "sub-sam", "Sam Supervisor", roles, tokens, CSRF, now, now + timedelta(hours=1)
-    )
-    http = httpx.AsyncClient(transport=httpx.MockTransport(notices))
-    base = {name: f"http://{name}.test" for name in ("ingest", "rules", "exemptions", "notices")}
-    app.state.console = ConsoleComponents(
-        settings, identity(store, tokens=FakeAccessTokens(roles)), ServicesApi(http, base)
-    )
-    return httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://console.test", cookies={SESSION_COOKIE: "s1"}
-    )
+    person = signed_in_session("Sam Supervisor", roles, CSRF, subject="sub-sam", tokens_for=timedelta(hours=1))
+    return console_client(notices, person)
 
 
 async def test_statistics_are_tables_with_captions_and_reviewer_names(notices: Notices) -> None:
