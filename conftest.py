@@ -79,6 +79,9 @@ def isolated(infra: dict[str, str]) -> Callable[..., Any]:
             "consumer_group": f"{prefix}{settings_class.__name__}",
             "retry_initial_seconds": 0.05,
             "retry_max_seconds": 0.5,
+            # People's tokens only where a test asks for them (oidc_issuer=...): the test run's Keycloak
+            # issuer in the environment must not leak into every service a test builds.
+            "oidc_issuer": "",
         }
         values.update(overrides)
         return settings_class.model_validate(values)
