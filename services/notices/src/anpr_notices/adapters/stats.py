@@ -6,6 +6,7 @@ SELECT on that aggregate is simpler and sturdier than an HTTP call (no peer to b
 token to configure). It is read on its own connection, so a missing rules schema only leaves
 `reads_judged` empty; `tests/integration/test_stats.py` pins the columns against rules' migrations."""
 
+import asyncio
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -90,14 +91,11 @@ class PostgresStats:
             .order_by(decided_hour, d.by)
         )
         waiting = select(c.status, func.count(), func.min(c.created_at)).where(c.status.in_(WAITING)).group_by(c.status)
+        queries = {"candidates": by_status, "rejections": rejections, "throughput": throughput, "waiting": waiting}
+        # Each aggregate on its own connection at once: the screen waits for the slowest, not the sum.
+        found = await asyncio.gather(*(self._rows(query) for query in queries.values()))
+        return dict(zip(queries, found, strict=True))
+
+    async def _rows(self, query: Any) -> Rows:
         async with self._engine.connect() as connection:
-            found = {
-                name: [tuple(row) for row in await connection.execute(query)]
-                for name, query in (
-                    ("candidates", by_status),
-                    ("rejections", rejections),
-                    ("throughput", throughput),
-                    ("waiting", waiting),
-                )
-            }
-        return found
+            return [tuple(row) for row in await connection.execute(query)]

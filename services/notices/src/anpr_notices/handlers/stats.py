@@ -1,6 +1,7 @@
 """Operational statistics: what rules judged and what became of the candidates, per regime, location and
 UTC hour; reviewer throughput; the backlog."""
 
+import asyncio
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,8 +21,7 @@ async def report_stats(
     since = since or until - timedelta(hours=24)
     if not since < until <= since + MAX_STATS_WINDOW:
         raise PermanentError(f"since must be before until, at most {MAX_STATS_WINDOW.days} days apart")
-    reads = await source.reads_judged(since, until)
-    found = await source.notices(since, until, now)
+    reads, found = await asyncio.gather(source.reads_judged(since, until), source.notices(since, until, now))
     waiting = {status: count for status, count, _ in found["waiting"]}
     queued = [oldest for status, _, oldest in found["waiting"] if status != Status.REEVALUATING]
     return {
