@@ -59,6 +59,9 @@ candidates = Table(
     Index("ix_candidates_regime_queue", "regime_id", "status", "observed_at", "candidate_id"),
     Index("ix_candidates_location_queue", "location_id", "status", "observed_at", "candidate_id"),
     Index("ix_candidates_observed", "observed_at", "candidate_id"),
+    # Statistics from the index alone (migration 0006): the rows themselves are wide.
+    Index("ix_candidates_stats", "observed_at", postgresql_include=["regime_id", "location_id", "status"]),
+    Index("ix_candidates_waiting", "status", "created_at"),
     Index("ix_candidates_retention", "status", "retention_from"),
     Index("ix_candidates_vehicle", "vehicle_key", "regime_id"),
     Index("ix_candidates_export_batch", "export_batch_id"),
