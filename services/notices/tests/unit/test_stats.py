@@ -53,7 +53,8 @@ class FakeStats:
         return None
 
     async def notices(self, since: datetime, until: datetime, now: datetime) -> dict[str, Any]:
-        return {"candidates": [], "rejections": [], "throughput": [], "waiting": [("pending", 1, H9)]}
+        throughput = [("sub-renske", H9, 3, "Renske de Vries"), ("sub-old", H9, 1, None)]
+        return {"candidates": [], "rejections": [], "throughput": throughput, "waiting": [("pending", 1, H9)]}
 
 
 async def test_report_defaults_to_the_last_day_and_says_what_it_could_not_read() -> None:
@@ -67,3 +68,12 @@ async def test_report_defaults_to_the_last_day_and_says_what_it_could_not_read()
 async def test_report_refuses_a_window_longer_than_92_days() -> None:
     with pytest.raises(PermanentError, match="at most 92 days apart"):
         await report_stats(H9 - timedelta(days=93), H9, H10, FakeStats())
+
+
+async def test_reviewers_come_with_their_display_name_where_decisions_kept_one() -> None:
+    found = await report_stats(None, None, H10, FakeStats())
+
+    assert [(r["reviewer"], r["reviewer_name"], r["decisions"]) for r in found["reviewers"]] == [
+        ("sub-renske", "Renske de Vries", 3),
+        ("sub-old", None, 1),
+    ]

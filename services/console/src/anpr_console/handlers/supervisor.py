@@ -36,7 +36,11 @@ async def reviewer_names(api: ServicesApi, token: str, subjects: list[str]) -> d
 
 async def load_stats(api: ServicesApi, token: str, period: Period, none_label: str) -> StatsPage:
     stats = await api.get_json(NOTICES, "/v1/stats", token, period.params(), PURPOSE)
-    names = await reviewer_names(api, token, reviewer_subjects(stats.get("reviewers") or []))
+    reviewers = stats.get("reviewers") or []
+    # Notices names reviewers in its stats; only decisions from before it kept names need the audit trail.
+    names = {r["reviewer"]: r["reviewer_name"] for r in reviewers if r.get("reviewer_name")}
+    unnamed = [s for s in reviewer_subjects(reviewers) if s not in names]
+    names |= await reviewer_names(api, token, unnamed) if unnamed else {}
     backlog = stats.get("backlog") or {}
     sources = stats.get("sources") or {}
     return StatsPage(

@@ -85,7 +85,7 @@ class PostgresStats:
         )
         decided_hour = _hour(d.at)
         throughput = (
-            select(d.by, decided_hour, func.count())
+            select(d.by, decided_hour, func.count(), func.max(d.by_name))
             .where(d.at >= since, d.at < until)
             .group_by(d.by, decided_hour)
             .order_by(decided_hour, d.by)

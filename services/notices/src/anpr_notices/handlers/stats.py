@@ -28,7 +28,10 @@ async def report_stats(
         "since": since,
         "until": until,
         "per_hour": per_hour(reads or [], found["candidates"], found["rejections"]),
-        "reviewers": [{"reviewer": by, "hour": hour, "decisions": n} for by, hour, n in found["throughput"]],
+        "reviewers": [
+            {"reviewer": by, "reviewer_name": name, "hour": hour, "decisions": n}
+            for by, hour, n, name in found["throughput"]
+        ],
         "backlog": backlog(waiting, min(queued, default=None), now),
         "sources": {"rules_outcome_counts": "ok" if reads is not None else "unavailable"},
     }
