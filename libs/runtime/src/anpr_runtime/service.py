@@ -30,6 +30,7 @@ from anpr_runtime.oidc import OidcVerifier
 from anpr_runtime.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
+BACKGROUND_STOP_SECONDS = 10
 
 
 @dataclass(frozen=True)
@@ -118,9 +119,15 @@ async def running_background(resources: Resources) -> AsyncIterator[None]:
     finally:
         for task in tasks:
             task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        if tasks:
+            # Bounded: a loop cancelled in the middle of a database call (say, a registry load on a
+            # server-side cursor) must not hold the shutdown; what has not ended by then is left behind.
+            _, stuck = await asyncio.wait(tasks, timeout=BACKGROUND_STOP_SECONDS)
+            for task in stuck:
+                log.warning("background loop %s did not stop in time", task.get_name())
+            for task in tasks:
+                if task.done() and not task.cancelled() and task.exception() is not None:
+                    log.warning("background loop %s ended with %s", task.get_name(), type(task.exception()).__name__)
 
 
 def _report_crash(task: "asyncio.Task[None]") -> None:

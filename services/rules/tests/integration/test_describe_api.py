@@ -1,6 +1,8 @@
 """`POST /v1/vehicles/describe` on the real service after a real import: make, model and colour from
 PostgreSQL for the people who review, and nothing but 401/403/404/422 for anything else."""
 
+import asyncio
+import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -42,6 +44,11 @@ async def client(isolated: Callable[..., Any], run_app: Callable[..., Any]) -> A
     async with run_app(app):
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)  # a 500 is an answer to assert on
         async with httpx.AsyncClient(transport=transport, base_url="http://rules", headers=bearer("t-reviewer")) as c:
+            # Ready first: stopping the service while it still loads the registry is not what this tests.
+            deadline = time.monotonic() + 60
+            while (await c.get("/readyz")).status_code != 200:
+                assert time.monotonic() < deadline, (await c.get("/readyz")).text
+                await asyncio.sleep(0.1)
             yield c
 
 
