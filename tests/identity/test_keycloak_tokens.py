@@ -1,6 +1,7 @@
 """People's tokens from the real local Keycloak (deploy/keycloak/keycloak.sh up), checked by the verifier
 every service uses. Runs when ANPR_OIDC_ISSUER is set (source <run>/env after keycloak.sh up)."""
 
+import asyncio
 import os
 from pathlib import Path
 from typing import Annotated
@@ -42,16 +43,22 @@ def demo(role: str) -> tuple[str, str]:
 
 async def password_grant(realm_issuer: str, client_id: str, username: str, password: str) -> str:
     async with httpx.AsyncClient(timeout=10) as client:
-        response = await client.post(
-            f"{realm_issuer}/protocol/openid-connect/token",
-            data={
-                "grant_type": "password",
-                "client_id": client_id,
-                "username": username,
-                "password": password,
-                "scope": "openid",
-            },
-        )
+        for attempt in range(3):
+            response = await client.post(
+                f"{realm_issuer}/protocol/openid-connect/token",
+                data={
+                    "grant_type": "password",
+                    "client_id": client_id,
+                    "username": username,
+                    "password": password,
+                    "scope": "openid",
+                },
+            )
+            # The fault suite restarts the test run's PostgreSQL under Keycloak; Keycloak then answers 500
+            # once for each pooled connection that died with it, and opens a fresh one. Only a 5xx is retried.
+            if response.status_code < 500 or attempt == 2:
+                break
+            await asyncio.sleep(1)
     assert response.status_code == 200, response.text
     return str(response.json()["access_token"])
 
