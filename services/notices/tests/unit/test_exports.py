@@ -133,3 +133,27 @@ async def test_csv_and_json_carry_the_same_records(repo: FakeCandidateRepository
 
 def test_empty_batch_is_a_header_only_csv() -> None:
     assert to_csv([]) == ",".join(FIELDS) + "\r\n"
+
+
+def test_a_text_cell_a_spreadsheet_would_run_as_a_formula_is_neutralised() -> None:
+    hostile = ['=HYPERLINK("http://x")', "+31 6 1234", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]
+    record: dict[str, object] = {field: "" for field in FIELDS}
+    record.update(
+        candidate_id=hostile[0],
+        legal_reference=hostile[1],
+        regime=hostile[2],
+        location=hostile[3],
+        camera=hostile[4],
+        regime_version=hostile[5],
+        officer_names=["=cmd|' /C calc'!A0", "Anna de Vries"],
+        amount_eur=-5,  # a number is no formula: left as it is
+        plate="63HKHD",
+    )
+
+    row = next(csv.DictReader(io.StringIO(to_csv([record]))))
+
+    assert [row[f] for f in ("candidate_id", "legal_reference", "regime", "location", "camera", "regime_version")] == [
+        "'" + cell for cell in hostile
+    ]
+    assert row["officer_names"] == "'=cmd|' /C calc'!A0; Anna de Vries"
+    assert (row["amount_eur"], row["plate"]) == ("-5", "63HKHD")

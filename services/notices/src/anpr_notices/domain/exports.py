@@ -24,6 +24,9 @@ FIELDS = (
 )
 # Names have spaces in them, so a list of names is not separated by one.
 LIST_SEPARATOR = {"officer_names": "; "}
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection"); names come
+# from the identity provider and references from regime files, so a text cell may start with one.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def export_record(candidate: Mapping[str, Any], base_url: str) -> dict[str, Any]:
@@ -53,12 +56,15 @@ def export_record(candidate: Mapping[str, Any], base_url: str) -> dict[str, Any]
 
 
 def to_csv(records: Iterable[Mapping[str, Any]]) -> str:
-    """RFC 4180, header first; lists joined with a space; no amount or value is an empty cell."""
+    """RFC 4180, header first; lists joined with a space; no amount or value is an empty cell; a text cell
+    that a spreadsheet would take for a formula starts with a ' (shown as text, the formula not run)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(FIELDS)
     for record in records:
-        writer.writerow([_cell(record[field], LIST_SEPARATOR.get(field, " ")) for field in FIELDS])
+        writer.writerow(
+            [_safe(_cell(record[field], LIST_SEPARATOR.get(field, " ")), record[field]) for field in FIELDS]
+        )
     return out.getvalue()
 
 
@@ -82,3 +88,10 @@ def _cell(value: Any, separator: str) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def _safe(cell: str, value: Any) -> str:
+    # A number is never a formula (a negative amount stays a number); text gets the quote OWASP advises.
+    if isinstance(value, int | float) or not cell.startswith(FORMULA_STARTS):
+        return cell
+    return "'" + cell
