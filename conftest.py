@@ -75,6 +75,7 @@ def isolated(infra: dict[str, str]) -> Callable[..., Any]:
             "extra_tokens": "test-camera-token:camera,test-reviewer-token:reviewer",
             # Per test: state keyed by vehicle (one candidate per day) never leaks between tests or runs.
             "pseudonym_key": f"test-key-{prefix}",
+            "dead_letter_key": f"test-dead-letter-key-{prefix}",
             "topic_prefix": prefix,
             "consumer_group": f"{prefix}{settings_class.__name__}",
             "retry_initial_seconds": 0.05,

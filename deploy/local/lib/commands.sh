@@ -17,9 +17,11 @@ reversed() { local i; for ((i = $#; i > 0; i--)); do echo "${!i}"; done; }
 component_names() { (IFS='|'; echo "${COMPONENTS[*]}"); }
 
 write_env() {
-  local admin key
+  local admin key dead_letter_key
   admin="$(persistent_secret "$RUN_DIR/admin-token")"
   key="$(persistent_secret "$RUN_DIR/pseudonym-key")"
+  # Kept like the pseudonym key: dead letters sealed with it must stay readable after a restart.
+  dead_letter_key="$(persistent_secret "$RUN_DIR/dead-letter-key")"
   (
     umask 077   # holds the admin token
     {
@@ -28,6 +30,7 @@ write_env() {
       each env "${COMPONENTS[@]}"
       echo "export ANPR_ADMIN_TOKEN='$admin'"
       echo "export ANPR_PSEUDONYM_KEY='$key'"
+      echo "export ANPR_DEAD_LETTER_KEY='$dead_letter_key'"
       echo "export ANPR_INGEST_URL='http://127.0.0.1:8101'"
       echo "export ANPR_RECOGNITION_URL='http://127.0.0.1:8102'"
       echo "export ANPR_RULES_URL='http://127.0.0.1:8103'"
@@ -52,7 +55,7 @@ print_status() {
 # Deletes only what this script creates: a run dir may contain other run dirs (.run/test in .run).
 purge() {
   each purge "${COMPONENTS[@]}"
-  rm -f -- "$RUN_DIR/env" "$RUN_DIR/admin-token" "$RUN_DIR/pseudonym-key" "$RUN_DIR/.lock"
+  rm -f -- "$RUN_DIR/env" "$RUN_DIR/admin-token" "$RUN_DIR/pseudonym-key" "$RUN_DIR/dead-letter-key" "$RUN_DIR/.lock"
   rmdir -- "$RUN_DIR" 2>/dev/null || true
   log "infra: purged data in $RUN_DIR"
 }

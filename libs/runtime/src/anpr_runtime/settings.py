@@ -86,6 +86,10 @@ class ServiceSettings(BaseSettings):
     pseudonym_key: SecretStr = Field(
         default=SecretStr("dev-pseudonym-key"), validation_alias=_shared("ANPR_PSEUDONYM_KEY")
     )
+    # Seals dead letters' payloads (AES-GCM); "new,old": the first seals, any opens (key rotation).
+    dead_letter_key: SecretStr = Field(
+        default=SecretStr("dev-dead-letter-key"), validation_alias=_shared("ANPR_DEAD_LETTER_KEY")
+    )
     host: str = "127.0.0.1"
     port: int = 8100
     consumer_group: str = ""
@@ -141,6 +145,8 @@ class ServiceSettings(BaseSettings):
             "admin_token": self.admin_token.get_secret_value(),
             "pseudonym_key": self.pseudonym_key.get_secret_value(),
         }
+        for n, key in enumerate(self.dead_letter_key.get_secret_value().split(",")):
+            found[f"ANPR_DEAD_LETTER_KEY entry {n + 1}"] = key.strip()
         for n, item in enumerate(filter(None, self.extra_tokens.get_secret_value().split(","))):
             found[f"ANPR_TOKENS entry {n + 1}"] = machine_token_entry(item)[0]
         if self.kafka_sasl_password is not None:
