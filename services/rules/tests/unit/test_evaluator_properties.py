@@ -197,7 +197,8 @@ def _admitted_by_the_domain_notes(regime: Regime, vehicle: Vehicle, moment: date
         registered_before_2025 = vehicle.first_admission is not None and vehicle.first_admission < date(2025, 1, 1)
         return vehicle.category == "N1" and registered_before_2025 and (van_class_5 or van_class_6)
     if regime.kind == "closed_road":
-        return vehicle.category not in ("N2", "N3") or (vehicle.max_mass_kg or 0) <= 3500
+        # A truck of unknown mass may be over the limit: it goes to review (issue 17), it is not let in.
+        return vehicle.category not in ("N2", "N3") or (vehicle.max_mass_kg is not None and vehicle.max_mass_kg <= 3500)
     return False
 
 

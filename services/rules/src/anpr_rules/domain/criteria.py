@@ -8,6 +8,20 @@ from anpr_rules.domain.emission import emission_class
 from anpr_rules.domain.vehicle import Vehicle
 
 ZERO_EMISSION_FUELS = frozenset({"elektriciteit", "waterstof"})
+# RVV 1990 art. 1: a motorvoertuig is every motorised vehicle except mopeds (bromfietsen, snorfietsen
+# included), motorised invalid carriages and pedal-assisted bicycles. Of those only the moped has an RDW
+# voertuigsoort; the others have no plate. Trailers are not motorised: the vehicle pulling one is judged
+# on its own plate.
+NOT_MOTOR_VEHICLE_KINDS = frozenset(
+    {
+        "bromfiets",
+        "aanhangwagen",
+        "oplegger",
+        "middenasaanhangwagen",
+        "autonome aanhangwagen",
+        "land- of bosbouwaanhangwagen",
+    }
+)
 
 
 class VehicleCriteria(BaseModel):
@@ -17,6 +31,10 @@ class VehicleCriteria(BaseModel):
 
     categories: tuple[str, ...] = Field(default=(), description="European categories (M1, N1, N2, N3...).")
     kinds: tuple[str, ...] = Field(default=(), description="RDW voertuigsoort (Personenauto, Bedrijfsauto...).")
+    not_kinds: tuple[str, ...] = Field(default=(), description="RDW voertuigsoort that is excluded.")
+    motor_vehicle: bool | None = Field(
+        default=None, description="True: motor vehicles of RVV 1990 art. 1 only (no mopeds, no trailers)."
+    )
     fuels_any: tuple[str, ...] = Field(default=(), description="At least one fuel row is one of these.")
     zero_emission: bool | None = Field(default=None, description="True: every fuel is electricity/hydrogen.")
     min_emission_class: int | None = Field(default=None, ge=0, le=6)
@@ -41,6 +59,10 @@ class VehicleCriteria(BaseModel):
             return False, f"category {vehicle.category}"
         if self.kinds and vehicle.kind not in self.kinds:
             return False, f"vehicle kind {vehicle.kind}"
+        if vehicle.kind.lower() in _lower(self.not_kinds):
+            return False, f"vehicle kind {vehicle.kind}"
+        if self.motor_vehicle is not None and is_motor_vehicle(vehicle) != self.motor_vehicle:
+            return False, f"{vehicle.kind} is {'not ' if self.motor_vehicle else ''}a motor vehicle (RVV 1990 art. 1)"
         if self.fuels_any and not _any_fuel(vehicle, self.fuels_any):
             return False, f"fuel {'/'.join(vehicle.fuels) or 'unknown'}"
         if self.zero_emission is not None and _is_zero_emission(vehicle) != self.zero_emission:
@@ -57,6 +79,26 @@ class VehicleCriteria(BaseModel):
         ):
             return False, f"inrichting {vehicle.inrichting}"
         return True, ""
+
+    def undecided(self, vehicle: Vehicle, moment: datetime) -> str | None:
+        """The fact the registry lacks when only that fact keeps the vehicle from matching: a truck without
+        a known mass may well be over the limit, so it goes to a human instead of out of scope."""
+        missing: list[str] = []
+        ignored: dict[str, None] = {}
+        if (self.min_mass_kg is not None or self.max_mass_kg is not None) and vehicle.max_mass_kg is None:
+            missing.append("mass unknown")
+            ignored |= {"min_mass_kg": None, "max_mass_kg": None}
+        needs_class = self.min_emission_class is not None or self.max_emission_class is not None
+        if needs_class and emission_class(vehicle) is None:
+            missing.append("emission class unknown")
+            ignored |= {"min_emission_class": None, "max_emission_class": None}
+        if not missing or not self.model_copy(update=ignored).matches(vehicle, moment)[0]:
+            return None
+        return ", ".join(missing)
+
+
+def is_motor_vehicle(vehicle: Vehicle) -> bool:
+    return vehicle.kind.lower() not in NOT_MOTOR_VEHICLE_KINDS
 
 
 def _lower(values: tuple[str, ...]) -> set[str]:

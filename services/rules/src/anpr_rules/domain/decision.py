@@ -78,11 +78,13 @@ def judge(
     reasons = [where]
     review_only = False
     if vehicle is not None:
-        verdict = _scope_and_admission(rule_set, vehicle, read, regime, mode, reasons)
+        verdict, undecided = _scope_and_admission(rule_set, vehicle, read, regime, mode, reasons)
         if verdict is not None:
             return verdict
-        # Admission depends on an emission class we cannot know: a human has to look.
-        review_only = _needs_class(rule_set) and emission_class(vehicle) is None
+        # Scope or admission depends on a fact the registry lacks (mass, emission class): a human has to look.
+        if undecided is None and _needs_class(rule_set) and emission_class(vehicle) is None:
+            undecided = "emission class unknown"
+        review_only = undecided is not None
         automatic = automatic_exemption(vehicle, read.observed_at, regime.automatic_exemptions, regime.wheelchair_codes)
         if automatic is not None:
             return Decision(regime, Outcome.EXEMPT, mode, (*reasons, f"automatic exemption: {automatic}"))
@@ -93,7 +95,7 @@ def judge(
         return Decision(regime, Outcome.EXEMPT, mode, (*reasons, f"valid {permit.kind} permit"), permit, checked)
     reasons.append(f"no valid permit ({', '.join(checked) or 'none admitted'}) checked")
     if review_only:
-        reasons.append("emission class unknown: review only")
+        reasons.append(f"{undecided}: review only")
         return observed_or(Decision(regime, Outcome.NOT_ENFORCEABLE, mode, tuple(reasons), None, checked))
     if foreign and regime.foreign_plates == "review":
         reasons.append(f"foreign plate ({read.country}): review only")
@@ -124,18 +126,23 @@ def _scope_and_admission(
     regime: Regime,
     mode: RegimeMode | None,
     reasons: list[str],
-) -> Decision | None:
+) -> tuple[Decision | None, str | None]:
+    """(a final no-hit, else None; what the registry lacks to know the vehicle is in scope, else None)."""
     in_scope, why_not = rule_set.scope.matches(vehicle, read.observed_at)
-    if not in_scope:
-        return Decision(regime, Outcome.NO_HIT, mode, (*reasons, f"not in scope: {why_not}"))
-    reasons.append(f"in scope (rules from {rule_set.starts.date()}): {_facts(vehicle)}")
+    undecided = None if in_scope else rule_set.scope.undecided(vehicle, read.observed_at)
+    if not in_scope and undecided is None:
+        return Decision(regime, Outcome.NO_HIT, mode, (*reasons, f"not in scope: {why_not}")), None
+    if undecided is None:
+        reasons.append(f"in scope (rules from {rule_set.starts.date()}): {_facts(vehicle)}")
+    else:
+        reasons.append(f"perhaps in scope, {undecided} (rules from {rule_set.starts.date()}): {_facts(vehicle)}")
     for number, clause in enumerate(rule_set.admitted, start=1):
         admitted, _ = clause.matches(vehicle, read.observed_at)
         if admitted:
-            return Decision(regime, Outcome.NO_HIT, mode, (*reasons, f"admitted by clause {number}"))
+            return Decision(regime, Outcome.NO_HIT, mode, (*reasons, f"admitted by clause {number}")), None
     if rule_set.admitted:
         reasons.append("no admission clause matches")
-    return None
+    return None, undecided
 
 
 def _facts(vehicle: Vehicle) -> str:
