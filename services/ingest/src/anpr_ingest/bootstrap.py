@@ -72,7 +72,10 @@ def bootstrap(resources: Resources) -> Handler | None:
         sites=sites,
         publisher=publisher,
         frame_limits=FrameLimits(
-            settings.max_frame_bytes, settings.max_clock_skew_seconds, settings.max_frame_age_seconds
+            settings.max_frame_bytes,
+            settings.max_clock_skew_seconds,
+            settings.max_frame_age_seconds,
+            settings.max_frame_pixels,
         ),
         reads=ReadPorts(sites, publisher, settings.pseudonym_key.get_secret_value()),
     )

@@ -1,6 +1,7 @@
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
+from anpr_ingest.domain.jpeg import DEFAULT_MAX_PIXELS
 from anpr_runtime.settings import ServiceSettings
 
 
@@ -12,6 +13,10 @@ class IngestSettings(ServiceSettings):
     # PostgreSQL and Kafka). Frames are CPU-bound in Python: one worker per core the box can spare.
     http_workers: int = Field(default=1, ge=1, le=64)
     max_frame_bytes: int = 4 * 1024 * 1024 - 64 * 1024
+    # Pixels a frame's JPEG header may declare, checked before anything decodes it: a JPEG of under 1 MB
+    # can declare 170 megapixels (500 MB decoded) and kill recognition for memory (see domain/jpeg.py for
+    # the default). Keep it at or below recognition's ANPR_RECOGNITION_MAX_FRAME_PIXELS.
+    max_frame_pixels: int = Field(default=DEFAULT_MAX_PIXELS, ge=1)
     max_clock_skew_seconds: float = 300.0
     max_frame_age_seconds: float = Field(default=24 * 3600.0, gt=0)
     # How long a request waits for Kafka's acknowledgement before answering 503.

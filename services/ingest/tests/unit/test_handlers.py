@@ -1,4 +1,5 @@
 import inspect
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -7,7 +8,7 @@ from prometheus_client import REGISTRY
 from anpr_contracts import Direction, FrameCaptured, PlateRecognized
 from anpr_ingest.adapters.repository import IngestRepository
 from anpr_ingest.domain.clock import ClockSkew
-from anpr_ingest.domain.jpeg import InvalidFrame
+from anpr_ingest.domain.jpeg import FrameTooManyPixels, InvalidFrame
 from anpr_ingest.domain.model import CameraNotPlaced
 from anpr_ingest.handlers import AcceptFrame, ReadPorts, accept_frame, accept_read
 from anpr_runtime import NotFound, PermanentError
@@ -154,6 +155,22 @@ async def test_frame_that_is_no_jpeg_is_refused_before_anything_is_remembered(
     with pytest.raises(InvalidFrame):
         await accept_frame(command, placed, publisher, LIMITS, SATURDAY)
 
+    assert publisher.published == []
+    assert placed.frames_seen == {}
+
+
+async def test_frame_declaring_too_many_pixels_is_refused_413_before_anything_is_remembered(
+    placed: FakeIngestRepository, publisher: FakeEventPublisher
+) -> None:
+    bomb = bytearray(JPEG)
+    sof = bomb.index(b"\xff\xc0")
+    bomb[sof + 5 : sof + 9] = (13000).to_bytes(2, "big") * 2  # height, width: 169 megapixels declared
+    command = AcceptFrame("cam-rot", MONDAY, "f-bomb", bytes(bomb), "corr")
+    limits = replace(LIMITS, max_pixels=5000 * 5000)
+    with pytest.raises(FrameTooManyPixels, match="limit is 25000000 pixels") as refused:
+        await accept_frame(command, placed, publisher, limits, SATURDAY)
+
+    assert refused.value.status_code == 413
     assert publisher.published == []
     assert placed.frames_seen == {}
 

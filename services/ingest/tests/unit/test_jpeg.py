@@ -3,7 +3,14 @@ import io
 import pytest
 from PIL import Image
 
-from anpr_ingest.domain.jpeg import FrameTooLarge, InvalidFrame, check_media_type, jpeg_dimensions
+from anpr_ingest.domain.jpeg import (
+    DEFAULT_MAX_PIXELS,
+    FrameTooLarge,
+    FrameTooManyPixels,
+    InvalidFrame,
+    check_media_type,
+    jpeg_dimensions,
+)
 from anpr_runtime import PermanentError
 
 LIMIT = 1024 * 1024
@@ -108,3 +115,39 @@ def test_other_media_type_is_unsupported_415(content_type: str | None) -> None:
     with pytest.raises(InvalidFrame, match="Content-Type must be image/jpeg") as caught:
         check_media_type(content_type)
     assert caught.value.status_code == 415
+
+
+def declaring(width: int, height: int) -> bytes:
+    """A real JPEG whose frame header is rewritten to declare another size (what a decompression bomb does)."""
+    data = bytearray(a_jpeg())
+    sof = start_of_frame(bytes(data))
+    data[sof + 5 : sof + 9] = height.to_bytes(2, "big") + width.to_bytes(2, "big")
+    return bytes(data)
+
+
+def test_frame_declaring_more_pixels_than_the_limit_is_refused_413_naming_the_limit() -> None:
+    with pytest.raises(FrameTooManyPixels, match=r"13000x13000 = 169000000 pixels, limit is 25000000") as caught:
+        jpeg_dimensions(declaring(13000, 13000), LIMIT, 25_000_000)
+    assert caught.value.status_code == 413
+    assert isinstance(caught.value, FrameTooLarge), "counted in camera health as too large"
+
+
+def test_the_pixel_limit_is_on_by_default_and_takes_a_4k_frame() -> None:
+    assert jpeg_dimensions(declaring(3840, 2160), LIMIT) == (3840, 2160)
+    with pytest.raises(FrameTooManyPixels):
+        jpeg_dimensions(declaring(13000, 13000), LIMIT)
+    assert DEFAULT_MAX_PIXELS == 25_000_000
+
+
+def test_a_frame_of_exactly_the_pixel_limit_is_accepted() -> None:
+    assert jpeg_dimensions(declaring(5000, 5000), LIMIT, 25_000_000) == (5000, 5000)
+    with pytest.raises(FrameTooManyPixels):
+        jpeg_dimensions(declaring(5000, 5001), LIMIT, 25_000_000)
+
+
+def test_pixels_are_judged_from_the_header_alone() -> None:
+    """Nothing after the frame header is needed (so nothing is decoded): a body cut right after it is refused
+    for its pixels, not as truncated."""
+    data = declaring(13000, 13000)
+    with pytest.raises(FrameTooManyPixels):
+        jpeg_dimensions(data[: start_of_frame(data) + 9], LIMIT)

@@ -1,4 +1,9 @@
-"""JPEG checks without decoding the whole image: magic bytes and a frame header with a size."""
+"""JPEG checks without decoding the whole image: magic bytes and a frame header with a size.
+
+The size in the header is what a decoder will allocate: a JPEG of under 1 MB can declare 13000x13000
+pixels (about 500 MB once decoded to RGB), so a frame is refused on its declared pixel count, before
+anything decodes it.
+"""
 
 import struct
 
@@ -13,7 +18,15 @@ class FrameTooLarge(PermanentError):
     status_code = 413
 
 
+class FrameTooManyPixels(FrameTooLarge):
+    """The header declares more pixels than the limit: refused unread (a decompression bomb or a misconfigured
+    camera), counted in camera health as too large."""
+
+
 JPEG_MEDIA_TYPE = "image/jpeg"
+# 25 MP takes any ANPR camera (4K UHD is 8.3 MP, the largest industrial sensors 24 MP) and decodes to
+# 75 MB of RGB; a 13000x13000 bomb would need 500 MB.
+DEFAULT_MAX_PIXELS = 25_000_000
 
 _SOF_MARKERS = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
 
@@ -25,8 +38,18 @@ def check_media_type(content_type: str | None) -> None:
         raise InvalidFrame(f"Content-Type must be {JPEG_MEDIA_TYPE}, got {content_type or 'none'!r}")
 
 
-def jpeg_dimensions(data: bytes, max_bytes: int) -> tuple[int, int]:
-    """Width and height from the first start-of-frame segment; raises for anything else."""
+def jpeg_dimensions(data: bytes, max_bytes: int, max_pixels: int = DEFAULT_MAX_PIXELS) -> tuple[int, int]:
+    """Width and height from the first start-of-frame segment; raises for anything else, and for more
+    than `max_pixels` declared pixels."""
+    width, height = _declared_size(data, max_bytes)
+    if width * height > max_pixels:
+        raise FrameTooManyPixels(
+            f"frame declares {width}x{height} = {width * height} pixels, limit is {max_pixels} pixels"
+        )
+    return width, height
+
+
+def _declared_size(data: bytes, max_bytes: int) -> tuple[int, int]:
     if len(data) > max_bytes:
         raise FrameTooLarge(f"frame is {len(data)} bytes, limit is {max_bytes}")
     if not data.startswith(b"\xff\xd8"):

@@ -8,7 +8,7 @@ from anpr_ingest.adapters.health import HealthRecorder
 from anpr_ingest.adapters.repository import FrameRepository
 from anpr_ingest.domain.clock import check_capture_time
 from anpr_ingest.domain.health import Outcome
-from anpr_ingest.domain.jpeg import jpeg_dimensions
+from anpr_ingest.domain.jpeg import DEFAULT_MAX_PIXELS, jpeg_dimensions
 from anpr_ingest.handlers.camera_health import note_frame
 from anpr_ingest.handlers.sites import known_camera, stamp, where_camera_stood
 from anpr_runtime.ports import Publisher
@@ -28,6 +28,7 @@ class FrameLimits:
     max_bytes: int
     max_skew_seconds: float
     max_age_seconds: float | None = None
+    max_pixels: int = DEFAULT_MAX_PIXELS  # as declared in the JPEG header
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ async def accept_frame(
     command: AcceptFrame, repo: FrameRepository, publisher: Publisher, limits: FrameLimits, now: datetime
 ) -> bool:
     """Validate and publish a frame; False when it is a retry of a frame already accepted."""
-    jpeg_dimensions(command.image, limits.max_bytes)
+    jpeg_dimensions(command.image, limits.max_bytes, limits.max_pixels)
     check_capture_time(command.captured_at, now, limits.max_skew_seconds, limits.max_age_seconds)
     await known_camera(command.camera_id, repo)
     location = await where_camera_stood(command.camera_id, command.captured_at, "frame", repo)
