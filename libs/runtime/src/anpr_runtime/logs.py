@@ -27,13 +27,23 @@ _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message
 _DROPPED = {"color_message"}
 # Fields that are ids by construction: never masked (a correlation id may look like a plate).
 _IDS = {"correlation_id", "event_id", "event_type", "topic", "group", "route", "method"}
-# Dutch sidecodes with dashes (63-HK-HD, 1-KBB-12, ZD-PB-67) and bare plates: 4-8 capitals and digits with
-# at least one of each. Wider than any plate on purpose; a masked id in a log costs little.
-# Not inside longer tokens joined by - : or . (timestamps such as 2026-11-29T01:02, dotted names).
+# Candidate shapes, judged by `_looks_like_plate` (a plate has a letter and a digit), never inside longer
+# tokens joined by - : or . (timestamps such as 2026-11-29T01:02, UUIDs, dotted topic names):
+# - three groups joined by dashes, any case: Dutch sidecodes (63-HK-HD, ab-12-cd), Belgian 1-ABC-123;
+# - groups joined by single spaces, capitals only (lower-case prose such as "at 10 am" is left alone): a
+#   Dutch plate written with spaces (AB 12 CD), German (B MW 1234, M-AB 123), Polish (WA 12345);
+# - a bare token of 4-8 letters and digits (72VGX6, BMW1234, and lower-case ab12cd).
+_EDGE_BEFORE = r"(?<![A-Za-z0-9:.\-])"
+_EDGE_AFTER = r"(?![A-Za-z0-9:\-])"
 _PLATE = re.compile(
-    r"(?<![A-Za-z0-9:.\-])(?:(?=[A-Z0-9-]*[A-Z])[A-Z0-9]{1,3}-[A-Z0-9]{2,3}-[A-Z0-9]{1,3}"
-    r"|(?=[A-Z0-9]*[A-Z])(?=[A-Z0-9]*[0-9])[A-Z0-9]{4,8})(?![A-Za-z0-9:\-])"
+    _EDGE_BEFORE
+    + r"(?:[A-Za-z0-9]{1,3}-[A-Za-z0-9]{1,4}-[A-Za-z0-9]{1,3}"
+    + r"|[A-Z0-9]{1,3}[ -][A-Z0-9]{1,4} [A-Z0-9]{1,4}"
+    + r"|[A-Z]{1,3} [A-Z0-9]{4,5}"
+    + r"|[A-Za-z0-9]{4,8})"
+    + _EDGE_AFTER
 )
+_RUNS = re.compile(r"[A-Za-z]+|[0-9]+")
 MASK = "[masked]"
 
 
@@ -53,7 +63,21 @@ class LogSettings(BaseSettings):
 
 
 def mask_plates(text: str) -> str:
-    return _PLATE.sub(MASK, text)
+    return _PLATE.sub(_mask_match, text)
+
+
+def _mask_match(match: re.Match[str]) -> str:
+    return MASK if _looks_like_plate(match[0]) else match[0]
+
+
+def _looks_like_plate(token: str) -> bool:
+    if not (any(c.isalpha() for c in token) and any(c.isdigit() for c in token)):
+        return False
+    if "-" in token or " " in token or token.isupper():
+        return True
+    # Bare lower-case text is mostly words and names (sha256, utf8, ipv4): only a Dutch sidecode's shape,
+    # six characters in three runs of letters and digits (ab12cd, 12abc3), counts as a plate.
+    return len(token) == 6 and len(_RUNS.findall(token)) == 3
 
 
 class JsonFormatter(logging.Formatter):
@@ -87,9 +111,15 @@ class JsonFormatter(logging.Formatter):
 
 
 def _masked(name: str, value: object) -> object:
-    if isinstance(value, str) and name not in _IDS:
-        return mask_plates(value)
-    return value
+    """Structured fields are masked all the way down: dicts (keys too), lists and anything that JSON would
+    write as text; numbers, booleans and None stay what they are (a plate is never only digits)."""
+    if name in _IDS or value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, dict):
+        return {mask_plates(str(key)): _masked(str(key), item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_masked(name, item) for item in value]
+    return mask_plates(value if isinstance(value, str) else str(value))
 
 
 class _TextFormatter(logging.Formatter):

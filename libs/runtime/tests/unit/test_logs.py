@@ -83,6 +83,72 @@ def test_ordinary_log_text_is_left_alone(text: str) -> None:
     assert mask_plates(text) == text
 
 
+@pytest.mark.parametrize(
+    "plate",
+    [
+        "ab-12-cd",  # lower case
+        "63-hk-hd",
+        "ab12cd",
+        "AB 12 CD",  # written with spaces
+        "63 HK HD",
+        "B MW 1234",  # German
+        "M-AB 123",
+        "WA 12345",  # Polish
+        "KR 1234A",
+        "1-ABC-123",  # Belgian
+        "BMW1234",
+    ],
+)
+@pytest.mark.parametrize("template", ["x {} y", "'{}'", "plate={}.", '{{"plate": "{}"}}'])
+def test_lower_case_spaced_and_foreign_plates_are_masked(plate: str, template: str) -> None:
+    assert mask_plates(template.format(plate)) == template.format(MASK)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-12-06",
+        "2026-12-06T07:04:33.123+00:00",
+        "0f8e2c1a-9b7d-4e3f-8a2b-1c0d9e8f7a6b",
+        "t1a2b3c4d5.anpr.reads.v1",
+        "faults-3f9a2b-rules",
+        "sha256 utf8 ipv4 http2 py311",
+        "handled 12 of 40 reads at 10 am in 3 ms",
+        "retrying after 2 s (attempt 3)",
+        "HTTP 200",
+    ],
+)
+def test_dates_uuids_topics_and_prose_stay_readable(text: str) -> None:
+    assert mask_plates(text) == text
+
+
+def test_structured_fields_are_masked_all_the_way_down_and_keep_their_types(lines: io.StringIO) -> None:
+    log = logging.getLogger("anpr.test.logs")
+    read = {"plate": "ab-12-cd", "seen": ["AB 12 CD", "B MW 1234"], "confidence": 0.97, "ok": True, "n": 3}
+
+    log.info(
+        "read",
+        extra={
+            "read": read,
+            "plates": ["WA 12345", 72, None],
+            "pair": ("63HKHD", 1),
+            "by_plate": {"72VGX6": 2},
+            "raw": b"ZD-PB-67",
+            "count": 12345,
+        },
+    )
+
+    [entry] = entries(lines)
+    assert entry["read"] == {"plate": MASK, "seen": [MASK, MASK], "confidence": 0.97, "ok": True, "n": 3}
+    assert entry["plates"] == [MASK, 72, None]
+    assert entry["pair"] == [MASK, 1]
+    assert entry["by_plate"] == {MASK: 2}
+    assert entry["raw"] == f"b'{MASK}'"
+    assert entry["count"] == 12345
+    for plate in ("ab-12-cd", "AB 12 CD", "MW 1234", "WA 12345", "63HKHD", "72VGX6", "ZD-PB-67"):
+        assert plate not in json.dumps(entry)
+
+
 def test_an_exception_is_logged_by_type_and_stack_never_by_its_text(lines: io.StringIO) -> None:
     log = logging.getLogger("anpr.test.logs")
     try:
