@@ -13,6 +13,7 @@ class TopicSpec:
 
 
 _FRAME_BYTES = str(4 * 1024 * 1024)
+_DAY_MS = 24 * 3600 * 1000
 
 FRAMES = TopicSpec(
     "anpr.frames.v1",
@@ -20,10 +21,18 @@ FRAMES = TopicSpec(
     config={"retention.ms": str(6 * 3600 * 1000), "max.message.bytes": _FRAME_BYTES},
 )
 READS = TopicSpec("anpr.reads.v1", config={"retention.ms": str(6 * 3600 * 1000), "max.message.bytes": _FRAME_BYTES})
-CANDIDATES = TopicSpec("anpr.candidates.v1", config={"max.message.bytes": _FRAME_BYTES})
+# Candidates and commands carry plates and photos: a week is ample for a consumer to catch up, and notices
+# keeps what it needs under its own retention.
+CANDIDATES = TopicSpec(
+    "anpr.candidates.v1", config={"retention.ms": str(7 * _DAY_MS), "max.message.bytes": _FRAME_BYTES}
+)
 EXEMPTIONS = TopicSpec("anpr.exemptions.v1", config={"cleanup.policy": "compact"})
 # Commands between services (notices -> rules: re-evaluate a corrected read); carries evidence images.
-COMMANDS = TopicSpec("anpr.commands.v1", config={"max.message.bytes": _FRAME_BYTES})
-DLQ = TopicSpec("anpr.dlq.v1", partitions=1, config={"max.message.bytes": _FRAME_BYTES})
+COMMANDS = TopicSpec("anpr.commands.v1", config={"retention.ms": str(7 * _DAY_MS), "max.message.bytes": _FRAME_BYTES})
+# Dead letters hold whatever failed, plates and photos included: two weeks to look at and replay them, then
+# the broker deletes them (never the broker's default, which an installation may have set to forever).
+DLQ = TopicSpec(
+    "anpr.dlq.v1", partitions=1, config={"retention.ms": str(14 * _DAY_MS), "max.message.bytes": _FRAME_BYTES}
+)
 
 TOPICS: tuple[TopicSpec, ...] = (FRAMES, READS, CANDIDATES, EXEMPTIONS, COMMANDS, DLQ)
