@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 from anpr_contracts import CANDIDATES
 from anpr_notices.entrypoints.api import create_app
@@ -79,3 +79,57 @@ async def test_stats_per_regime_location_and_hour(isolated: Callable[..., Any], 
     backlog = body["backlog"]
     assert backlog["pending"] >= 1
     assert backlog["oldest_pending_age_seconds"] >= 0
+
+
+async def test_candidate_counts_follow_every_change(isolated: Callable[..., Any], run_app: Callable[..., Any]) -> None:
+    """The counters the statistics read (migration 0007's trigger) equal a count of the candidates after
+    intake, a decision, a many-row update and a delete."""
+    settings = notices_settings(isolated)
+    regime = f"mz-{uuid.uuid4().hex[:8]}"
+    hour = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(hours=3)
+    mine = [
+        a_candidate(regime_id=regime, location_id=location, observed_at=hour + timedelta(minutes=m))
+        for m, location in ((1, "loc-a"), (2, "loc-a"), (61, "loc-a"), (62, None))
+    ]
+
+    async def counted() -> tuple[dict[tuple[Any, ...], int], dict[tuple[Any, ...], int]]:
+        async with database(settings) as connection:
+            kept = await connection.execute(
+                text(
+                    "SELECT hour, location_id, status, count FROM notices.candidate_counts"
+                    " WHERE regime_id = :regime AND count <> 0"
+                ),
+                {"regime": regime},
+            )
+            truth = await connection.execute(
+                text(
+                    "SELECT date_trunc('hour', observed_at, 'UTC'), coalesce(location_id, ''), status, count(*)"
+                    " FROM notices.candidates WHERE regime_id = :regime GROUP BY 1, 2, 3"
+                ),
+                {"regime": regime},
+            )
+            return {tuple(r[:3]): r[3] for r in kept}, {tuple(r[:3]): r[3] for r in truth}
+
+    app = create_app(settings)
+    async with run_app(app), api(app) as client:
+        await publish(settings.kafka_bootstrap, settings.topic(CANDIDATES.name), *mine)
+        ids = [await arrived(settings, c.candidate_key) for c in mine]
+        kept, truth = await counted()
+        assert kept == truth
+        assert kept[(hour, "loc-a", "pending")] == 2
+        assert kept[(hour + timedelta(hours=1), "", "pending")] == 1
+        accepted = await client.post(f"/v1/candidates/{ids[0]}/decision", json={"decision": "accept"}, headers=REVIEWER)
+        assert accepted.status_code == 200, accepted.text
+        kept, truth = await counted()
+        assert kept == truth
+        assert kept[(hour, "loc-a", "notice_issued")] == 1
+    async with database(settings) as connection:
+        await connection.execute(
+            text("UPDATE notices.candidates SET status = 'rejected' WHERE regime_id = :regime AND status = 'pending'"),
+            {"regime": regime},
+        )
+        await connection.execute(text("DELETE FROM notices.candidates WHERE candidate_id = :id"), {"id": ids[2]})
+    kept, truth = await counted()
+    assert kept == truth
+    assert sum(kept.values()) == 3
+    assert kept[(hour, "loc-a", "rejected")] == 1

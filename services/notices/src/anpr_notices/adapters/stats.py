@@ -1,13 +1,14 @@
 """Read-only queries behind `GET /v1/stats`.
 
 `rules.outcome_counts` is the one read across schemas in notices: how many reads rules judged, per
-regime, location, hour and outcome (counts only, no plates). Both services share one PostgreSQL, so a
+regime, location, hour and outcome (counts only, no plates); its counterpart here is `candidate_counts`,
+kept exact by a trigger (migration 0007), so no request groups every candidate. Both services share one PostgreSQL, so a
 SELECT on that aggregate is simpler and sturdier than an HTTP call (no peer to be down, no service
 token to configure). It is read on its own connection, so a missing rules schema only leaves
 `reads_judged` empty; `tests/integration/test_stats.py` pins the columns against rules' migrations."""
 
 import asyncio
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from sqlalchemy import (
@@ -25,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from anpr_notices.adapters.tables import candidates, decisions
+from anpr_notices.adapters.tables import candidate_counts, candidates, decisions
 from anpr_notices.domain.model import Status
 
 # Owned by rules (services/rules/src/anpr_rules/adapters/tables.py); only the columns read here.
@@ -47,6 +48,11 @@ class StatsSource(Protocol):
     async def notices(self, since: datetime, until: datetime, now: datetime) -> dict[str, Any]: ...
 
 
+def first_hour(since: datetime) -> datetime:
+    """Statistics come in whole UTC hours: the hour that holds `since` is the first one shown."""
+    return since.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
 def _hour(column: Any) -> Any:
     return func.date_trunc("hour", column, literal("UTC"))  # UTC hours whatever the session time zone
 
@@ -60,7 +66,7 @@ class PostgresStats:
         c = rules_outcome_counts.c
         query = (
             select(c.regime_id, c.location_id, c.hour, c.outcome, cast(func.sum(c.count), BigInteger))
-            .where(c.hour >= since, c.hour < until)
+            .where(c.hour >= first_hour(since), c.hour < until)
             .group_by(c.regime_id, c.location_id, c.hour, c.outcome)
         )
         try:
@@ -70,18 +76,19 @@ class PostgresStats:
             return None
 
     async def notices(self, since: datetime, until: datetime, now: datetime) -> dict[str, Any]:
-        c, d = candidates.c, decisions.c
-        hour = _hour(c.observed_at)
-        by_status = (
-            select(c.regime_id, c.location_id, hour, c.status, func.count())
-            .where(c.observed_at >= since, c.observed_at < until)
-            .group_by(c.regime_id, c.location_id, hour, c.status)
+        c, d, n = candidates.c, decisions.c, candidate_counts.c
+        start = first_hour(since)
+        by_status = select(n.regime_id, n.location_id, n.hour, n.status, n.count).where(
+            n.hour >= start, n.hour < until, n.count > 0
         )
+        # A decision follows the observation, so `d.at >= start` holds for every row wanted and lets the
+        # decisions' time index narrow the join.
+        observed_hour = _hour(c.observed_at)  # one bound expression: GROUP BY must see the SELECT's own
         rejections = (
-            select(c.regime_id, c.location_id, hour, d.reason, func.count())
+            select(c.regime_id, c.location_id, observed_hour, d.reason, func.count())
             .select_from(decisions.join(candidates, d.candidate_id == c.candidate_id))
-            .where(d.decision == "reject", c.observed_at >= since, c.observed_at < until)
-            .group_by(c.regime_id, c.location_id, hour, d.reason)
+            .where(d.decision == "reject", d.at >= start, c.observed_at >= start, c.observed_at < until)
+            .group_by(c.regime_id, c.location_id, observed_hour, d.reason)
         )
         decided_hour = _hour(d.at)
         throughput = (
@@ -90,7 +97,13 @@ class PostgresStats:
             .group_by(d.by, decided_hour)
             .order_by(decided_hour, d.by)
         )
-        waiting = select(c.status, func.count(), func.min(c.created_at)).where(c.status.in_(WAITING)).group_by(c.status)
+        # How many wait from the counters; the oldest of each status from the (status, created_at) index.
+        oldest = select(func.min(c.created_at)).where(c.status == n.status).scalar_subquery()
+        waiting = (
+            select(n.status, cast(func.sum(n.count), BigInteger), oldest)
+            .where(n.status.in_(WAITING), n.count > 0)
+            .group_by(n.status)
+        )
         queries = {"candidates": by_status, "rejections": rejections, "throughput": throughput, "waiting": waiting}
         # Each aggregate on its own connection at once: the screen waits for the slowest, not the sum.
         found = await asyncio.gather(*(self._rows(query) for query in queries.values()))
