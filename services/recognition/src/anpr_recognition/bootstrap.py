@@ -64,7 +64,7 @@ def bootstrap(resources: Resources) -> Handler:
     MODEL.info({"version": str(reader.describe()["version"]), "threads": str(settings.onnx_threads or "default")})
     components = RecognitionComponents(
         reader=reader,
-        batches=BatchReader(reader, settings.batch_frames),
+        batches=BatchReader(reader, settings.batch_frames, settings.max_frame_pixels, settings.batch_max_frame_pixels),
         engine=resources.engine,
         out=ReadsOut(
             KafkaEventPublisher(resources.producer, settings.topic_prefix), settings.pseudonym_key.get_secret_value()

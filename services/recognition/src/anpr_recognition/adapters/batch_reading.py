@@ -6,6 +6,10 @@ plate of the chunk), in a worker thread: ONNX Runtime releases the GIL, so the e
 serving /readyz and the passage closer meanwhile. Handling then finds each frame's plates ready. A frame
 that prepare could not read (not an image, say) is read again by the handler on its own, which gives it
 its own error and its own dead letter.
+
+Memory goes with the pixels a frame declares, not its bytes: a frame declaring more than `max_pixels` is
+refused from its header (FrameTooLarge, a dead letter), and one declaring more than `alone_above_pixels`
+is left out of the chunks and read alone when handled, so a few large frames are never decoded at once.
 """
 
 import asyncio
@@ -18,7 +22,8 @@ from aiokafka import ConsumerRecord
 from prometheus_client import Histogram
 
 from anpr_contracts import ContractError, FrameCaptured, parse_event
-from anpr_recognition.adapters.images import ImageDecodeError
+from anpr_recognition.adapters.images import ImageDecodeError, ensure_frame_size
+from anpr_recognition.domain.frame_size import DEFAULT_ALONE_ABOVE_PIXELS, DEFAULT_MAX_PIXELS, declared_pixels
 from anpr_recognition.domain.plates import PlateReading
 
 # A frame read in a batch counts its share of the batch's time.
@@ -42,15 +47,23 @@ class Reader(Protocol):
 
 
 class BatchReader:
-    def __init__(self, reader: Reader, batch_frames: int) -> None:
+    def __init__(
+        self,
+        reader: Reader,
+        batch_frames: int,
+        max_pixels: int = DEFAULT_MAX_PIXELS,
+        alone_above_pixels: int = DEFAULT_ALONE_ABOVE_PIXELS,
+    ) -> None:
         self._reader = reader
         self._batch_frames = max(1, batch_frames)
+        self._max_pixels = max_pixels
+        self._alone_above_pixels = min(alone_above_pixels, max_pixels)
         self._ready: dict[FrameKey, list[PlateReading]] = {}
 
     async def prepare(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> None:
         """Read the plates of every frame among the records (what was prepared before is dropped)."""
         self._ready = {}
-        frames = [frame for record in records if (frame := _frame_of(record)) is not None]
+        frames = [frame for record in records if (frame := _frame_of(record)) is not None and self._batchable(frame)]
         for start in range(0, len(frames), self._batch_frames):
             chunk = frames[start : start + self._batch_frames]
             self._ready.update(await asyncio.to_thread(self._read_chunk, chunk))
@@ -60,10 +73,16 @@ class BatchReader:
         prepared = self._ready.pop((frame.camera_id, frame.frame_id), None)
         if prepared is not None:
             return prepared
+        ensure_frame_size(frame.image_jpeg, self._max_pixels)
         started = time.perf_counter()
         plates = await asyncio.to_thread(self._reader.read, frame.image_jpeg)
         READ_SECONDS.observe(time.perf_counter() - started)
         return plates
+
+    def _batchable(self, frame: FrameCaptured) -> bool:
+        # A frame without a readable header is left out too: it would only spoil its chunk.
+        pixels = declared_pixels(frame.image_jpeg)
+        return pixels is not None and pixels <= self._alone_above_pixels
 
     def _read_chunk(self, frames: list[FrameCaptured]) -> dict[FrameKey, list[PlateReading]]:
         started = time.perf_counter()

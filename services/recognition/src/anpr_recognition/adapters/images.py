@@ -1,10 +1,16 @@
-"""Frame decoding shared by the readers: bytes in, upright RGB pixels out, or a permanent error."""
+"""Frame decoding shared by the readers: bytes in, upright RGB pixels out, or a permanent error.
+
+The declared size is checked before Pillow sees the frame: Pillow's own limit (MAX_IMAGE_PIXELS) only
+warns below 179 megapixels, and a warned-about bomb is still decoded.
+"""
 
 import io
 
 import numpy as np
 from numpy.typing import NDArray
 from PIL import Image, ImageOps
+
+from anpr_recognition.domain.frame_size import declared_size
 
 Pixels = NDArray[np.uint8]
 _JPEG_START = b"\xff\xd8\xff"
@@ -16,17 +22,44 @@ class ImageDecodeError(ValueError):
     retriable = False
 
 
+class FrameTooLarge(ImageDecodeError):
+    """The frame declares more pixels than recognition decodes: refused unread, so it goes to the dead
+    letters with this reason instead of taking the process's memory."""
+
+
 def ensure_jpeg(data: bytes) -> None:
     """Frames are JPEG by contract: another format is a gateway's fault to report, not to guess around."""
     if not data.startswith(_JPEG_START):
         raise ImageDecodeError(f"not a JPEG frame ({len(data)} bytes, starting {data[:4].hex() or 'empty'})")
 
 
-def decode_rgb(data: bytes) -> Pixels:
+def ensure_decodable_size(width: int, height: int, max_pixels: int) -> None:
+    if width * height > max_pixels:
+        raise FrameTooLarge(
+            f"frame declares {width}x{height} = {width * height} pixels, "
+            f"limit is {max_pixels} (ANPR_RECOGNITION_MAX_FRAME_PIXELS)"
+        )
+
+
+def ensure_frame_size(data: bytes, max_pixels: int) -> None:
+    """Refuses a JPEG declaring more than `max_pixels` from its header; what has none is left to decoding."""
+    if (size := declared_size(data)) is not None:
+        ensure_decodable_size(*size, max_pixels)
+
+
+def decode_rgb(data: bytes, max_pixels: int | None = None) -> Pixels:
+    """With `max_pixels`, a frame declaring more is refused before it is decoded (the service's frames);
+    without, Pillow's own limit applies (trusted files: samples, calibration sets)."""
+    if max_pixels is not None:
+        ensure_frame_size(data, max_pixels)
     try:
         with Image.open(io.BytesIO(data)) as image:
+            if max_pixels is not None:  # open reads the header only: checked before anything is decoded
+                ensure_decodable_size(image.width, image.height, max_pixels)
             # Phone photos store rotation in EXIF; boxes must refer to the image as it is shown.
             upright = ImageOps.exif_transpose(image).convert("RGB")
+    except FrameTooLarge:
+        raise
     except (OSError, ValueError, Image.DecompressionBombError) as error:
         raise ImageDecodeError(f"not a decodable image ({len(data)} bytes): {error}") from error
     return np.asarray(upright, dtype=np.uint8)
