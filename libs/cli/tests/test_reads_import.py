@@ -192,3 +192,45 @@ def test_command_refuses_a_header_it_does_not_know(tmp_path: Path) -> None:
 
     assert result.exit_code == 1
     assert "missing column plate" in result.output
+
+
+def test_images_outside_the_batch_folder_are_refused_by_path_dots_or_symlink(tmp_path: Path) -> None:
+    jpeg = (SAMPLES / "evidence" / "0001.jpg").read_bytes()
+    outside = tmp_path / "secret.jpg"  # a JPEG, so only the place can make it refused
+    outside.write_bytes(jpeg)
+    batch = tmp_path / "batch"
+    (batch / "evidence").mkdir(parents=True)
+    (batch / "evidence" / "inside.jpg").write_bytes(jpeg)
+    (batch / "evidence" / "link.jpg").symlink_to(outside)
+    (batch / "evidence" / "link-in.jpg").symlink_to(batch / "evidence" / "inside.jpg")
+    names = ["evidence/inside.jpg", "evidence/link-in.jpg", "../secret.jpg", "evidence/link.jpg", str(outside)]
+    rows = "".join(f"72-VGX-6,2026-03-02T08:15:00+01:00,0.97,NL,{name}\n" for name in names)
+    path = write(batch, "shift.csv", HEADER.rstrip("\n") + ",image\n" + rows)
+
+    checked = check(path, FileFormat.CSV, ReadSource.SCAN_CAR, None, "loc-a")
+
+    assert [line for line, _ in checked.reads] == [2, 3]
+    assert checked.reads[1][1]["overview_jpeg"] == (batch / "evidence" / "inside.jpg").resolve()
+    assert dict(checked.errors) == {
+        4: f"image: cannot read ../secret.jpg: it leads outside the batch's folder {batch.resolve()}",
+        5: f"image: cannot read evidence/link.jpg: it leads outside the batch's folder {batch.resolve()}",
+        6: f"image: cannot read {outside}: an absolute path: name images relative to the batch's folder",
+    }
+
+
+def test_command_refuses_a_batch_naming_an_image_outside_its_folder(tmp_path: Path) -> None:
+    (tmp_path / "batch").mkdir()
+    (tmp_path / "secret.jpg").write_bytes((SAMPLES / "evidence" / "0001.jpg").read_bytes())
+    row = "72-VGX-6,2026-03-02T08:15:00+01:00,0.97,NL,../secret.jpg\n"
+    path = write(tmp_path / "batch", "shift.csv", HEADER.rstrip("\n") + ",image\n" + row)
+    app = typer.Typer()
+    app.add_typer(reads_app, name="reads")
+
+    result = CliRunner().invoke(
+        app,
+        ["reads", "import", str(path), "--source", "scan_car", "--location", "loc-a", "--url", "http://127.0.0.1:9"],
+    )
+
+    assert result.exit_code == 1
+    assert "outside the batch's folder" in result.output
+    assert "nothing sent" in result.output

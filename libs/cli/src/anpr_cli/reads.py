@@ -6,6 +6,7 @@ row and importing again then sends every read once. `--skip-invalid` sends the g
 
 import base64
 import csv
+import errno
 import json
 import os
 import time
@@ -98,7 +99,7 @@ def check(path: Path, kind: FileFormat, source: ReadSource, camera: str | None, 
             checked.errors.append((line, row))
             continue
         try:
-            read = read_from_row(row, defaults, lambda name: (path.parent / name).read_bytes())
+            read = read_from_row(row, defaults, lambda name: image_path(path.parent, name).read_bytes())
             ReadIn.model_validate(read)
             checked.with_position += position(row) is not None
         except FormatError as exc:
@@ -111,9 +112,21 @@ def check(path: Path, kind: FileFormat, source: ReadSource, camera: str | None, 
             lean: dict[str, Any] = {name: value for name, value in read.items() if name not in IMAGES}
             for name, column in IMAGES.items():
                 if name in read:
-                    lean[name] = path.parent / str(row[column]).strip()
+                    lean[name] = image_path(path.parent, str(row[column]).strip())
             checked.reads.append((line, lean))
     return checked
+
+
+def image_path(folder: Path, name: str) -> Path:
+    """The file a row names, which must be in the batch's folder or below it: a batch from elsewhere must
+    not make the import send /etc/... or ~/.ssh/... to ingest (as a photo) by a path, `..` or a symlink."""
+    if Path(name).is_absolute():
+        raise PermissionError(errno.EACCES, "an absolute path: name images relative to the batch's folder")
+    root = folder.resolve()
+    target = (root / name).resolve()  # symlinks followed and `..` applied before the check
+    if not target.is_relative_to(root):
+        raise PermissionError(errno.EACCES, f"it leads outside the batch's folder {root}")
+    return target
 
 
 def batches(
