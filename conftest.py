@@ -19,6 +19,12 @@ ROOT = Path(__file__).parent
 S = TypeVar("S", bound=ServiceSettings)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Unset ANPR_ENV means production (settings.py). The suite runs on this machine against plaintext
+    infrastructure, as development did when it was the default; a test about production or test says so."""
+    os.environ.setdefault("ANPR_ENV", "development")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         parts = Path(str(item.fspath)).parts

@@ -27,6 +27,9 @@ write_env() {
     {
       echo "# Written by deploy/local/infra.sh up -- source it: . $RUN_DIR/env"
       echo "export ANPR_RUN_DIR=$(shell_quote "$RUN_DIR")"
+      # Services run as production unless told: this infrastructure is plaintext on 127.0.0.1, a
+      # developer's machine, so what runs against it is development (loopback only, see settings.py).
+      echo "export ANPR_ENV='development'"
       each env "${COMPONENTS[@]}"
       echo "export ANPR_ADMIN_TOKEN='$admin'"
       echo "export ANPR_PSEUDONYM_KEY='$key'"

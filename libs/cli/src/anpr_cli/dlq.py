@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from anpr_cli.paths import load_run_env
+from anpr_cli.settings_load import load_settings
 from anpr_contracts import DLQ
 from anpr_runtime.db import create_engine
 from anpr_runtime.dead_letter_replay import Replayed, prepare, record_payload_view, replay, replayed_ids
@@ -39,7 +40,7 @@ ActorOption = Annotated[str | None, typer.Option(help="who does this, for the re
 
 def _settings() -> tuple[ServiceSettings, str]:
     load_run_env()
-    settings = ServiceSettings()
+    settings = load_settings(ServiceSettings, "anpr dlq")
     return settings, settings.topic(DLQ.name)
 
 

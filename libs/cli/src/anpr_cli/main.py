@@ -16,6 +16,7 @@ from anpr_cli.migrate import migrate
 from anpr_cli.paths import PORTS, SERVICES, load_run_env
 from anpr_cli.plugins import add_plugins
 from anpr_cli.reads import reads_app
+from anpr_cli.settings_load import load_settings
 from anpr_cli.vehicles import vehicles_app
 
 app = typer.Typer(no_args_is_help=True, help="ANPR enforcement platform")
@@ -47,7 +48,7 @@ def run(service: Annotated[str, typer.Argument(help=f"one of {', '.join(SERVICES
     load_run_env()
     module = importlib.import_module(f"anpr_{service}.config")
     settings_class = next(getattr(module, n) for n in dir(module) if n.endswith("Settings") and n != "ServiceSettings")
-    settings = settings_class()
+    settings = load_settings(settings_class, f"anpr run {service}")
     from anpr_runtime.logs import LogSettings, configure_logging
     from anpr_runtime.metrics import share_between_workers
 

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from anpr_cli.paths import SERVICES, load_run_env
+from anpr_cli.settings_load import load_settings
 
 
 def migrate(
@@ -31,5 +32,6 @@ def migrate(
         settings_class = next(
             getattr(config, n) for n in dir(config) if n.endswith("Settings") and n != "ServiceSettings"
         )
-        asyncio.run(run_migrations(settings_class().database_url, spec.migrations_dir, spec.schema))
+        settings = load_settings(settings_class, f"anpr migrate {service}")
+        asyncio.run(run_migrations(settings.database_url, spec.migrations_dir, spec.schema))
         typer.echo(f"{service}: schema {spec.schema} at head")

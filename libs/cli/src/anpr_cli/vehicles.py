@@ -9,6 +9,7 @@ import typer
 from rich.progress import Progress
 
 from anpr_cli.paths import load_run_env
+from anpr_cli.settings_load import load_settings
 
 vehicles_app = typer.Typer(no_args_is_help=True, help="The RDW vehicle registry of the rules service")
 
@@ -44,7 +45,7 @@ def vehicles_import(
     from anpr_runtime.db import create_engine, run_migrations
 
     load_run_env()
-    settings = RulesSettings()
+    settings = load_settings(RulesSettings, "anpr vehicles import")
     roles = {"base": [base], "fuel": [fuel], "special": special or [], "body": body or []}
     for role in ("special", "body"):
         if not roles[role]:

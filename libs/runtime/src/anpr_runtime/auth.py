@@ -18,7 +18,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from anpr_runtime.oidc import InvalidToken, OidcVerifier, VerifiedPerson, looks_like_jwt
 from anpr_runtime.oidc_keys import IdentityProviderUnavailable
-from anpr_runtime.settings import ServiceSettings, machine_token_entry
+from anpr_runtime.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +55,8 @@ class Principal:
     roles: frozenset[Role]
     name: str = ""  # display name; the subject when none is known
     person: bool = False
+    # The one camera a static camera token may send for (its name in ANPR_TOKENS); None: not bound.
+    camera_id: str | None = None
 
     def __post_init__(self) -> None:
         if not self.roles:
@@ -63,8 +65,8 @@ class Principal:
             object.__setattr__(self, "name", self.subject)
 
     @classmethod
-    def machine(cls, subject: str, role: Role, name: str = "") -> "Principal":
-        return cls(subject, frozenset({role}), name)
+    def machine(cls, subject: str, role: Role, name: str = "", camera_id: str | None = None) -> "Principal":
+        return cls(subject, frozenset({role}), name, camera_id=camera_id)
 
     @property
     def role(self) -> Role:
@@ -89,12 +91,13 @@ class TokenStore:
     @classmethod
     def from_settings(cls, settings: ServiceSettings) -> "TokenStore":
         tokens = {settings.admin_token.get_secret_value(): Principal.machine("admin", Role.ADMIN)}
-        for item in filter(None, settings.extra_tokens.get_secret_value().split(",")):
-            token, role_name, name = machine_token_entry(item)
-            if not token:
-                raise ValueError("ANPR_TOKENS entries must look like token:role or token:role:name")
-            role = Role(role_name)
-            tokens[token] = Principal.machine(machine_subject(token, role, name), role)
+        for entry in settings.machine_tokens():
+            role = Role(entry.role)
+            # A named camera token is its camera's (`camera-7:camera:...`); an unnamed one, which production
+            # refuses, keeps the old behaviour of any camera for development and test set-ups.
+            camera = entry.name if role is Role.CAMERA and entry.name else None
+            subject = machine_subject(entry.token, role, entry.name)
+            tokens[entry.token] = Principal.machine(subject, role, camera_id=camera)
         return cls(tokens)
 
     def lookup(self, token: str) -> Principal | None:

@@ -1,8 +1,16 @@
 """Settings every service shares. Services subclass `ServiceSettings` with their own env prefix.
 
-Secrets come from the environment only. Outside `development` a service refuses to start on a
-placeholder secret (the defaults below, `changeme` and the like), and in `production` also on a short
-one. Kafka and PostgreSQL connections can use TLS (and Kafka SASL) by configuration; see docs/security.md.
+Secrets come from the environment only. A service refuses to start on settings that fail open:
+
+- outside `development`: a placeholder secret (the defaults below, `changeme` and the like);
+- in `production` also: a short secret, Kafka without TLS (PLAINTEXT, SASL_PLAINTEXT), PostgreSQL with
+  an `sslmode` below `verify-full`, an identity provider over http, a camera token without its camera;
+- in `development`: listening beyond loopback while a placeholder secret is in use (the development
+  secrets are public: anyone who reaches the port would be admin and could reverse plate pseudonyms).
+
+`ANPR_ENV` unset means production: a deployment that forgets it fails closed, and every local way of
+running (`make up`/`demo`/`test`, `anpr up`/`demo`, the bench tools) says `development` or `test` itself.
+See docs/security.md.
 """
 
 from typing import Literal
@@ -11,6 +19,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from pydantic import AliasChoices, Field, FilePath, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from anpr_runtime.fail_open import database_sslmode, is_loopback
+from anpr_runtime.machine_tokens import MachineToken, machine_tokens
+
 _PLACEHOLDERS = {"", "changeme", "change-me", "secret", "password", "dev", "development", "test", "admin"}
 MIN_PRODUCTION_SECRET_LENGTH = 16
 KafkaSecurityProtocol = Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]
@@ -18,23 +29,13 @@ KafkaSaslMechanism = Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"]
 # libpq's names, so that an operator's PostgreSQL knowledge applies as is.
 SslMode = Literal["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
 DATABASE_TLS_PARAMETERS = ("sslmode", "sslrootcert", "sslcert", "sslkey")
-# The role names an ANPR_TOKENS entry may carry (auth.Role's values; auth checks the same list).
-MACHINE_TOKEN_ROLES = frozenset({"admin", "camera", "reviewer", "supervisor", "operator", "permit_desk", "service"})
+PLAINTEXT_KAFKA = frozenset({"PLAINTEXT", "SASL_PLAINTEXT"})
+UNSET_ENVIRONMENT_HINT = "\n(ANPR_ENV is not set, which means production; set ANPR_ENV=development for a local run)"
 
 
 def _shared(name: str) -> AliasChoices:
     """A shared variable (e.g. KAFKA_BOOTSTRAP) that the service prefix may override."""
     return AliasChoices(name)
-
-
-def machine_token_entry(item: str) -> tuple[str, str, str]:
-    """(token, role, name) of one ANPR_TOKENS entry, `token:role` or `token:role:name`; the token may hold
-    colons. Unknown roles are the caller's to refuse; a name (if any) follows the last role-like part."""
-    head, _, last = item.strip().rpartition(":")
-    if last in MACHINE_TOKEN_ROLES or ":" not in head:
-        return head, last, ""
-    token, _, role = head.rpartition(":")
-    return (token, role, last) if role in MACHINE_TOKEN_ROLES else (head, last, "")
 
 
 def is_placeholder(secret: str) -> bool:
@@ -47,8 +48,10 @@ class ServiceSettings(BaseSettings):
     # hide_input_in_errors: a refused setting must not print the secrets next to it (start-up logs).
     model_config = SettingsConfigDict(frozen=True, extra="ignore", populate_by_name=True, hide_input_in_errors=True)
 
+    # Unset means production (see the module docstring): failing closed costs a developer one variable,
+    # failing open would cost a municipality its plates.
     environment: Literal["development", "test", "production"] = Field(
-        default="development", validation_alias=_shared("ANPR_ENV")
+        default="production", validation_alias=_shared("ANPR_ENV")
     )
     kafka_bootstrap: str = Field(default="127.0.0.1:19092", validation_alias=_shared("KAFKA_BOOTSTRAP"))
     kafka_security_protocol: KafkaSecurityProtocol = Field(
@@ -72,8 +75,8 @@ class ServiceSettings(BaseSettings):
         default="postgresql+asyncpg://postgres@127.0.0.1:15432/anpr", validation_alias=_shared("DATABASE_URL")
     )
     admin_token: SecretStr = Field(default=SecretStr("dev-admin-token"), validation_alias=_shared("ANPR_ADMIN_TOKEN"))
-    # "token:role,token:role:name" for the other roles until tokens live in a database; the name (else a
-    # fingerprint of the token) is the principal's stable subject in audit rows.
+    # "name:role:token,..." for the other roles until tokens live in a database (machine_tokens.py): the
+    # name is the principal's stable subject in audit rows, and a camera token's camera.
     extra_tokens: SecretStr = Field(default=SecretStr(""), validation_alias=_shared("ANPR_TOKENS"))
     # People's OpenID Connect access tokens; an empty issuer turns them off (machine tokens only).
     oidc_issuer: str = Field(default="", validation_alias=_shared("ANPR_OIDC_ISSUER"))
@@ -92,10 +95,20 @@ class ServiceSettings(BaseSettings):
     )
     host: str = "127.0.0.1"
     port: int = 8100
+    # Production only: Kafka and PostgreSQL without TLS, where both are reachable on one host's private
+    # network and nowhere else (docker-compose.yml publishes neither). Never for brokers or databases
+    # shared over a real network.
+    allow_plaintext_backends: bool = Field(default=False, validation_alias=_shared("ANPR_ALLOW_PLAINTEXT_BACKENDS"))
     consumer_group: str = ""
     topic_prefix: str = Field(default="", validation_alias=_shared("ANPR_TOPIC_PREFIX"))
     retry_initial_seconds: float = 0.2
     retry_max_seconds: float = 10.0
+
+    @field_validator("extra_tokens")
+    @classmethod
+    def _tokens_are_well_formed(cls, value: SecretStr) -> SecretStr:
+        machine_tokens(value.get_secret_value())  # in every environment: a typo must not lose a token
+        return value
 
     @field_validator("database_url")
     @classmethod
@@ -121,36 +134,82 @@ class ServiceSettings(BaseSettings):
         return self
 
     @model_validator(mode="after")
-    def _oidc_over_tls_in_production(self) -> "ServiceSettings":
-        urls = {"ANPR_OIDC_ISSUER": self.oidc_issuer, "ANPR_OIDC_JWKS_URL": self.oidc_jwks_url}
-        for name, url in urls.items():
-            if self.environment == "production" and url and not url.startswith("https://"):
-                raise ValueError(f"{name} must be an https:// URL in production")
-        return self
-
-    @model_validator(mode="after")
-    def _refuse_placeholder_secrets(self) -> "ServiceSettings":
-        if self.environment == "development":
+    def _refuse_fail_open(self) -> "ServiceSettings":
+        """Every reason at once, each naming its variable (never a value): one restart fixes them all."""
+        problems = [*self._secret_problems(), *self._listener_problems(), *self._production_problems()]
+        if not problems:
             return self
+        hint = "" if "environment" in self.model_fields_set else UNSET_ENVIRONMENT_HINT
+        raise ValueError(f"refusing to start with ANPR_ENV={self.environment}:\n- " + "\n- ".join(problems) + hint)
+
+    def _secret_problems(self) -> list[str]:
+        if self.environment == "development":
+            return []
+        problems = []
         for name, value in self.named_secrets().items():
             if is_placeholder(value):
-                raise ValueError(f"{name} is a placeholder: set a real secret outside development")
-            if self.environment == "production" and len(value) < MIN_PRODUCTION_SECRET_LENGTH:
-                raise ValueError(f"{name} is shorter than {MIN_PRODUCTION_SECRET_LENGTH} characters")
-        return self
+                problems.append(f"{name} is a placeholder: set a real secret outside development")
+            elif self.environment == "production" and len(value) < MIN_PRODUCTION_SECRET_LENGTH:
+                problems.append(f"{name} is shorter than {MIN_PRODUCTION_SECRET_LENGTH} characters")
+        return problems
+
+    def _listener_problems(self) -> list[str]:
+        """Development's secrets are public: with one in use, only this machine may reach the service."""
+        if self.environment != "development" or is_loopback(self.host):
+            return []
+        placeholders = [name for name, value in self.named_secrets().items() if is_placeholder(value)]
+        if not placeholders:
+            return []
+        variable = f"{self.model_config.get('env_prefix', '')}HOST".upper()
+        return [
+            f"{variable}={self.host} is not a loopback address, and {', '.join(placeholders)} "
+            "are development placeholders anyone may know: listen on 127.0.0.1 or set real secrets"
+        ]
+
+    def _production_problems(self) -> list[str]:
+        if self.environment != "production":
+            return []
+        problems = [
+            f"{name} must be an https:// URL in production"
+            for name, url in {"ANPR_OIDC_ISSUER": self.oidc_issuer, "ANPR_OIDC_JWKS_URL": self.oidc_jwks_url}.items()
+            if url and not url.startswith("https://")
+        ]
+        if not self.allow_plaintext_backends:
+            if self.kafka_security_protocol in PLAINTEXT_KAFKA:
+                problems.append(
+                    f"KAFKA_SECURITY_PROTOCOL={self.kafka_security_protocol} sends plates and photos unencrypted: "
+                    "use SSL or SASL_SSL in production"
+                )
+            sslmode = database_sslmode(self.database_url)
+            if sslmode != "verify-full":
+                problems.append(
+                    f"DATABASE_SSLMODE is {sslmode or 'not set'}: production needs verify-full (TLS with the "
+                    "server's certificate and host name checked)"
+                )
+        problems += [
+            f"ANPR_TOKENS entry {number}: a camera token needs its camera id as name (camera-id:camera:token), "
+            "so that it may send for that camera only"
+            for number, entry in enumerate(self.machine_tokens(), start=1)
+            if entry.role == "camera" and not entry.name
+        ]
+        return problems
+
+    def machine_tokens(self) -> list[MachineToken]:
+        """The parsed ANPR_TOKENS entries (checked when the settings were built)."""
+        return machine_tokens(self.extra_tokens.get_secret_value())
 
     def named_secrets(self) -> dict[str, str]:
         """Every secret by a name that does not reveal it: what the placeholder check looks at."""
         found = {
-            "admin_token": self.admin_token.get_secret_value(),
-            "pseudonym_key": self.pseudonym_key.get_secret_value(),
+            "ANPR_ADMIN_TOKEN": self.admin_token.get_secret_value(),
+            "ANPR_PSEUDONYM_KEY": self.pseudonym_key.get_secret_value(),
         }
         for n, key in enumerate(self.dead_letter_key.get_secret_value().split(",")):
             found[f"ANPR_DEAD_LETTER_KEY entry {n + 1}"] = key.strip()
-        for n, item in enumerate(filter(None, self.extra_tokens.get_secret_value().split(","))):
-            found[f"ANPR_TOKENS entry {n + 1}"] = machine_token_entry(item)[0]
+        for n, entry in enumerate(self.machine_tokens()):
+            found[f"ANPR_TOKENS entry {n + 1}"] = entry.token
         if self.kafka_sasl_password is not None:
-            found["kafka_sasl_password"] = self.kafka_sasl_password.get_secret_value()
+            found["KAFKA_SASL_PASSWORD"] = self.kafka_sasl_password.get_secret_value()
         database_password = urlsplit(self.database_url).password
         if database_password is not None:
             found["the password in DATABASE_URL"] = database_password

@@ -34,6 +34,8 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """Settings read the environment: a developer's exported variables must not change these tests."""
     for name in SHARED_VARIABLES:
         monkeypatch.delenv(name, raising=False)
+    # Unset means production (test_production_settings checks that); a test about production says so.
+    monkeypatch.setenv("ANPR_ENV", "development")
     # A real one, so that a test about another secret is not refused over this one (test_dead_letter_key
     # passes its own).
     monkeypatch.setenv("ANPR_DEAD_LETTER_KEY", "k3H9-random-dead-letter-key")

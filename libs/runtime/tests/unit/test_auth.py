@@ -8,11 +8,14 @@ from fastapi import Depends, FastAPI
 from pydantic import SecretStr
 
 from anpr_runtime.auth import Principal, Role, TokenStore, require_roles
-from anpr_runtime.settings import MACHINE_TOKEN_ROLES, ServiceSettings
+from anpr_runtime.machine_tokens import MACHINE_TOKEN_ROLES
+from anpr_runtime.settings import ServiceSettings
 
 
 def settings(extra_tokens: str = "") -> ServiceSettings:
-    return ServiceSettings(admin_token=SecretStr("admin-secret"), extra_tokens=SecretStr(extra_tokens))
+    return ServiceSettings(
+        environment="development", admin_token=SecretStr("admin-secret"), extra_tokens=SecretStr(extra_tokens)
+    )
 
 
 # TokenStore.from_settings
@@ -39,12 +42,13 @@ def test_extra_tokens_map_to_their_roles() -> None:
 
 
 def test_a_machine_subject_is_its_name_or_a_fingerprint_never_a_position() -> None:
-    first = TokenStore.from_settings(settings("cam-token:camera:gate-north,review-token:reviewer,desk:permit_desk"))
+    first = TokenStore.from_settings(settings("gate-north:camera:cam-token,review-token:reviewer,desk:permit_desk"))
     reordered = TokenStore.from_settings(settings("desk:permit_desk,review-token:reviewer,other:camera"))
 
     named, reviewer, desk = first.lookup("cam-token"), first.lookup("review-token"), first.lookup("desk")
-    assert named == Principal.machine("gate-north", Role.CAMERA)
+    assert named == Principal.machine("gate-north", Role.CAMERA, camera_id="gate-north")
     assert reviewer is not None
+    # The subject earlier releases gave an unnamed token: audit rows written then still name it.
     assert reviewer.subject == "reviewer-" + hashlib.sha256(b"review-token").hexdigest()[:8]
     assert reviewer == reordered.lookup("review-token")
     assert desk is not None
@@ -53,9 +57,40 @@ def test_a_machine_subject_is_its_name_or_a_fingerprint_never_a_position() -> No
 
 
 def test_a_colon_in_the_token_still_works_with_a_name() -> None:
-    store = TokenStore.from_settings(settings("svc:tok:service:rules-worker"))
+    store = TokenStore.from_settings(settings("rules-worker:service:svc:tok"))
 
     assert store.lookup("svc:tok") == Principal.machine("rules-worker", Role.SERVICE)
+
+
+def test_an_entry_whose_second_field_is_a_role_is_name_role_token() -> None:
+    """`token:role:name` (never released) cannot be told from `name:role:token`: the documented form wins."""
+    store = TokenStore.from_settings(settings("gate-1:camera:k3H9-camera-secret"))
+
+    assert store.lookup("gate-1") is None
+    assert store.lookup("k3H9-camera-secret") == Principal.machine("gate-1", Role.CAMERA, camera_id="gate-1")
+
+
+def test_only_a_named_camera_token_is_bound_to_a_camera() -> None:
+    store = TokenStore.from_settings(settings("cam-7:camera:t-cam,t-legacy:camera,gw:service:t-svc"))
+
+    bound, legacy, service = store.lookup("t-cam"), store.lookup("t-legacy"), store.lookup("t-svc")
+    assert (bound and bound.camera_id, legacy and legacy.camera_id, service and service.camera_id) == (
+        "cam-7",
+        None,
+        None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("entries", "reason"),
+    [
+        ("a:camera:t1,a:reviewer:t2", "entry 2: the name 'a' is used twice"),
+        ("admin:reviewer:t1", "entry 1: the name 'admin' is the subject of ANPR_ADMIN_TOKEN"),
+    ],
+)
+def test_names_are_unique_subjects(entries: str, reason: str) -> None:
+    with pytest.raises(ValueError, match=reason):
+        settings(entries)
 
 
 def test_token_roles_are_the_role_enum() -> None:
@@ -83,11 +118,13 @@ def test_empty_entries_are_skipped() -> None:
 
 
 @pytest.mark.parametrize(
-    "entry", ["just-a-token", ":camera", "tok:wizard", "tok:", "tok:Camera", "a:b:wizard", ":camera:name"]
+    "entry",
+    ["just-a-token", ":camera", "tok:wizard", "tok:", "tok:Camera", "a:b:wizard", ":camera:name", "gate:camera:"],
 )
-def test_bad_entries_are_refused(entry: str) -> None:
-    with pytest.raises(ValueError, match=r"token:role|not a valid Role"):
+def test_bad_entries_are_refused_without_showing_them(entry: str) -> None:
+    with pytest.raises(ValueError, match=r"ANPR_TOKENS entry 1 (must look like name:role:token|needs a name)") as bad:
         TokenStore.from_settings(settings(entry))
+    assert entry not in str(bad.value).replace("name:role:token", "")
 
 
 # require_roles: fastapi.testclient would fail the run here (starlette's import of it emits an anyio

@@ -22,6 +22,13 @@ def test_the_development_dead_letter_key_is_fine_in_development(monkeypatch: pyt
 def test_a_rotated_pair_of_real_keys_is_accepted_in_production() -> None:
     keys = SecretStr("k3H9-random-new-dead-letter-key,k3H9-random-old-dead-letter-key")
 
-    settings = ServiceSettings(environment="production", admin_token=REAL, pseudonym_key=REAL, dead_letter_key=keys)
+    settings = ServiceSettings(
+        environment="production",
+        admin_token=REAL,
+        pseudonym_key=REAL,
+        dead_letter_key=keys,
+        kafka_security_protocol="SSL",  # production refuses Kafka and PostgreSQL without TLS
+        database_sslmode="verify-full",
+    )
 
     assert len(settings.dead_letter_key.get_secret_value().split(",")) == 2

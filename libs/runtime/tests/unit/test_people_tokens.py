@@ -62,7 +62,7 @@ def clock() -> Clock:
 
 def an_app(idp: FakeIdentityProvider, clock: Clock, roles_claim: str = "realm_access.roles") -> FastAPI:
     app = FastAPI()
-    settings = ServiceSettings(admin_token=SecretStr("admin-secret"), extra_tokens=SecretStr("cam-token:camera:gate-1"))
+    settings = ServiceSettings(admin_token=SecretStr("admin-secret"), extra_tokens=SecretStr("gate-1:camera:cam-token"))
     app.state.tokens = TokenStore.from_settings(settings)
     keys = JwksCache(ISSUER, transport=idp.transport(), clock=clock)
     app.state.oidc = OidcVerifier(ISSUER, AUDIENCE, keys, roles_claim=roles_claim)

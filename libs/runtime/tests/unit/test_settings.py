@@ -4,16 +4,18 @@ from pydantic import SecretStr, ValidationError
 from anpr_runtime.settings import ServiceSettings
 
 REAL = SecretStr("k3H9-random-production-secret")
+# What production needs besides real secrets (test_production_settings.py refuses each missing one).
+TLS = {"kafka_security_protocol": "SSL", "database_sslmode": "verify-full"}
 
 
 @pytest.mark.parametrize("admin_token", ["dev-admin-token", "changeme", "CHANGEME", "secret", "", "dev-anything"])
 def test_production_refuses_a_placeholder_admin_token(admin_token: str) -> None:
-    with pytest.raises(ValidationError, match="admin_token is a placeholder"):
+    with pytest.raises(ValidationError, match="ANPR_ADMIN_TOKEN is a placeholder"):
         ServiceSettings(environment="production", admin_token=SecretStr(admin_token), pseudonym_key=REAL)
 
 
 def test_production_refuses_the_development_pseudonym_key() -> None:
-    with pytest.raises(ValidationError, match="pseudonym_key is a placeholder"):
+    with pytest.raises(ValidationError, match="ANPR_PSEUDONYM_KEY is a placeholder"):
         ServiceSettings(environment="production", admin_token=REAL)
 
 
@@ -24,7 +26,7 @@ def test_production_refuses_the_defaults() -> None:
 
 def test_production_accepts_real_secrets() -> None:
     settings = ServiceSettings(
-        environment="production", admin_token=REAL, pseudonym_key=SecretStr("another-long-random-secret")
+        environment="production", admin_token=REAL, pseudonym_key=SecretStr("another-long-random-secret"), **TLS
     )
 
     assert settings.environment == "production"
@@ -37,7 +39,7 @@ def test_placeholders_are_fine_in_development() -> None:
 
 
 def test_the_test_environment_refuses_the_defaults_too() -> None:
-    with pytest.raises(ValidationError, match="admin_token is a placeholder"):
+    with pytest.raises(ValidationError, match="ANPR_ADMIN_TOKEN is a placeholder"):
         ServiceSettings(environment="test")
 
 
@@ -63,7 +65,7 @@ def test_a_placeholder_database_password_is_refused() -> None:
 
 
 def test_a_placeholder_kafka_password_is_refused() -> None:
-    with pytest.raises(ValidationError, match="kafka_sasl_password is a placeholder"):
+    with pytest.raises(ValidationError, match="KAFKA_SASL_PASSWORD is a placeholder"):
         ServiceSettings(
             environment="production",
             admin_token=REAL,
@@ -75,11 +77,13 @@ def test_a_placeholder_kafka_password_is_refused() -> None:
         )
 
 
-@pytest.mark.parametrize("field", ["admin_token", "pseudonym_key"])
-def test_production_refuses_short_secrets(field: str) -> None:
+@pytest.mark.parametrize(
+    ("field", "variable"), [("admin_token", "ANPR_ADMIN_TOKEN"), ("pseudonym_key", "ANPR_PSEUDONYM_KEY")]
+)
+def test_production_refuses_short_secrets(field: str, variable: str) -> None:
     values = {"admin_token": REAL, "pseudonym_key": REAL, field: SecretStr("k3H9-short")}
 
-    with pytest.raises(ValidationError, match=f"{field} is shorter than 16 characters"):
+    with pytest.raises(ValidationError, match=f"{variable} is shorter than 16 characters"):
         ServiceSettings(environment="production", **values)
 
 
@@ -91,7 +95,7 @@ def test_a_refusal_never_shows_a_secret(monkeypatch: pytest.MonkeyPatch) -> None
     with pytest.raises(ValidationError) as refused:
         ServiceSettings()
 
-    assert "pseudonym_key is shorter" in str(refused.value)
+    assert "ANPR_PSEUDONYM_KEY is shorter" in str(refused.value)
     assert "k3H9" not in str(refused.value)
 
 
@@ -119,7 +123,7 @@ def test_production_wants_the_identity_provider_over_https() -> None:
 
 
 def test_a_named_machine_token_is_checked_for_placeholders_without_its_name() -> None:
-    tokens = SecretStr("changeme:camera:gate-north")
+    tokens = SecretStr("gate-north:camera:changeme")
 
     with pytest.raises(ValidationError, match="ANPR_TOKENS entry 1 is a placeholder"):
         ServiceSettings(environment="test", admin_token=REAL, pseudonym_key=REAL, extra_tokens=tokens)

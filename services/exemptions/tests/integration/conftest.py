@@ -18,8 +18,8 @@ SUPERVISOR = {"Authorization": "Bearer test-supervisor-token"}
 REVIEWER = {"Authorization": "Bearer test-reviewer-token"}
 PERMIT_DESK = {"Authorization": "Bearer test-desk-token"}
 TOKENS = (
-    "test-operator-token:operator:operator-1,test-supervisor-token:supervisor,test-reviewer-token:reviewer,"
-    "test-desk-token:permit_desk:desk-1"
+    "operator-1:operator:test-operator-token,test-supervisor-token:supervisor,test-reviewer-token:reviewer,"
+    "desk-1:permit_desk:test-desk-token"
 )
 
 

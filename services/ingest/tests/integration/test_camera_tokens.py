@@ -3,7 +3,7 @@
 import asyncio
 import hashlib
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -27,6 +27,7 @@ from .support import (
     client_of,
     messages_on,
     post_frame,
+    unique,
 )
 
 
@@ -154,3 +155,38 @@ async def test_revocation_reaches_another_instance_within_the_cache_ttl(
         assert (await post_frame(second, camera_id, token)).status_code == 202  # within the TTL
         await asyncio.sleep(3.1)
         assert (await post_frame(second, camera_id, token)).status_code == 401
+
+
+async def place(ingest: httpx.AsyncClient, camera_id: str) -> None:
+    """`camera_id` standing at a new location since two hours ago."""
+    location_id = unique("loc")
+    location = {"location_id": location_id, "name": "Poort", "regimes": ["milieuzone-centrum"]}
+    assert (await ingest.post("/v1/locations", json=location, headers=ADMIN)).status_code == 201
+    placement = {"location_id": location_id, "valid_from": (datetime.now(UTC) - timedelta(hours=2)).isoformat()}
+    response = await ingest.post(f"/v1/cameras/{camera_id}/placements", json=placement, headers=ADMIN)
+    assert response.status_code == 201, response.text
+
+
+async def test_a_named_static_camera_token_sends_for_its_own_camera_only(
+    isolated: Callable[..., Any], run_app: Callable[..., Any]
+) -> None:
+    """`camera-id:camera:token` in ANPR_TOKENS: the name binds it as an issued token is bound."""
+    own = unique("cam-static")
+    settings = isolated(IngestSettings, extra_tokens=f"{own}:camera:t-static-{own}")
+    token = bearer(f"t-static-{own}")
+    async with client_of(settings, run_app) as ingest:
+        assert (await ingest.post("/v1/cameras", json={"camera_id": own}, headers=ADMIN)).status_code == 201
+        await place(ingest, own)
+        other = await a_placed_camera(ingest)
+        read = {"source": "fixed_anpr", "observed_at": datetime.now(UTC).isoformat(), "plate": "72VGX6"}
+
+        frames = [(await post_frame(ingest, camera, token)).status_code for camera in (own, other)]
+        foreign_read = await ingest.post("/v1/reads", json={**read, "camera_id": other}, headers=token)
+        own_read = await ingest.post("/v1/reads", json={**read, "camera_id": own}, headers=token)
+
+    assert frames == [202, 403]
+    assert (own_read.status_code, foreign_read.status_code) == (202, 403)
+    refusal = f"this token belongs to camera {own!r} and may not send for camera {other!r}"
+    assert foreign_read.json()["detail"] == refusal
+    assert await messages_on(settings, FRAMES.name) == 1
+    assert await messages_on(settings, READS.name) == 1

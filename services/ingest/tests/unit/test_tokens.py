@@ -12,8 +12,9 @@ from .scenario import MONDAY, THURSDAY
 
 STATIC = TokenStore.from_settings(
     ServiceSettings(
+        environment="development",
         admin_token="the-admin-token",
-        extra_tokens="gw-static:camera:camera-1,svc-static:service,rev-static:reviewer",
+        extra_tokens="camera-1:camera:gw-static,gw-legacy:camera,svc-static:service,rev-static:reviewer",
     )
 )
 
@@ -82,15 +83,27 @@ async def test_revoking_an_unknown_token_or_through_another_camera_is_not_found(
     assert (await tokens.get_token("cam-rot", issued.token.token_id)) == issued.token
 
 
-@pytest.mark.parametrize(("secret", "subject"), [("the-admin-token", "admin"), ("gw-static", "camera-1")])
-async def test_admin_and_static_tokens_may_send_for_any_camera(
-    tokens: FakeCameraTokenRepository, secret: str, subject: str
+@pytest.mark.parametrize("secret", ["the-admin-token", "gw-legacy", "svc-static"])
+async def test_admin_service_and_unnamed_camera_tokens_may_send_for_any_camera(
+    tokens: FakeCameraTokenRepository, secret: str
 ) -> None:
     sender = await identify_sender(secret, STATIC, uncached(tokens))
 
-    assert sender == Sender(subject)
+    assert sender is not None
+    assert sender.camera_id is None
     sender.authorise("cam-rot")
     sender.authorise(None)
+
+
+async def test_a_named_static_camera_token_sends_for_its_own_camera_only(tokens: FakeCameraTokenRepository) -> None:
+    sender = await identify_sender("gw-static", STATIC, uncached(tokens))
+
+    assert sender == Sender("camera-1", "camera-1")
+    sender.authorise("camera-1")
+    with pytest.raises(WrongCamera, match="belongs to camera 'camera-1' and may not send for camera 'cam-rot'"):
+        sender.authorise("cam-rot")
+    with pytest.raises(WrongCamera, match="a read without camera_id"):
+        sender.authorise(None)
 
 
 async def test_static_service_token_may_send() -> None:

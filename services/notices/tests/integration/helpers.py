@@ -20,9 +20,9 @@ from anpr_notices.config import NoticesSettings
 from anpr_runtime.db import create_engine
 
 T = TypeVar("T")
-# Each static token names its subject (token:role:name), as the audit trail must never name an index.
+# Each static token names its subject (name:role:token), as the audit trail must never name an index.
 TOKENS = ",".join(
-    f"test-{name}-token:{role}:{subject}"
+    f"{subject}:{role}:test-{name}-token"
     for name, role, subject in (
         ("camera", "camera", "camera-1"),
         ("reviewer", "reviewer", "reviewer-2"),

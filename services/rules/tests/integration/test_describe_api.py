@@ -17,7 +17,7 @@ from anpr_rules.entrypoints.api import create_app
 from anpr_runtime.db import create_engine, run_migrations
 
 RDW = Path(__file__).resolve().parents[4] / "deploy" / "demo" / "rdw"
-TOKENS = "t-reviewer:reviewer:Rita Reviewer,t-supervisor:supervisor,t-operator:operator,t-camera:camera"
+TOKENS = "Rita Reviewer:reviewer:t-reviewer,t-supervisor:supervisor,t-operator:operator,t-camera:camera"
 ROUTE = "/v1/vehicles/describe"
 
 

@@ -39,7 +39,8 @@ class WrongCamera(Forbidden):
 
 @dataclass(frozen=True)
 class Sender:
-    """Who posts frames or reads: `camera_id` None may speak for any camera (admin, static camera/service tokens)."""
+    """Who posts frames or reads: `camera_id` None may speak for any camera (admin, static service tokens,
+    and outside production an unnamed static camera token); else only for that camera."""
 
     subject: str
     camera_id: str | None = None

@@ -59,7 +59,8 @@ async def identify_sender(secret: str, static: StaticTokens, camera_tokens: Toke
     if principal is not None:
         if principal.role not in SENDER_ROLES:
             raise Forbidden(f"role {principal.role} may not send frames or reads")
-        return Sender(principal.subject)
+        # A named static camera token speaks for its own camera only, as an issued camera token does.
+        return Sender(principal.subject, principal.camera_id)
     if not secret.startswith(TOKEN_PREFIX):
         return None
     token = await camera_tokens.find(token_hash(secret))
