@@ -3,7 +3,7 @@
 import logging
 import os
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 
 from fastapi import APIRouter, FastAPI, Request, Response
@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest, multiprocess
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from anpr_runtime.body_guard import BodyGuard
 from anpr_runtime.correlation import HTTP_HEADER, acceptable, bound, new_correlation_id
 from anpr_runtime.errors import AnprError
 from anpr_runtime.metrics import MULTIPROCESS_DIR
@@ -29,8 +30,12 @@ def create_service_app(
     service: str,
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]],
     routers: list[APIRouter],
+    body_limits: Mapping[str, int] | None = None,
 ) -> FastAPI:
-    """The lifespan must set `app.state.tokens` and `app.state.readiness` (name -> check)."""
+    """The lifespan must set `app.state.tokens` and `app.state.readiness` (name -> check).
+
+    `body_limits`: path prefix -> the largest request body in bytes; 1 MiB elsewhere (see body_guard).
+    """
     app = FastAPI(title=f"ANPR {service}", version="0.1.0", lifespan=lifespan)
     app.include_router(_operational_router())
     for router in routers:
@@ -41,6 +46,8 @@ def create_service_app(
         headers = {"Retry-After": str(exc.retry_after_seconds)} if exc.retriable else None
         return JSONResponse({"detail": str(exc)}, status_code=exc.status_code, headers=headers)
 
+    # Inside ObservedRequests: its refusals carry a correlation id and are counted like any answer.
+    app.add_middleware(BodyGuard, router=app.router, limits=body_limits)
     app.add_middleware(ObservedRequests, service=service)
     return app
 

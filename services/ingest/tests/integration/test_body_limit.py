@@ -69,3 +69,26 @@ async def test_a_chunked_oversized_batch_is_stopped_with_413(
 
     assert refused.status_code == 413, refused.text
     assert await messages_on(settings, READS.name) == 0
+
+
+@pytest.mark.parametrize("path", ["/v1/webhooks/openalpr", "/v1/webhooks/platerecognizer"])
+async def test_a_chunked_webhook_over_its_limit_is_stopped_with_413(
+    settings: IngestSettings, ingest: httpx.AsyncClient, path: str
+) -> None:
+    sent = 0
+
+    async def chunks() -> AsyncIterator[bytes]:
+        nonlocal sent
+        yield b'{"data_type": "alpr_group", "padding": "'
+        for _ in range(12):  # 12 MiB on offer; the webhook limit is 6 MiB
+            sent += 1
+            yield b"x" * (1024 * 1024)
+        yield b'"}'
+
+    headers = {**ADMIN, "Content-Type": "application/json"}
+    refused = await ingest.post(path, content=chunks(), headers=headers)
+
+    assert refused.status_code == 413, refused.text
+    assert "limit" in refused.json()["detail"]
+    assert sent <= 8  # read up to the limit, not to the end
+    assert await messages_on(settings, READS.name) == 0

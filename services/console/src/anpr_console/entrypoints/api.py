@@ -10,6 +10,8 @@ from anpr_console.adapters.services_api import ServiceRefused, ServiceUnavailabl
 from anpr_console.bootstrap import console_lifespan
 from anpr_console.config import ConsoleSettings
 from anpr_console.domain.navigation import required_roles
+from anpr_console.domain.operations_rotation import MAX_PLAN_BYTES
+from anpr_console.domain.permits import MAX_IMPORT_BYTES
 from anpr_console.entrypoints import operations, pages, permits, pilot, review, signin, supervisor
 from anpr_console.entrypoints.deps import (
     SESSION_COOKIE,
@@ -24,12 +26,17 @@ from anpr_runtime.http import create_service_app
 from anpr_runtime.oidc_keys import IdentityProviderUnavailable
 
 STATIC = Path(__file__).parent / "static"
+# The uploads' ceilings in front of the app (anpr_runtime.body_guard; 1 MiB elsewhere). Twice each screen's
+# own limit: a file just over it still gets the screen's own message, a far larger body a bare 413.
+BODY_LIMITS = {"/permits/import": 2 * MAX_IMPORT_BYTES, "/operations/rotation": 2 * MAX_PLAN_BYTES}
 
 
 def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     chosen = settings or ConsoleSettings()
     screens = [review.router, permits.router, operations.router, supervisor.router, pilot.router]
-    app = create_service_app("console", console_lifespan(lambda: chosen), [signin.router, pages.router, *screens])
+    app = create_service_app(
+        "console", console_lifespan(lambda: chosen), [signin.router, pages.router, *screens], body_limits=BODY_LIMITS
+    )
     app.state.templates = environment()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _error_pages(app)

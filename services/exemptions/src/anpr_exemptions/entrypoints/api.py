@@ -2,15 +2,19 @@ from fastapi import FastAPI
 
 from anpr_exemptions.bootstrap import SPEC, bootstrap
 from anpr_exemptions.config import ExemptionsSettings
-from anpr_exemptions.entrypoints import check, exemptions, imports, quota
+from anpr_exemptions.entrypoints import check, exemptions, imports, oversight, quota
 from anpr_runtime.http import create_service_app
 from anpr_runtime.service import service_lifespan
 
 
 def create_app(settings: ExemptionsSettings | None = None) -> FastAPI:
+    config = settings or ExemptionsSettings()
     # The import router comes first: "/v1/exemptions/import" must not be taken for an exemption id.
     return create_service_app(
         "exemptions",
-        service_lifespan(SPEC, lambda: settings or ExemptionsSettings(), bootstrap),
-        [imports.router, exemptions.router, check.router, quota.router],
+        service_lifespan(SPEC, lambda: config, bootstrap),
+        [imports.router, exemptions.router, check.router, quota.router, oversight.router],
+        # The CSV import streams to its own limit and says so; the guard in front (anpr_runtime.body_guard)
+        # stops only what is far beyond it, and every other body over 1 MiB.
+        body_limits={"/v1/exemptions/import": 2 * config.import_max_bytes},
     )

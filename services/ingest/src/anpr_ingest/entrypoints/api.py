@@ -3,7 +3,6 @@ from fastapi import FastAPI
 from anpr_ingest.bootstrap import SPEC, bootstrap
 from anpr_ingest.config import IngestSettings
 from anpr_ingest.entrypoints import frames, health, reads, sites, tokens, webhooks
-from anpr_ingest.entrypoints.body_limit import JsonBodyLimit
 from anpr_runtime.http import create_service_app
 from anpr_runtime.service import service_lifespan
 
@@ -13,11 +12,20 @@ def create_app(settings: IngestSettings | None = None) -> FastAPI:
     routers = [frames.router, reads.router, webhooks.router, health.router, tokens.router, sites.router]
     config = settings or IngestSettings()
     lifespan = service_lifespan(SPEC, lambda: config, bootstrap)
-    app = create_service_app("ingest", lifespan, routers)
+    app = create_service_app("ingest", lifespan, routers, body_limits=body_limits(config))
     _match_first(app, "/v1/frames")
-    # Webhooks check their own (smaller) limit; this is the ceiling for single reads and batches.
-    app.add_middleware(JsonBodyLimit, max_bytes=config.max_json_body_bytes, paths=("/v1/reads",))
     return app
+
+
+def body_limits(config: IngestSettings) -> dict[str, int]:
+    """Request bodies refused with 413 while they arrive (anpr_runtime.body_guard); 1 MiB elsewhere."""
+    return {
+        "/v1/reads": config.max_json_body_bytes,  # single reads and batches, with base64 evidence
+        "/v1/webhooks": webhooks.MAX_BODY_BYTES,
+        # Twice the frame limit: the frames route streams to its own limit and counts the refusal in the
+        # camera's health (too_large); this only stops what is far beyond it.
+        "/v1/frames": 2 * config.max_frame_bytes,
+    }
 
 
 def _match_first(app: FastAPI, path: str) -> None:
