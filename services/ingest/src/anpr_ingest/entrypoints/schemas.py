@@ -8,7 +8,7 @@ from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Fiel
 
 from anpr_contracts import Direction, PlateRecognized, ReadSource
 from anpr_ingest.domain.model import Location, Placement
-from anpr_ingest.domain.plates import normalise_plate
+from anpr_ingest.domain.plates import MAX_PLATE, MIN_PLATE, implausible_plate, normalise_plate
 from anpr_runtime.inputs import Moment, Text
 
 _ID = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$")]
@@ -151,10 +151,14 @@ class ReadIn(BaseModel):
     )
     observed_at: Moment = Field(description="When the vehicle was seen: ISO 8601 with a UTC offset.")
     plate: Annotated[str, BeforeValidator(lambda v: normalise_plate(v) if isinstance(v, str) else v)] = Field(
-        min_length=1,
-        max_length=16,
+        min_length=MIN_PLATE,
+        max_length=MAX_PLATE,
         pattern=r"^[A-Z0-9]+$",
-        description="Plate as read, e.g. 72VGX6; spaces, dashes and dots are removed and letters upper-cased first.",
+        description=(
+            "Plate as read, e.g. 72VGX6; spaces, dashes and dots are removed and letters upper-cased first. "
+            "Refused when no plate can look like it: letters only without a country that issues such plates, "
+            "or with country NL a shape that is no Dutch sidecode."
+        ),
     )
     country: Text | None = Field(
         default=None, min_length=2, max_length=3, description="Country code of the plate when known, e.g. NL."
@@ -162,6 +166,13 @@ class ReadIn(BaseModel):
     confidence: float = Field(default=1.0, ge=0, le=1, description="How sure the source is of the plate, 0 to 1.")
     plate_jpeg: Jpeg | None = Field(default=None, description="Plate close-up, base64 JPEG.")
     overview_jpeg: Jpeg | None = Field(default=None, description="Overview photo, base64 JPEG.")
+
+    @model_validator(mode="after")
+    def _a_plausible_plate(self) -> "ReadIn":
+        # A misread or a fuzzer's W, 0 or ONI would otherwise wait in the review queue for a person.
+        if (reason := implausible_plate(self.plate, self.country)) is not None:
+            raise ValueError(f"not a plate: {reason}")
+        return self
 
     def to_event(self) -> PlateRecognized:
         return PlateRecognized(
