@@ -1,15 +1,24 @@
-"""Wires the exemptions service: the day-permit policy and the publisher its routes need."""
+"""Wires the exemptions service: the day-permit policy and the publisher its routes need, and the hourly
+retention purge."""
 
+import asyncio
+import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
+from anpr_contracts import EXEMPTIONS
+from anpr_exemptions.adapters.retention import PostgresRetentionRepository
+from anpr_exemptions.adapters.tombstones import KafkaTombstones, Tombstones
 from anpr_exemptions.config import ExemptionsSettings
 from anpr_exemptions.domain.permit import DayPermitPolicy
+from anpr_exemptions.handlers import purge
 from anpr_runtime.consumer import Handler
 from anpr_runtime.ports import Publisher
 from anpr_runtime.publisher import KafkaEventPublisher
 from anpr_runtime.service import Resources, ServiceSpec
 
+log = logging.getLogger(__name__)
 SPEC = ServiceSpec(name="exemptions", migrations_dir=Path(__file__).parent / "migrations")
 
 
@@ -20,10 +29,11 @@ class ExemptionsComponents:
     policy: DayPermitPolicy
     publisher: Publisher
     pseudonym_key: str
+    tombstones: Tombstones
 
 
 def bootstrap(resources: Resources) -> Handler | None:
-    """Exemptions only serves its API and publishes changes: no consumer loop."""
+    """Exemptions serves its API, publishes changes and purges what is past retention: no consumer loop."""
     settings = resources.settings
     assert isinstance(settings, ExemptionsSettings)
     resources.components = ExemptionsComponents(
@@ -34,5 +44,21 @@ def bootstrap(resources: Resources) -> Handler | None:
         ),
         publisher=KafkaEventPublisher(resources.producer, settings.topic_prefix),
         pseudonym_key=settings.pseudonym_key.get_secret_value(),
+        tombstones=KafkaTombstones(resources.producer, settings.topic(EXEMPTIONS.name)),
     )
+
+    async def purge_hourly() -> None:
+        tombstones = resources.component(ExemptionsComponents).tombstones
+        while True:
+            try:
+                async with resources.engine.begin() as connection:
+                    repo = PostgresRetentionRepository(connection)
+                    purged = await purge(datetime.now(UTC), settings.retention, repo, tombstones)
+                log.info("retention purge: %s", purged)
+            except Exception as exc:  # keep the loop alive: the next run purges what this one could not
+                log.warning("retention purge failed: %s", type(exc).__name__)
+            await asyncio.sleep(settings.purge_interval_seconds)
+
+    if settings.purge_interval_seconds > 0:
+        resources.background.append(purge_hourly)
     return None

@@ -13,13 +13,16 @@ from anpr_exemptions.config import ExemptionsSettings
 from anpr_exemptions.entrypoints.api import create_app
 from anpr_runtime.kafka import new_consumer
 
-OPERATOR = {"Authorization": "Bearer test-operator-token"}
-SUPERVISOR = {"Authorization": "Bearer test-supervisor-token"}
-REVIEWER = {"Authorization": "Bearer test-reviewer-token"}
-PERMIT_DESK = {"Authorization": "Bearer test-desk-token"}
+# Each with a purpose of its role (X-Purpose): reads of permit data need one; changes ignore it.
+OPERATOR = {"Authorization": "Bearer test-operator-token", "X-Purpose": "permit_desk"}
+SUPERVISOR = {"Authorization": "Bearer test-supervisor-token", "X-Purpose": "supervision"}
+REVIEWER = {"Authorization": "Bearer test-reviewer-token", "X-Purpose": "review"}
+PERMIT_DESK = {"Authorization": "Bearer test-desk-token", "X-Purpose": "permit_desk"}
+SERVICE = {"Authorization": "Bearer test-service-token", "X-Purpose": "enforcement"}
+ADMIN = {"Authorization": "Bearer test-admin-token", "X-Purpose": "administration"}
 TOKENS = (
     "operator-1:operator:test-operator-token,test-supervisor-token:supervisor,test-reviewer-token:reviewer,"
-    "desk-1:permit_desk:test-desk-token"
+    "desk-1:permit_desk:test-desk-token,test-service-token:service"
 )
 
 

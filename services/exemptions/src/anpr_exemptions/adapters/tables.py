@@ -20,6 +20,7 @@ exemptions = Table(
     Column("reference", String(200), nullable=False),
     Column("issuer", String(200), nullable=False),
     Column("revoked", Boolean, nullable=False),
+    Index("ix_exemptions_valid_until", "valid_until"),  # the retention purge
     Index(
         "uq_exemptions_day_permit",
         "municipality",
@@ -42,4 +43,18 @@ audit = Table(
     Column("before", JSONB(none_as_null=True)),
     Column("after", JSONB(none_as_null=True)),
     Index("ix_audit_exemption", "exemption_id", "audit_id"),
+)
+
+# Who read permit data, why and when (issue 17): the vehicle as its keyed pseudonym, never the plate.
+reads = Table(
+    "reads",
+    metadata,
+    Column("read_id", BigInteger, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("actor", String(100), nullable=False),
+    Column("actor_name", String(200), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("purpose", String(200), nullable=False),
+    Column("plate_key", String(100), index=True),
+    Column("exemption_ids", ARRAY(String(100)), nullable=False),
 )

@@ -1,4 +1,5 @@
-"""Permits: create, change, revoke, read, search, and their audit trail."""
+"""Permits: create, change, revoke, read, search, and their audit trail. Every read needs an X-Purpose and
+writes a read-log row."""
 
 from datetime import UTC, datetime
 from typing import Annotated
@@ -10,7 +11,17 @@ from anpr_exemptions import handlers
 from anpr_exemptions.domain.model import ExemptionKind
 from anpr_exemptions.domain.permit import issue
 from anpr_exemptions.domain.search import Search
-from anpr_exemptions.entrypoints.deps import Auditor, Issuer, Viewer, actor_of, changing, components, reading
+from anpr_exemptions.entrypoints.deps import (
+    Auditor,
+    AuditorPurpose,
+    Issuer,
+    Viewer,
+    ViewerPurpose,
+    actor_of,
+    changing,
+    components,
+    reading_logged,
+)
 from anpr_exemptions.entrypoints.schemas import ExemptionId, ExemptionIn, ExemptionPatch, Moment, Plate, ScopeId
 from anpr_exemptions.entrypoints.views import AuditOut, ExemptionOut
 
@@ -28,7 +39,8 @@ async def post_exemption(request: Request, who: Issuer, body: ExemptionIn) -> Ex
 @router.get("")
 async def get_exemptions(
     request: Request,
-    _: Viewer,
+    who: Viewer,
+    purpose: ViewerPurpose,
     plate: Annotated[Plate | None, Query()] = None,
     kind: ExemptionKind | None = None,
     regime: Annotated[ScopeId | None, Query()] = None,
@@ -36,14 +48,22 @@ async def get_exemptions(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[ExemptionOut]:
     query = Search(plate=plate, kind=kind, regime=regime, active_at=active_at, limit=limit)
-    async with reading(request) as repo:
-        return [ExemptionOut.of(e) for e in await handlers.search(query, repo)]
+    async with reading_logged(request) as read:
+        found = await handlers.search(query, read.repo)
+        key = components(request).pseudonym_key
+        await handlers.log_read(read.log, datetime.now(UTC), actor_of(who), "search", purpose, found, plate, key)
+    return [ExemptionOut.of(e) for e in found]
 
 
 @router.get("/{exemption_id}")
-async def get_exemption(request: Request, _: Viewer, exemption_id: ExemptionId) -> ExemptionOut:
-    async with reading(request) as repo:
-        return ExemptionOut.of(await handlers.get(exemption_id, repo))
+async def get_exemption(
+    request: Request, who: Viewer, purpose: ViewerPurpose, exemption_id: ExemptionId
+) -> ExemptionOut:
+    async with reading_logged(request) as read:
+        found = await handlers.get(exemption_id, read.repo)
+        key = components(request).pseudonym_key
+        await handlers.log_read(read.log, datetime.now(UTC), actor_of(who), "view", purpose, [found], None, key)
+    return ExemptionOut.of(found)
 
 
 @router.patch("/{exemption_id}")
@@ -63,6 +83,13 @@ async def post_revoke(request: Request, who: Issuer, exemption_id: ExemptionId) 
 
 
 @router.get("/{exemption_id}/audit")
-async def get_audit(request: Request, _: Auditor, exemption_id: ExemptionId) -> list[AuditOut]:
-    async with reading(request) as repo:
-        return [AuditOut.of(entry) for entry in await handlers.audit_trail(exemption_id, repo)]
+async def get_audit(
+    request: Request, who: Auditor, purpose: AuditorPurpose, exemption_id: ExemptionId
+) -> list[AuditOut]:
+    async with reading_logged(request) as read:
+        entries = await handlers.audit_trail(exemption_id, read.repo)
+        permit = await read.repo.get(exemption_id)
+        key = components(request).pseudonym_key
+        shown = [] if permit is None else [permit]
+        await handlers.log_read(read.log, datetime.now(UTC), actor_of(who), "view_audit", purpose, shown, None, key)
+    return [AuditOut.of(entry) for entry in entries]

@@ -1,7 +1,7 @@
 """The ZE day-permit quota left for a vehicle, for the permit desk before it grants one.
 
 POST, so the plate travels in the body and never in a URL (URLs end up in access logs and browser
-history). The service audits changes, not reads, so like the other permit reads this one is not audited.
+history). Like every read of permit data it needs an X-Purpose and writes a read-log row.
 """
 
 from datetime import UTC, datetime
@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from anpr_exemptions import handlers
 from anpr_exemptions.domain.local_time import LOCAL
-from anpr_exemptions.entrypoints.deps import Issuer, components, reading
+from anpr_exemptions.entrypoints.deps import Issuer, IssuerPurpose, actor_of, components, reading_logged
 from anpr_exemptions.entrypoints.schemas import FIRST_YEAR, LAST_YEAR, Plate
 
 router = APIRouter(prefix="/v1", tags=["quota"])
@@ -36,10 +36,13 @@ class QuotaOut(BaseModel):
 
 
 @router.post("/quota")
-async def post_quota(request: Request, _: Issuer, body: QuotaIn) -> QuotaOut:
-    year = body.year or datetime.now(UTC).astimezone(LOCAL).year
-    async with reading(request) as repo:
-        use = await handlers.day_permits_used(body.plate, year, repo, components(request).policy)
+async def post_quota(request: Request, who: Issuer, purpose: IssuerPurpose, body: QuotaIn) -> QuotaOut:
+    now = datetime.now(UTC)
+    year = body.year or now.astimezone(LOCAL).year
+    found = components(request)
+    async with reading_logged(request) as read:
+        use = await handlers.day_permits_used(body.plate, year, read.repo, found.policy)
+        await handlers.log_read(read.log, now, actor_of(who), "quota", purpose, [], body.plate, found.pseudonym_key)
     return QuotaOut(
         plate=use.plate, year=use.year, municipality=use.municipality, used=use.used, limit=use.limit, left=use.left
     )

@@ -1,5 +1,6 @@
 """Response bodies."""
 
+from dataclasses import asdict
 from datetime import date, datetime, time
 from typing import Any
 
@@ -8,6 +9,7 @@ from pydantic import BaseModel, Field
 from anpr_exemptions.domain.audit import AuditEntry
 from anpr_exemptions.domain.fields import fields_of
 from anpr_exemptions.domain.model import Exemption, ExemptionKind
+from anpr_exemptions.domain.reads import ReadEntry
 from anpr_exemptions.handlers import ImportReport
 
 
@@ -33,8 +35,30 @@ class ExemptionOut(BaseModel):
 
 
 class CheckOut(BaseModel):
+    """What reviewers and services learn: exempt or not, for which regime."""
+
     exempt: bool
+    regime: str
+
+
+class CheckDetailsOut(CheckOut):
+    """What the permit desk, operators, supervisors and admin learn besides: the permits that exempt."""
+
     exemptions: list[ExemptionOut]
+
+
+class ReadOut(BaseModel):
+    at: datetime
+    actor: str
+    actor_name: str
+    action: str
+    purpose: str
+    plate_key: str | None = Field(description="The vehicle's keyed pseudonym, as rules and notices key it.")
+    exemption_ids: list[str]
+
+    @classmethod
+    def of(cls, entry: ReadEntry) -> "ReadOut":
+        return cls.model_validate({**asdict(entry), "exemption_ids": list(entry.exemption_ids)})
 
 
 class AuditOut(BaseModel):

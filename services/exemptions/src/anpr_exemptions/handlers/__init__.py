@@ -2,7 +2,8 @@
 
 The caller runs each change inside one database transaction and commits only after it returned: the
 publish is the last step, so a failed publish rolls the change back instead of losing it for rules.
-Reads (`get`, `search`, `check`, `audit_trail`, `day_permits_used`) take just the repository.
+Reads (`get`, `search`, `check`, `audit_trail`, `day_permits_used`) take just the repository; the route
+logs each read with its purpose (`log_read`). `purge` deletes what is past retention.
 """
 
 from anpr_exemptions.handlers.amend import update
@@ -13,6 +14,8 @@ from anpr_exemptions.handlers.imports import Created, ImportReport, Refused, imp
 from anpr_exemptions.handlers.lookup import get, search
 from anpr_exemptions.handlers.ports import Ports
 from anpr_exemptions.handlers.quota import day_permits_used
+from anpr_exemptions.handlers.reads import log_read
+from anpr_exemptions.handlers.retention import purge
 from anpr_exemptions.handlers.revoke import revoke
 
 __all__ = [
@@ -26,6 +29,8 @@ __all__ = [
     "get",
     "grant",
     "import_rows",
+    "log_read",
+    "purge",
     "revoke",
     "search",
     "update",

@@ -1,0 +1,49 @@
+from typing import Protocol
+
+from sqlalchemy import ColumnElement, and_, delete, exists, or_
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from anpr_exemptions.adapters.tables import audit, exemptions, reads
+from anpr_exemptions.domain.model import ExemptionKind
+from anpr_exemptions.domain.retention import Cutoffs
+
+
+class RetentionRepository(Protocol):
+    async def delete_expired(self, cutoffs: Cutoffs) -> list[str]: ...
+    async def delete_revoked(self, cutoffs: Cutoffs) -> list[str]: ...
+    async def delete_reads(self, cutoffs: Cutoffs) -> int: ...
+
+
+class PostgresRetentionRepository:
+    """Each delete takes the permits' audit trails with them (same transaction) and returns their ids."""
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._db = connection
+
+    async def delete_expired(self, cutoffs: Cutoffs) -> list[str]:
+        c = exemptions.c
+        ended = and_(
+            c.valid_until < cutoffs.expired_before,
+            or_(c.kind != ExemptionKind.DAY_PERMIT.value, c.permit_day < cutoffs.day_permits_before),
+        )
+        return await self._delete(ended)
+
+    async def delete_revoked(self, cutoffs: Cutoffs) -> list[str]:
+        # Revoking always writes its audit row in the same transaction: that row dates the revocation.
+        revoked_then = exists().where(
+            audit.c.exemption_id == exemptions.c.exemption_id,
+            audit.c.action == "revoke",
+            audit.c.at < cutoffs.revoked_before,
+        )
+        return await self._delete(and_(exemptions.c.revoked.is_(True), revoked_then))
+
+    async def delete_reads(self, cutoffs: Cutoffs) -> int:
+        result = await self._db.execute(delete(reads).where(reads.c.at < cutoffs.reads_before))
+        return int(result.rowcount)
+
+    async def _delete(self, condition: ColumnElement[bool]) -> list[str]:
+        gone = await self._db.execute(delete(exemptions).where(condition).returning(exemptions.c.exemption_id))
+        ids = [r.exemption_id for r in gone]
+        if ids:
+            await self._db.execute(delete(audit).where(audit.c.exemption_id.in_(ids)))
+        return ids
