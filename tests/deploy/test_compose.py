@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 import yaml
+from pydantic import ValidationError
 
 from anpr_cli.paths import SERVICES as CLI_SERVICES
 
-from .conftest import ROOT, SERVICES, default_port, readable_by
+from .conftest import ROOT, SERVICES, default_port, readable_by, settings_class
 
 COMPOSE = ROOT / "docker-compose.yml"
 
@@ -150,3 +151,34 @@ def test_keycloak_is_the_official_image_with_the_realm_and_every_placeholder_it_
     [init] = postgres["configs"]
     assert "CREATE DATABASE keycloak" in compose["configs"][init["source"]]["content"]
     assert keycloak["environment"]["KC_DB_URL"].endswith("postgres:5432/keycloak")
+
+
+def test_only_a_private_kafka_and_postgres_may_be_plaintext_in_production(compose: dict[str, Any]) -> None:
+    """ANPR_ALLOW_PLAINTEXT_BACKENDS holds only while neither is reachable from outside this host."""
+    assert compose["services"]["migrate"]["environment"]["ANPR_ALLOW_PLAINTEXT_BACKENDS"] == "true"
+    for backend in ("kafka", "postgres"):
+        assert "ports" not in compose["services"][backend], backend
+    for name in SERVICES:
+        published = compose["services"][name].get("ports", [])
+        assert all(port.startswith("127.0.0.1:") for port in published), name
+
+
+@pytest.mark.parametrize("allowed", [True, False])
+def test_the_services_start_in_production_on_compose_settings_only_with_the_private_network(
+    compose: dict[str, Any], monkeypatch: pytest.MonkeyPatch, allowed: bool
+) -> None:
+    secrets = {"POSTGRES_PASSWORD": "k3H9-postgres-password", "ANPR_ADMIN_TOKEN": "k3H9-admin-token-secret"}
+    secrets |= {"ANPR_PSEUDONYM_KEY": "k3H9-pseudonym-key-secret", "ANPR_DEAD_LETTER_KEY": "k3H9-dead-letter-secret"}
+    for name, value in compose["services"]["ingest"]["environment"].items():
+        value = str(value)
+        for secret, real in secrets.items():
+            value = re.sub(rf"\$\{{{secret}:\?[^}}]*\}}", real, value)
+        monkeypatch.setenv(name, re.sub(r"\$\{\w+:-([^}]*)\}", r"\1", value))
+    if not allowed:
+        monkeypatch.delenv("ANPR_ALLOW_PLAINTEXT_BACKENDS")
+
+    if allowed:
+        assert settings_class("ingest")().environment == "production"
+    else:
+        with pytest.raises(ValidationError, match="KAFKA_SECURITY_PROTOCOL=PLAINTEXT"):
+            settings_class("ingest")()

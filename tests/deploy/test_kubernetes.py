@@ -208,3 +208,58 @@ def test_the_console_calls_the_services_by_their_kubernetes_names() -> None:
         service_port = objects("Service")[name]["spec"]["ports"][0]["port"]
         assert env[f"ANPR_{name.upper()}_URL"] == f"http://{name}:{service_port}"
     assert env["ANPR_CONSOLE_URL"].startswith("https://")
+
+
+def test_production_settings_ask_for_tls_to_kafka_and_postgres(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With secret.yaml's placeholders replaced, anpr-config starts a service: TLS to both backends."""
+    config = objects("ConfigMap")["anpr-config"]["data"]
+    assert (config["ANPR_ENV"], config["KAFKA_SECURITY_PROTOCOL"]) == ("production", "SSL")
+    assert config["DATABASE_SSLMODE"] == "verify-full"
+    for name, value in config.items():
+        monkeypatch.setenv(name, value)
+    for name in ("ANPR_ADMIN_TOKEN", "ANPR_PSEUDONYM_KEY", "ANPR_DEAD_LETTER_KEY"):
+        monkeypatch.setenv(name, f"k3H9-real-{name.lower()}")
+    database = objects("Secret")["anpr-secrets"]["stringData"]["DATABASE_URL"].replace("changeme", "k3H9-real-password")
+    monkeypatch.setenv("DATABASE_URL", database)
+
+    assert "sslmode=verify-full" in settings_class("rules")().database_url
+
+
+INTERNAL_PATHS = {"/metrics", "/healthz", "/readyz", "/docs", "/docs/oauth2-redirect", "/openapi.json", "/redoc"}
+
+
+@pytest.mark.parametrize("service", ["ingest", "notices", "console"])
+def test_ingest_notices_and_the_console_are_reached_over_tls_at_an_ingress(service: str) -> None:
+    ingress = objects("Ingress")[service]
+    [tls] = ingress["spec"]["tls"]
+    [rule] = ingress["spec"]["rules"]
+    assert tls["secretName"] == f"anpr-{service}-tls"
+    assert tls["hosts"] == [rule["host"]]
+    assert ingress["metadata"]["annotations"]["nginx.ingress.kubernetes.io/force-ssl-redirect"] == "true"
+    for path in rule["http"]["paths"]:
+        assert path["backend"]["service"] == {"name": service, "port": {"name": "http"}}
+        assert path["path"] not in INTERNAL_PATHS
+    if service != "console":
+        assert [path["path"] for path in rule["http"]["paths"]] == ["/v1"]
+
+
+def test_the_console_ingress_routes_every_screen_and_nothing_internal() -> None:
+    from anpr_console import ConsoleSettings, create_app
+
+    app = create_app(ConsoleSettings(environment="development"))
+    routes = {route.path for route in app.routes if hasattr(route, "path")} - INTERNAL_PATHS  # type: ignore[attr-defined]
+    [rule] = objects("Ingress")["console"]["spec"]["rules"]
+    paths = [(path["path"], path["pathType"]) for path in rule["http"]["paths"]]
+
+    def routed(route: str) -> bool:
+        return any(route == p or (kind == "Prefix" and route.startswith(f"{p}/")) for p, kind in paths)
+
+    assert {"/review/{candidate_id}", "/auth/callback", "/"} <= routes
+    assert not [route for route in routes if not routed(route)]
+    assert not [route for route in INTERNAL_PATHS if routed(route)]
+    [tls] = objects("Ingress")["console"]["spec"]["tls"]
+    console = {
+        item["name"]: item.get("value")
+        for item in objects("Deployment")["console"]["spec"]["template"]["spec"]["containers"][0]["env"]
+    }
+    assert console["ANPR_CONSOLE_URL"] == f"https://{tls['hosts'][0]}"
