@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from anpr_contracts import ContractError
 from anpr_runtime.correlation import bound, envelope_of
 from anpr_runtime.errors import AnprError
+from anpr_runtime.poison import PoisonGuard
 
 log = logging.getLogger(__name__)
 
@@ -121,8 +122,10 @@ class ConsumerRunner:
         retry: RetryPolicy = RetryPolicy(),
         error_policy: Callable[[BaseException], Verdict] = default_error_policy,
         max_records: int = DEFAULT_MAX_RECORDS,
+        guard: PoisonGuard | None = None,
     ) -> None:
         self._consumer = consumer
+        self._guard = guard
         self._handle = handle
         self._dead_letters = dead_letters
         self._group = group
@@ -153,15 +156,59 @@ class ConsumerRunner:
     async def _loop(self) -> None:
         while not self._stopping.is_set():
             batches = await self._consumer.getmany(timeout_ms=500, max_records=self._max_records)
-            if batches and await self._process_fetched(batches):
-                await self._commit({partition: records[-1].offset + 1 for partition, records in batches.items()})
+            if not batches:
                 continue
-            for partition, records in batches.items():
-                done = await self._process_partition(records)
-                if done is not None:
-                    await self._commit({partition: done + 1})
-                if self._stopping.is_set():
-                    break
+            if self._guard is None:
+                await self._process_polled(batches)
+                continue
+            suspects = await self._guard.suspects(batches)
+            usual = {tp: records for tp, records in batches.items() if tp not in suspects}
+            try:
+                await self._process_polled(usual)
+                for partition, deaths in suspects.items():
+                    if self._stopping.is_set():
+                        break
+                    await self._process_one_by_one(partition, batches[partition], deaths, self._guard)
+            except Exception:
+                # The loop itself failed (no process died): what it had in flight is no suspect.
+                await self._guard.finish(usual)
+                raise
+            # Reached after a graceful stop too: only a process that dies leaves its attempts behind.
+            await self._guard.finish(usual)
+
+    async def _process_polled(self, batches: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]) -> None:
+        if len(batches) == 0:
+            return
+        if await self._process_fetched(batches):
+            await self._commit({partition: records[-1].offset + 1 for partition, records in batches.items()})
+            return
+        for partition, records in batches.items():
+            done = await self._process_partition(records)
+            if done is not None:
+                await self._commit({partition: done + 1})
+            if self._stopping.is_set():
+                break
+
+    async def _process_one_by_one(
+        self, partition: TopicPartition, records: Records, deaths: dict[int, int], guard: PoisonGuard
+    ) -> None:
+        """A range a process died with: each message written down alone, committed alone; one that was in
+        flight in too many deaths is dead-lettered unread."""
+        for record in records:
+            if self._stopping.is_set():
+                return
+            died = deaths.get(record.offset, 0)
+            if died >= guard.max_deaths:
+                envelope = envelope_of(record.headers, record.value)
+                with bound(correlation_id=envelope.get("correlation_id"), event_id=envelope.get("event_id")):
+                    await self._dead_letter(record, envelope.get("event_type") or "unknown", guard.poison(died))
+            else:
+                await guard.start_one(partition, record.offset)
+                if not await self._process(record):
+                    await guard.abandon_one(partition, record.offset, died)
+                    return
+            await self._commit({partition: record.offset + 1})
+            await guard.finish_one(partition, record.offset)
 
     async def _commit(self, offsets: dict[TopicPartition, int]) -> None:
         try:
@@ -239,16 +286,7 @@ class ConsumerRunner:
                 if verdict == "dead_letter" or (
                     verdict == "retry_limited" and attempt >= self._retry.max_attempts_for_unknown
                 ):
-                    log.warning(
-                        "dead-lettering %s[%d]@%d: %s",
-                        record.topic,
-                        record.partition,
-                        record.offset,
-                        _describe(exc),
-                        extra={**where, "event_type": event_type, "error": _describe(exc)},
-                    )
-                    await self._dead_letters.send(record, exc)
-                    PROCESSED.labels(self._group, record.topic, "dead_letter").inc()
+                    await self._dead_letter(record, event_type, exc)
                     return True
                 log.info(
                     "retrying %s[%d]@%d after %s",
@@ -264,6 +302,24 @@ class ConsumerRunner:
                     return False
                 except TimeoutError:
                     continue
+
+    async def _dead_letter(self, record: ConsumerRecord[bytes, bytes], event_type: str, exc: BaseException) -> None:
+        log.warning(
+            "dead-lettering %s[%d]@%d: %s",
+            record.topic,
+            record.partition,
+            record.offset,
+            _describe(exc),
+            extra={
+                "topic": record.topic,
+                "partition": record.partition,
+                "offset": record.offset,
+                "event_type": event_type,
+                "error": _describe(exc),
+            },
+        )
+        await self._dead_letters.send(record, exc)
+        PROCESSED.labels(self._group, record.topic, "dead_letter").inc()
 
 
 def _describe(exc: BaseException) -> str:

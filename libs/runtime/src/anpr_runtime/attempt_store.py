@@ -1,0 +1,140 @@
+"""The poison guard's attempts in PostgreSQL, in the consuming service's own schema: they must outlive the
+process, and a partition moves between instances (see poison.py).
+
+The table is the runtime's, not the service's, so it is created here when the consumer starts (every
+consuming service gets it without a migration of its own); it holds offsets only, never a payload.
+"""
+
+import re
+from collections.abc import Sequence
+
+from aiokafka import TopicPartition
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from anpr_runtime.poison import Attempts, Span
+
+TABLE = "consumer_attempts"
+_SCHEMA = re.compile(r"^[a-z_][a-z0-9_]*$")
+_COLUMNS = "group_id, topic, partition, first_offset, last_offset, attempts"
+_PARTITION = "group_id = :group AND topic = :topic AND partition = :partition"
+_UNNEST = "unnest(CAST(:topics AS text[]), CAST(:partitions AS integer[]), CAST(:firsts AS bigint[])"
+
+
+class PostgresAttemptStore:
+    def __init__(self, engine: AsyncEngine, schema: str, group: str) -> None:
+        if not _SCHEMA.match(schema):
+            raise ValueError(f"{schema!r} is no plain schema name")
+        self._engine = engine
+        self._group = group
+        # Only the checked schema name and this module's constants go into the SQL (hence the noqa S608).
+        table = self._table = f'"{schema}".{TABLE}'
+        self._create = text(
+            f"""CREATE TABLE IF NOT EXISTS {table} (
+                group_id text NOT NULL,
+                topic text NOT NULL,
+                partition integer NOT NULL,
+                first_offset bigint NOT NULL,
+                last_offset bigint NOT NULL,
+                attempts integer NOT NULL,
+                started_at timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (group_id, topic, partition, first_offset)
+            )"""
+        )
+        # One round trip: the rows there were (all sub-statements see one snapshot, so not the new ones),
+        # and a row for each span of a partition that had none.
+        self._begin = text(
+            f"""WITH fetched AS (
+                    SELECT * FROM {_UNNEST}, CAST(:lasts AS bigint[]))
+                    AS f(topic, partition, first_offset, last_offset)
+                ), earlier AS (
+                    SELECT a.topic, a.partition, a.first_offset, a.last_offset, a.attempts
+                    FROM {table} a JOIN fetched f ON a.topic = f.topic AND a.partition = f.partition
+                    WHERE a.group_id = :group
+                ), started AS (
+                    INSERT INTO {table} ({_COLUMNS})
+                    SELECT :group, f.topic, f.partition, f.first_offset, f.last_offset, 1 FROM fetched f
+                    WHERE NOT EXISTS (SELECT 1 FROM earlier e WHERE e.topic = f.topic AND e.partition = f.partition)
+                    ON CONFLICT DO NOTHING
+                )
+                SELECT topic, partition, first_offset, last_offset, attempts FROM earlier
+                ORDER BY topic, partition, first_offset"""  # noqa: S608
+        )
+        self._clear = text(f"DELETE FROM {table} WHERE {_PARTITION}")  # noqa: S608
+        self._insert = text(
+            f"INSERT INTO {table} ({_COLUMNS}) VALUES (:group, :topic, :partition, :first, :last, :count)"  # noqa: S608
+        )
+        self._start = text(
+            f"INSERT INTO {table} ({_COLUMNS}) VALUES (:group, :topic, :partition, :offset, :offset, 1)"  # noqa: S608
+            f" ON CONFLICT (group_id, topic, partition, first_offset) DO UPDATE"
+            f" SET attempts = {TABLE}.attempts + 1, last_offset = EXCLUDED.last_offset, started_at = now()"
+        )
+        self._set_count = text(
+            f"UPDATE {table} SET attempts = :count WHERE {_PARTITION} AND first_offset = :offset"  # noqa: S608
+        )
+        self._delete = text(
+            f"""DELETE FROM {table} a USING {_UNNEST}) AS d(topic, partition, first_offset)
+                WHERE a.group_id = :group AND a.topic = d.topic AND a.partition = d.partition
+                  AND a.first_offset = d.first_offset"""  # noqa: S608
+        )
+
+    async def create_table(self) -> None:
+        async with self._engine.begin() as connection:
+            # Instances starting at once must not race on CREATE TABLE IF NOT EXISTS (a unique violation).
+            await connection.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": self._table})
+            await connection.execute(self._create)
+
+    async def begin(self, spans: Sequence[Span]) -> dict[TopicPartition, list[Attempts]]:
+        values = {
+            "group": self._group,
+            "topics": [span.partition.topic for span in spans],
+            "partitions": [span.partition.partition for span in spans],
+            "firsts": [span.first for span in spans],
+            "lasts": [span.last for span in spans],
+        }
+        async with self._engine.begin() as connection:
+            rows = (await connection.execute(self._begin, values)).all()
+        found: dict[TopicPartition, list[Attempts]] = {}
+        for topic, partition, first, last, count in rows:
+            found.setdefault(TopicPartition(topic, partition), []).append(Attempts(first, last, count))
+        return found
+
+    async def replace(self, partition: TopicPartition, rows: Sequence[Attempts]) -> None:
+        where = self._where(partition)
+        async with self._engine.begin() as connection:
+            await connection.execute(self._clear, where)
+            if rows:
+                await connection.execute(
+                    self._insert, [{**where, "first": row.first, "last": row.last, "count": row.count} for row in rows]
+                )
+
+    async def start(self, partition: TopicPartition, offset: int) -> None:
+        async with self._engine.begin() as connection:
+            await connection.execute(self._start, {**self._where(partition), "offset": offset})
+
+    async def set_count(self, partition: TopicPartition, offset: int, count: int) -> None:
+        async with self._engine.begin() as connection:
+            if count:
+                await connection.execute(self._set_count, {**self._where(partition), "offset": offset, "count": count})
+            else:
+                await self._finish(connection, [(partition, offset)])
+
+    async def finish(self, starts: Sequence[tuple[TopicPartition, int]]) -> None:
+        if starts:
+            async with self._engine.begin() as connection:
+                await self._finish(connection, starts)
+
+    async def _finish(self, connection: AsyncConnection, starts: Sequence[tuple[TopicPartition, int]]) -> None:
+        values = {
+            "group": self._group,
+            "topics": [tp.topic for tp, _ in starts],
+            "partitions": [tp.partition for tp, _ in starts],
+            "firsts": [first for _, first in starts],
+        }
+        await connection.execute(self._delete, values)
+
+    def _where(self, partition: TopicPartition) -> dict[str, object]:
+        return {"group": self._group, "topic": partition.topic, "partition": partition.partition}
+
+
+__all__ = ["PostgresAttemptStore"]
