@@ -144,6 +144,7 @@ async def run(config: BenchConfig, bootstrap: str, database_url: str, log: Log) 
     try:
         async with bench_database(database_url, log) as own_database:
             env = {"KAFKA_BOOTSTRAP": bootstrap, "DATABASE_URL": own_database, "ANPR_TOPIC_PREFIX": prefix}
+            env["ANPR_ENV"] = "development"  # plaintext Kafka and PostgreSQL on 127.0.0.1 (unset: production)
             workers = {"ANPR_INGEST_HTTP_WORKERS": str(config.workers)}
             server = IngestProcess({**env, **workers, "ANPR_ADMIN_TOKEN": token}, free_port())
             try:

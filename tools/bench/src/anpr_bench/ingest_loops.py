@@ -94,7 +94,8 @@ async def bare_producer(bootstrap: str, prefix: str, camera_id: str, jpeg: bytes
     from anpr_runtime.kafka import ensure_topics, new_producer
     from anpr_runtime.settings import ServiceSettings
 
-    settings = ServiceSettings(kafka_bootstrap=bootstrap, topic_prefix=prefix)
+    # The local plaintext broker: development, said explicitly (unset means production, which refuses it).
+    settings = ServiceSettings(environment="development", kafka_bootstrap=bootstrap, topic_prefix=prefix)
     await ensure_topics(settings, [FRAMES, READS])
     now = datetime.now(UTC)
     frame_bytes = event_to_bytes(FrameCaptured(frame_id="raw", camera_id=camera_id, captured_at=now, image_jpeg=jpeg))

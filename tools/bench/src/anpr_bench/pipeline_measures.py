@@ -21,7 +21,7 @@ async def raw_kafka_loop(bootstrap: str, topic: str, count: int, window: int = 1
     from anpr_runtime.kafka import new_consumer, new_producer
     from anpr_runtime.settings import ServiceSettings
 
-    settings = ServiceSettings(kafka_bootstrap=bootstrap)
+    settings = ServiceSettings(environment="development", kafka_bootstrap=bootstrap)  # the local plaintext broker
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:

@@ -201,6 +201,9 @@ def service_env(
     bootstrap: str, database_url: str, prefix: str, tag: str, admin: str, service_token: str, key: str
 ) -> dict[str, str]:
     env = {
+        # The suite's own plaintext Kafka and PostgreSQL on 127.0.0.1: development, said explicitly (unset
+        # would mean production, which refuses both).
+        "ANPR_ENV": "development",
         "KAFKA_BOOTSTRAP": bootstrap,
         "DATABASE_URL": database_url,
         "ANPR_ADMIN_TOKEN": admin,
