@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from anpr_contracts import DLQ, TOPICS
+from anpr_runtime.attempt_store import PostgresAttemptStore
 from anpr_runtime.auth import TokenStore
 from anpr_runtime.consumer import DEFAULT_MAX_RECORDS, ConsumerRunner, DeadLetters, Handler, RetryPolicy
 from anpr_runtime.correlation import bound
@@ -27,6 +28,7 @@ from anpr_runtime.lag import LagGauge
 from anpr_runtime.logs import configure_logging
 from anpr_runtime.metrics import MetricSettings
 from anpr_runtime.oidc import OidcVerifier
+from anpr_runtime.poison import PoisonGuard
 from anpr_runtime.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -90,8 +92,16 @@ async def consuming(spec: ServiceSpec, resources: Resources, handle: Handler) ->
     consumer = new_consumer(settings, *(settings.topic(t) for t in spec.consumes), group_id=group)
     dead_letters = DeadLetters(resources.producer, settings.topic(DLQ.name), group)
     retry = RetryPolicy(settings.retry_initial_seconds, settings.retry_max_seconds)
+    attempts = PostgresAttemptStore(resources.engine, spec.schema, group)
+    await attempts.create_table()
     runner = ConsumerRunner(
-        consumer, retry_while_database_away(handle), dead_letters, group, retry, max_records=spec.max_records
+        consumer,
+        retry_while_database_away(handle),
+        dead_letters,
+        group,
+        retry,
+        max_records=spec.max_records,
+        guard=PoisonGuard(attempts, group),  # a message that killed two processes does not kill a third
     )
     lag = LagGauge(consumer, group, MetricSettings().lag_interval_seconds)
     await consumer.start()
