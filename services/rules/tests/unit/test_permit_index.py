@@ -3,6 +3,7 @@ from typing import Any
 
 import pytest
 
+from anpr_rules.adapters.permit_index import PermitFeed
 from anpr_rules.domain.exemption import Permit
 from anpr_runtime.pseudonym import vehicle_key
 
@@ -89,3 +90,22 @@ def test_daily_times_in_local_time(daily: tuple[str, str | None], clock: time, e
     moment = datetime.combine(datetime(2026, 7, 15).date(), clock, CEST)
 
     assert covers(moment, daily_from=daily[0], daily_until=daily[1]) is expected
+
+
+def test_a_purged_permit_is_forgotten() -> None:
+    index = permit_index(a_permit(exemption_id="a"), a_permit(exemption_id="b"))
+
+    index.forget("a")
+    index.forget("never-seen")
+
+    assert [p.exemption_id for p in index.permits_of(KEY_63)] == ["b"]
+    assert len(index) == 1
+
+
+def test_the_feed_takes_a_tombstone_for_a_purge() -> None:
+    index = permit_index(a_permit(exemption_id="a"))
+    feed = PermitFeed(lambda: None, "anpr.exemptions.v1", index)  # the reader is never started
+
+    feed._apply(b"a", None)
+
+    assert index.permits_of(KEY_63) == ()

@@ -20,13 +20,17 @@ class InMemoryPermitIndex:
         self._vehicle_of: dict[str, str] = {}
 
     def apply(self, change: ExemptionChanged) -> None:
-        previous = self._vehicle_of.pop(change.exemption_id, None)
-        if previous is not None:
-            self._by_vehicle.get(previous, {}).pop(change.exemption_id, None)
+        self.forget(change.exemption_id)
         if change.revoked:
             return
         self._by_vehicle.setdefault(change.plate_key, {})[change.exemption_id] = Permit.of(change)
         self._vehicle_of[change.exemption_id] = change.plate_key
+
+    def forget(self, exemption_id: str) -> None:
+        """A permit that was changed, or purged by exemptions' retention (a tombstone on the topic)."""
+        previous = self._vehicle_of.pop(exemption_id, None)
+        if previous is not None:
+            self._by_vehicle.get(previous, {}).pop(exemption_id, None)
 
     def permits_of(self, plate_key: str) -> Sequence[Permit]:
         found = self._by_vehicle.get(plate_key)
@@ -57,7 +61,7 @@ class PermitFeed:
             while True:
                 for records in (await consumer.getmany(timeout_ms=200, max_records=1000)).values():
                     for record in records:
-                        self._apply(record.value or b"")
+                        self._apply(record.key, record.value)
                 if not self.caught_up.is_set() and all(await self._reached(consumer, ends)):
                     log.info("permit index caught up: %d permits", len(self._index))
                     self.caught_up.set()
@@ -76,7 +80,11 @@ class PermitFeed:
     async def _reached(self, consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int]) -> list[bool]:
         return [await consumer.position(tp) >= end for tp, end in ends.items()]
 
-    def _apply(self, raw: bytes) -> None:
+    def _apply(self, key: bytes | None, raw: bytes | None) -> None:
+        if raw is None:  # a tombstone: exemptions purged the permit keyed by its id
+            if key is not None:
+                self._index.forget(key.decode())
+            return
         try:
             event = parse_event(raw)
         except ValueError:
