@@ -15,6 +15,8 @@ from anpr_notices import NoticesSettings
 from anpr_notices import create_app as notices_app
 
 ADMIN = {"Authorization": "Bearer test-admin-token"}
+# Reads of personal data say why (X-Purpose); admin holds every purpose.
+READING = {**ADMIN, "X-Purpose": "administration"}
 CAMERA = {"Authorization": "Bearer test-camera-token"}
 JPEG_HEADERS = {"X-Camera-Id": "cam-x", "X-Captured-At": "2026-01-01T10:00:00+01:00", **ADMIN}
 
@@ -143,16 +145,30 @@ CASES: list[tuple[str, str, str, dict[str, Any], int]] = [
     ("exemptions", "POST", "/v1/exemptions/unknown/revoke", {"headers": ADMIN}, 404),
     (
         "exemptions",
-        "GET",
+        "POST",
         "/v1/check",
-        {"params": {"plate": "AB12CD", "regime": "x", "at": "not a date"}, "headers": ADMIN},
+        {"json": {"plate": "AB12CD", "regime": "x", "at": "not a date"}, "headers": READING},
         422,
     ),
-    ("notices", "GET", "/v1/candidates", {"params": {"status": "lost"}, "headers": ADMIN}, 422),
-    ("notices", "GET", "/v1/candidates", {"params": {"limit": 100000}, "headers": ADMIN}, 422),
-    ("notices", "GET", "/v1/candidates/not-a-uuid", {"headers": ADMIN}, 422),
-    ("notices", "GET", "/v1/candidates/00000000-0000-0000-0000-000000000000", {"headers": ADMIN}, 404),
-    ("notices", "GET", "/v1/candidates/00000000-0000-0000-0000-000000000000/evidence/selfie", {"headers": ADMIN}, 422),
+    (
+        "exemptions",
+        "POST",
+        "/v1/check",
+        {"json": {"plate": "AB12CD", "regime": "x", "at": "2026-01-01T00:00:00Z"}, "headers": ADMIN},
+        400,
+    ),
+    ("exemptions", "GET", "/v1/check", {"params": {"plate": "AB12CD", "regime": "x"}, "headers": READING}, 410),
+    ("notices", "GET", "/v1/candidates", {"params": {"status": "lost"}, "headers": READING}, 422),
+    ("notices", "GET", "/v1/candidates", {"params": {"limit": 100000}, "headers": READING}, 422),
+    ("notices", "GET", "/v1/candidates/not-a-uuid", {"headers": READING}, 422),
+    ("notices", "GET", "/v1/candidates/00000000-0000-0000-0000-000000000000", {"headers": READING}, 404),
+    (
+        "notices",
+        "GET",
+        "/v1/candidates/00000000-0000-0000-0000-000000000000/evidence/selfie",
+        {"headers": READING},
+        422,
+    ),
     (
         "notices",
         "POST",

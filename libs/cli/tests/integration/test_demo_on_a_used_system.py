@@ -76,7 +76,9 @@ def test_the_demo_set_up_repairs_a_used_system() -> None:
             location = f"/v1/locations/{rotating.location_id}"
             assert ingest.patch(location, json={"regimes": [], "sign": "C7"}).status_code == 200
             permits = client.get(
-                demo_site.url("exemptions", "/v1/exemptions"), params={"plate": demo_site.EXEMPT_PLATE}
+                demo_site.url("exemptions", "/v1/exemptions"),
+                params={"plate": demo_site.EXEMPT_PLATE},
+                headers={"X-Purpose": "administration"},
             ).json()
             for permit in permits:
                 client.post(demo_site.url("exemptions", f"/v1/exemptions/{permit['exemption_id']}/revoke"))
@@ -88,7 +90,10 @@ def test_the_demo_set_up_repairs_a_used_system() -> None:
             found = ingest.get(location).json()
             assert (found["regimes"], found["sign"]) == (list(demo_site.REGIMES), None)
             check = {"plate": demo_site.EXEMPT_PLATE, "regime": demo_site.REGIME, "at": datetime.now(UTC).isoformat()}
-            assert client.get(demo_site.url("exemptions", "/v1/check"), params=check).json()["exempt"]
+            checked = client.post(
+                demo_site.url("exemptions", "/v1/check"), json=check, headers={"X-Purpose": "administration"}
+            )
+            assert checked.json()["exempt"]
             history = ingest.get(f"/v1/cameras/{rotating.camera_id}/placements").json()
 
         # Once more: nothing left to change, so nothing is appended.
