@@ -19,6 +19,7 @@ from anpr_ingest.adapters.site_cache import CachedSites, OnDemandSites, SiteCach
 from anpr_ingest.adapters.token_cache import CameraTokenCache
 from anpr_ingest.adapters.tokens import PostgresCameraTokenRepository
 from anpr_ingest.config import IngestSettings
+from anpr_ingest.domain.throttle import FailureThrottle
 from anpr_ingest.domain.tokens import CameraToken
 from anpr_ingest.handlers import FrameLimits, ReadPorts, purge_health
 from anpr_runtime import RetriableError
@@ -48,6 +49,8 @@ class IngestComponents:
     publisher: BoundedPublisher
     frame_limits: FrameLimits
     reads: ReadPorts
+    # Refused tokens per client address: past its allowance an address is answered 429 without a look-up.
+    refused_tokens: FailureThrottle
 
 
 def bootstrap(resources: Resources) -> Handler | None:
@@ -78,6 +81,7 @@ def bootstrap(resources: Resources) -> Handler | None:
             settings.max_frame_pixels,
         ),
         reads=ReadPorts(sites, publisher, settings.pseudonym_key.get_secret_value()),
+        refused_tokens=FailureThrottle(settings.refused_tokens_burst, settings.refused_tokens_per_minute),
     )
     resources.background.append(marking_delivered(ledger))
     resources.background.append(flushing(tally, resources.engine, settings.health_flush_seconds))

@@ -26,6 +26,10 @@ class IngestSettings(ServiceSettings):
     max_json_body_bytes: int = Field(default=32 * 1024 * 1024, ge=64 * 1024)
     # A revoked camera token keeps working on other instances for at most this long (0: no cache).
     token_cache_seconds: float = Field(default=5.0, ge=0)
+    # Refused tokens per client address (an IPv6 /64): this many at once, then this many a minute; past
+    # that 429 without a look-up, and not counted against the camera named (domain/throttle.py).
+    refused_tokens_burst: int = Field(default=20, ge=1)
+    refused_tokens_per_minute: float = Field(default=6.0, gt=0)
     health_retention_days: float = Field(default=7.0, gt=1)
     # Camera health is counted in memory and written this often (what a crash can lose of the counters).
     health_flush_seconds: float = Field(default=1.0, gt=0)

@@ -88,5 +88,34 @@ async def test_cache_stays_bounded_under_a_flood_of_distinct_tokens() -> None:
     for n in range(1000):
         await cache.find(f"junk-{n}")
 
-    assert len(cache._entries) <= 100
+    assert len(cache) <= 100
     assert await cache.find("h1") == TOKEN
+
+
+async def test_a_flood_of_made_up_tokens_never_pushes_out_a_camera_s_token() -> None:
+    table, clock = Table(), Clock()
+    table.rows["h1"] = TOKEN
+    cache = CameraTokenCache(table.lookup, ttl_seconds=60, max_entries=100, clock=clock)
+    await cache.find("h1")
+
+    for n in range(1000):
+        await cache.find(f"junk-{n}")
+    asked = table.queries
+
+    assert await cache.find("h1") == TOKEN
+    assert cache.cached("h1") == TOKEN
+    assert table.queries == asked  # still cached: the flood cost the camera nothing
+    assert len(cache) <= 101
+
+
+async def test_cached_answers_from_memory_only() -> None:
+    table, clock = Table(), Clock()
+    table.rows["h1"] = TOKEN
+    cache = CameraTokenCache(table.lookup, ttl_seconds=5, clock=clock)
+
+    assert cache.cached("h1") is None
+    await cache.find("h1")
+    assert cache.cached("h1") == TOKEN
+    clock.now += 5
+    assert cache.cached("h1") is None
+    assert table.queries == 1
