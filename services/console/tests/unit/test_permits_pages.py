@@ -37,6 +37,9 @@ class FakeExemptions:
             raise httpx.ConnectError("down")
         path, method = request.url.path, request.method
         self.calls.append(f"{method} {path}")
+        reads_permit_data = method == "GET" or path == "/v1/quota"
+        if reads_permit_data and request.headers.get("X-Purpose") != "permit_desk":
+            return httpx.Response(400, json={"detail": "X-Purpose is required to read personal data"})
         if path == "/v1/quota":
             plate = json.loads(request.content)["plate"]
             used = 12 - self.quota_left

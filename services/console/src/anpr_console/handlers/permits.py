@@ -11,6 +11,7 @@ from anpr_console.domain.permits import SearchForm, same_permit
 from anpr_console.handlers.ports import Panel
 
 SERVICE = "exemptions"
+PURPOSE = "permit_desk"  # every read of permit data says why; exemptions logs it with the read
 SEARCH_LIMIT = 200
 
 
@@ -40,7 +41,7 @@ async def search(api: ServicesApi, token: str, form: SearchForm) -> SearchPage:
     params |= {"kind": form.kind} if form.kind else {}
     params |= {"regime": form.regime} if form.regime else {}
     found, quota = await asyncio.gather(
-        api.get_json(SERVICE, "/v1/exemptions", token, params),
+        api.get_json(SERVICE, "/v1/exemptions", token, params, PURPOSE),
         quota_of(api, token, form.plate) if form.plate else _nothing(),
     )
     return SearchPage(found[:SEARCH_LIMIT], quota, len(found) > SEARCH_LIMIT)
@@ -51,7 +52,7 @@ async def quota_of(api: ServicesApi, token: str, plate: str) -> Panel:
     if not plate:
         return Panel(False)
     try:
-        return Panel(True, await api.post_json(SERVICE, "/v1/quota", token, {"plate": plate}))
+        return Panel(True, await api.post_json(SERVICE, "/v1/quota", token, {"plate": plate}, PURPOSE))
     except (ServiceRefused, ServiceUnavailable):
         return Panel(False)
 
@@ -61,7 +62,7 @@ async def _nothing() -> Panel:
 
 
 async def permit(api: ServicesApi, token: str, permit_id: str) -> dict[str, Any]:
-    found: dict[str, Any] = await api.get_json(SERVICE, f"/v1/exemptions/{permit_id}", token)
+    found: dict[str, Any] = await api.get_json(SERVICE, f"/v1/exemptions/{permit_id}", token, purpose=PURPOSE)
     return found
 
 
@@ -72,7 +73,7 @@ async def detail(api: ServicesApi, token: str, permit_id: str) -> DetailPage:
 
 async def _audit(api: ServicesApi, token: str, permit_id: str) -> Panel:
     try:
-        entries = await api.get_json(SERVICE, f"/v1/exemptions/{permit_id}/audit", token)
+        entries = await api.get_json(SERVICE, f"/v1/exemptions/{permit_id}/audit", token, purpose=PURPOSE)
     except ServiceRefused as refused:
         if refused.status == 403:  # the trail has its own roles; the permit itself is still worth showing
             return Panel(False)
@@ -84,7 +85,7 @@ async def grant(api: ServicesApi, token: str, body: dict[str, Any]) -> Outcome:
     """The API takes no idempotency key, so a double submit is caught by looking first: the same plate,
     kind, reference and scope already granted and not revoked is this form sent again."""
     params = {"plate": body["plate"], "kind": body["kind"], "limit": 1000}
-    existing = await api.get_json(SERVICE, "/v1/exemptions", token, params)
+    existing = await api.get_json(SERVICE, "/v1/exemptions", token, params, PURPOSE)
     for candidate in existing:
         if same_permit(candidate, body):
             return Outcome("exists", str(candidate["exemption_id"]))
