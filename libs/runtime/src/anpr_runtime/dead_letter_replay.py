@@ -90,6 +90,8 @@ async def replay(
 ) -> Replayed:
     if not letter.topic:
         return Replayed(letter, "refused", "no dlq.topic header: not written by our consumers")
+    if letter.sealed_with is not None:  # a sealed payload must never go back in place of the message
+        return Replayed(letter, "refused", "still sealed: open it (dead_letter_seal.open_letter) first")
     async with engine.begin() as connection:
         claim = (
             pg_insert(replays)

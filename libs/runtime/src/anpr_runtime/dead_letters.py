@@ -18,6 +18,9 @@ from anpr_runtime.settings import ServiceSettings
 
 READ_TIMEOUT_SECONDS = 60.0
 REPLAY_HEADER = "dlq.replay_of"  # on a replayed message: "<dead-letter topic>:<partition>:<offset>"
+# Written by dead_letter_seal: the key id that sealed key, value and the exception's text, and that text.
+SEALED = "dlq.sealed"
+SEALED_REASON = "dlq.reason.sealed"
 _ID = re.compile(r"^(\d+):(\d+)$")
 
 
@@ -36,6 +39,9 @@ class DeadLetter:
     value: bytes | None
     # The original message's own headers (correlation_id, event_type, ...): a replay carries them again.
     envelope: tuple[tuple[str, bytes], ...] = ()
+    # Set while key, value and the full reason are sealed (`reason` is then the sanitised one): the key id.
+    sealed_with: str | None = None
+    sealed_reason: bytes | None = None
 
     @property
     def id(self) -> str:
@@ -57,6 +63,8 @@ class DeadLetter:
             key=record.key,
             value=record.value,
             envelope=tuple((name, value) for name, value in record.headers or () if not name.startswith("dlq.")),
+            sealed_with=headers.get(SEALED),
+            sealed_reason=dict(record.headers or ()).get(SEALED_REASON),
         )
 
     def summary(self) -> dict[str, str]:

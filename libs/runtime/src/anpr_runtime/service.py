@@ -19,10 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from anpr_contracts import DLQ, TOPICS
 from anpr_runtime.attempt_store import PostgresAttemptStore
 from anpr_runtime.auth import TokenStore
-from anpr_runtime.consumer import DEFAULT_MAX_RECORDS, ConsumerRunner, DeadLetters, Handler, RetryPolicy
+from anpr_runtime.consumer import DEFAULT_MAX_RECORDS, ConsumerRunner, Handler, RetryPolicy
 from anpr_runtime.correlation import bound
 from anpr_runtime.db import create_engine, database_check, run_migrations
 from anpr_runtime.db_outage import retry_while_database_away
+from anpr_runtime.dead_letter_seal import DeadLetterSeal, sealing_dead_letters
 from anpr_runtime.kafka import ensure_topics, kafka_check, new_consumer, new_producer
 from anpr_runtime.lag import LagGauge
 from anpr_runtime.logs import configure_logging
@@ -90,7 +91,8 @@ async def consuming(spec: ServiceSpec, resources: Resources, handle: Handler) ->
     settings = resources.settings
     group = settings.consumer_group or f"anpr-{spec.name}"
     consumer = new_consumer(settings, *(settings.topic(t) for t in spec.consumes), group_id=group)
-    dead_letters = DeadLetters(resources.producer, settings.topic(DLQ.name), group)
+    seal = DeadLetterSeal.from_settings(settings)
+    dead_letters = sealing_dead_letters(resources.producer, settings.topic(DLQ.name), group, seal)
     retry = RetryPolicy(settings.retry_initial_seconds, settings.retry_max_seconds)
     attempts = PostgresAttemptStore(resources.engine, spec.schema, group)
     await attempts.create_table()
