@@ -21,6 +21,7 @@ from anpr_bench.faults.plan import Plan, make_plan, write_registry
 from anpr_bench.faults.traffic import Sent, send_frames, send_garbage, send_reads, set_up
 from anpr_bench.faults.verify import dead_letters, mentions, plain_dsn, wait_drained
 from anpr_cli.paths import SERVICES, demo_rdw_dir
+from anpr_runtime.dead_letter_seal import DeadLetterSeal
 
 Log = Callable[[str], None]
 
@@ -71,7 +72,7 @@ async def run(config: FaultConfig, run_dir: Path, bootstrap: str, database_url: 
     tag = secrets.token_hex(3)
     prefix = f"faults-{tag}."
     plan = make_plan(config.reads, config.frames, config.corrupt_frames, config.garbage_reads, datetime.now(UTC))
-    admin, service_token, key = (secrets.token_urlsafe(24) for _ in range(3))
+    admin, service_token, key, dead_letter_key = (secrets.token_urlsafe(24) for _ in range(4))
     log(f"run {tag}: {len(plan.reads):,} reads, {plan.frames} frames, {len(plan.expected):,} expected candidates")
     started = time.monotonic()
     try:
@@ -79,6 +80,7 @@ async def run(config: FaultConfig, run_dir: Path, bootstrap: str, database_url: 
             dsn = plain_dsn(database)
             await import_registry(plan, database, run_dir / f"faults-{tag}-rdw")
             env = service_env(bootstrap, database, prefix, tag, admin, service_token, key)
+            env["ANPR_DEAD_LETTER_KEY"] = dead_letter_key  # the run opens its dead letters with it to count them
             cluster = Cluster(run_dir, env, tag)
             try:
                 for service in SERVICES:
@@ -100,7 +102,8 @@ async def run(config: FaultConfig, run_dir: Path, bootstrap: str, database_url: 
                 drained = await _drain(bootstrap, groups, dsn, config.drain_timeout)
                 log(f"drained: {drained}")
                 outcome = Outcome(plan, tag, garbage)
-                await outcome.collect(dsn, await dead_letters(bootstrap, f"{prefix}{DLQ.name}"))
+                seal = DeadLetterSeal.from_secret(dead_letter_key)
+                await outcome.collect(dsn, await dead_letters(bootstrap, f"{prefix}{DLQ.name}", seal))
                 after = await mentions(dsn, no_hits, key)
             finally:
                 cluster.stop_all()

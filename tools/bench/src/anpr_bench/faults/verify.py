@@ -14,6 +14,8 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
 from anpr_rules import local_day
+from anpr_runtime import dead_letters as runtime_dead_letters
+from anpr_runtime.dead_letter_seal import DeadLetterSeal, open_letter
 from anpr_runtime.pseudonym import vehicle_key
 
 _TEXT_TYPES = ("text", "character varying", "character", "json", "jsonb", "ARRAY", "bytea")
@@ -96,7 +98,8 @@ class DeadLetter:
     error: str = ""  # the consumer's error type and reason, from the headers
 
 
-async def dead_letters(bootstrap: str, topic: str) -> list[DeadLetter]:
+async def dead_letters(bootstrap: str, topic: str, seal: DeadLetterSeal) -> list[DeadLetter]:
+    """The run's dead letters, opened with the key the run gave its services (they are sealed at rest)."""
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap, enable_auto_commit=False, max_partition_fetch_bytes=5 << 20
     )
@@ -116,7 +119,8 @@ async def dead_letters(bootstrap: str, topic: str) -> list[DeadLetter]:
                 for record in records:
                     headers = {name: value.decode(errors="replace") for name, value in record.headers}
                     error = f"{headers.get('dlq.group')}: {headers.get('dlq.error_type')}: {headers.get('dlq.reason')}"
-                    found.append(DeadLetter(headers.get("dlq.topic", ""), _identity(record.value or b""), error[:300]))
+                    value = open_letter(runtime_dead_letters.DeadLetter.of(record), seal).value
+                    found.append(DeadLetter(headers.get("dlq.topic", ""), _identity(value or b""), error[:300]))
         return found
     finally:
         await consumer.stop()
