@@ -13,6 +13,8 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
 from anpr_contracts import DLQ, FRAMES, READS, FrameCaptured, PlateRecognized, event_to_bytes, parse_event
 from anpr_recognition.config import RecognitionSettings
 from anpr_recognition.entrypoints.api import create_app
+from anpr_runtime.dead_letter_seal import DeadLetterSeal, open_letter
+from anpr_runtime.dead_letters import DeadLetter
 
 DEMO = Path(__file__).resolve().parents[4] / "deploy" / "demo" / "frames"
 
@@ -69,7 +71,8 @@ async def test_frames_of_one_passage_give_one_read_and_a_non_jpeg_is_dead_letter
     assert headers["dlq.error_type"] == b"ImageDecodeError"
     assert b"not a JPEG frame" in headers["dlq.reason"]
     assert b"not a decodable image" in dict(corrupt.headers)["dlq.reason"]
-    dead_frame = parse_event(not_jpeg.value or b"")
+    assert b"cam-e2e" not in (not_jpeg.value or b""), "sealed at rest"
+    dead_frame = parse_event(open_letter(DeadLetter.of(not_jpeg), DeadLetterSeal.from_settings(settings)).value or b"")
     assert isinstance(dead_frame, FrameCaptured)
     assert dead_frame.frame_id == f"not-a-jpeg-{RUN}"
 
