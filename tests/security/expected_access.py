@@ -125,6 +125,10 @@ NOTICES: dict[tuple[str, str], Access] = {
     ("GET", "/v1/audit"): allow(SUPERVISOR),
     ("GET", "/v1/stats"): allow(SUPERVISOR, OPERATOR),
     ("POST", "/v1/retention/purge"): allow(),
+    # The platform's dead letters, decrypted here: admin only (anpr dlq).
+    ("GET", "/v1/dead-letters"): allow(),
+    ("POST", "/v1/dead-letters/{letter_id}/open"): allow(),
+    ("POST", "/v1/dead-letters/replay"): allow(),
     ("GET", "/review"): frozenset({PUBLIC}),
 }
 
