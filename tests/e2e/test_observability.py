@@ -33,6 +33,8 @@ ROOT = Path(__file__).resolve().parents[2]
 FRAME = ROOT / "deploy" / "demo" / "frames" / "c12_2.jpg"  # 63-HK-HD, an old diesel: a milieuzone candidate
 RDW = ROOT / "deploy" / "demo" / "rdw"
 ADMIN = {"Authorization": "Bearer test-admin-token"}
+# Reads of candidates say why (X-Purpose); admin holds every purpose.
+READING = {**ADMIN, "X-Purpose": "administration"}
 LOCATION = "loc-centrum-noord"
 
 
@@ -99,7 +101,7 @@ async def test_a_frame_is_traced_from_ingest_to_notices_and_lag_is_exported(
         assert posted.headers["X-Correlation-Id"] == trace
 
         async def candidate_stored() -> bool:
-            found = (await http["notices"].get("/v1/candidates", params={"limit": 500})).json()
+            found = (await http["notices"].get("/v1/candidates", params={"limit": 500}, headers=READING)).json()
             return any(c["camera_id"] == camera for c in found)
 
         await _until(candidate_stored)

@@ -30,6 +30,8 @@ ROOT = Path(__file__).resolve().parents[2]
 FRAMES = ROOT / "deploy" / "demo" / "frames"
 RDW = ROOT / "deploy" / "demo" / "rdw"
 ADMIN = {"Authorization": "Bearer test-admin-token"}
+# Reads of candidates say why (X-Purpose); admin holds every purpose.
+READING = {**ADMIN, "X-Purpose": "administration"}
 LOCATION = "loc-centrum-noord"  # in deploy/regimes/milieuzone.yaml
 
 
@@ -116,7 +118,7 @@ async def test_frames_over_http_become_one_candidate_per_violation(
         await until(all_judged)
 
         async def candidate_arrived() -> list[dict[str, Any]]:
-            found = (await http["notices"].get("/v1/candidates", params={"limit": 500})).json()
+            found = (await http["notices"].get("/v1/candidates", params={"limit": 500}, headers=READING)).json()
             return [c for c in found if c["camera_id"] == camera]
 
         await until(candidate_arrived)

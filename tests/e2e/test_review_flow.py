@@ -81,7 +81,9 @@ async def test_reads_to_review_to_export(isolated: Callable[..., Any], run_app: 
         http = await stack.enter_async_context(
             httpx.AsyncClient(transport=httpx.ASGITransport(app=ingest), base_url="http://ingest", headers=ADMIN)
         )
-        notices = await stack.enter_async_context(httpx.AsyncClient(base_url=notices_url, headers=ADMIN))
+        # Admin reads the queue to wait for it: a read of candidates says why (X-Purpose).
+        reading = {**ADMIN, "X-Purpose": "administration"}
+        notices = await stack.enter_async_context(httpx.AsyncClient(base_url=notices_url, headers=reading))
 
         site = {"location_id": location, "name": "Centrum (e2e)", "regimes": [REGIME], "zone_id": "centrum"}
         assert (await http.post("/v1/locations", json=site)).status_code == 201

@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[2]
 FRAMES, RDW = ROOT / "deploy" / "demo" / "frames", ROOT / "deploy" / "demo" / "rdw"
 LOCATION, REGIME = "loc-centrum-noord", "milieuzone-centrum"
 ADMIN = {"Authorization": "Bearer test-admin-token"}
-REVIEWER = {"Authorization": "Bearer test-reviewer-token"}
+REVIEWER = {"Authorization": "Bearer test-reviewer-token", "X-Purpose": "review"}
 # In the frames c12_2, c12_12 and c12_5; the permit holder; a read sent as JSON.
 PLATES = ("63HKHD", "63-HK-HD", "ZDPB67", "ZD-PB-67", "57LFJB", "57-LF-JB", "XSNB23", "XS-NB-23")
 NOISY = ("sqlalchemy", "aiokafka", "asyncpg", "uvicorn", "uvicorn.error", "uvicorn.access", "httpx", "httpcore")

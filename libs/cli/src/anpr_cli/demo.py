@@ -98,7 +98,10 @@ def demo(
 def _summary(client: httpx.Client, posted: int) -> None:
     plates = metric_sum(client, "recognition", "anpr_recognition_plates", by="country")
     outcomes = metric_sum(client, "rules", "anpr_rules_decisions", by="outcome")
-    candidates = client.get(url("notices", "/v1/candidates"), params={"status": "pending", "limit": 500}).json()
+    pending: dict[str, str | int] = {"status": "pending", "limit": 500}
+    candidates = client.get(
+        url("notices", "/v1/candidates"), params=pending, headers={"X-Purpose": "administration"}
+    ).json()
     per_regime = Counter((c["regime_id"], c["enforceable"]) for c in candidates)
     table = Table("what", "count", title="ANPR demo (counts since the services started)")
     table.add_row("frames posted to ingest (this run)", str(posted))
@@ -115,7 +118,8 @@ def _summary(client: httpx.Client, posted: int) -> None:
         "\n".join(
             [
                 "Look at:",
-                f"  candidates   curl -H 'Authorization: Bearer $ANPR_ADMIN_TOKEN' {url('notices', '/v1/candidates')}",
+                f"  candidates   curl -H 'Authorization: Bearer $ANPR_ADMIN_TOKEN' -H 'X-Purpose: administration' "
+                f"{url('notices', '/v1/candidates')}",
                 f"  API docs     {url('notices', '/docs')}  {url('ingest', '/docs')}  (every service: /docs)",
                 f"  metrics      {url('rules', '/metrics')}",
                 f"  logs         {run}/services/*.log, {run}/kafka.log, {run}/postgres.log",

@@ -139,7 +139,8 @@ def _poisson(rng: random.Random, mean: float) -> int:
 
 
 def _decide(client: httpx.Client, how_many: int, rng: random.Random) -> dict[str, int]:
-    queue = get_json(client, "notices", "/v1/candidates", status="pending", limit=min(how_many, 500))
+    # The seeding plays the reviewer: its reads of candidates are for review.
+    queue = get_json(client, "notices", "/v1/candidates", "review", status="pending", limit=min(how_many, 500))
     decided: dict[str, int] = {}
     for candidate in queue[:how_many]:
         roll = rng.random()

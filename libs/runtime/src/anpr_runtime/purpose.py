@@ -70,16 +70,20 @@ def checked_purpose(given: str | None, who: Principal, policy: PurposePolicy) ->
 
 
 def purpose_for(
-    role_check: Callable[..., Awaitable[Principal]], policy_of: Callable[[Request], PurposePolicy]
+    role_check: Callable[..., Awaitable[Principal]],
+    policy_of: Callable[[Request], PurposePolicy],
+    default: str | None = None,
 ) -> Callable[..., Awaitable[str]]:
-    """A dependency answering the checked purpose; `role_check` is the route's own `require_roles(...)`."""
+    """A dependency answering the checked purpose; `role_check` is the route's own `require_roles(...)`.
+    `default`: for a change that is audited with a purpose but reads nothing new (a review decision), what
+    a request without the header stands for; a given header is still checked."""
 
     async def dependency(
         request: Request,
         who: Annotated[Principal, Depends(role_check)],
         given: Annotated[str | None, Header(alias=HEADER, description="why: one of your role's purposes")] = None,
     ) -> str:
-        return checked_purpose(given, who, policy_of(request))
+        return checked_purpose(given or default, who, policy_of(request))
 
     return dependency
 

@@ -84,3 +84,21 @@ async def test_the_dependency_checks_the_header_against_the_routes_principal() -
     assert missing.status_code == 400
     assert "one of: review" in missing.json()["detail"]
     assert calls == [1, 1]  # the role check ran once per request, shared with the route's principal
+
+
+async def test_a_default_stands_for_a_missing_header_and_a_given_one_is_still_checked() -> None:
+    async def role_check() -> Principal:
+        return REVIEWER
+
+    app = FastAPI()
+
+    @app.post("/decide")
+    async def decide(
+        purpose: Annotated[str, Depends(purpose_for(role_check, lambda _: DEFAULT_PURPOSES, "review"))],
+    ) -> str:
+        return purpose
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+        assert (await client.post("/decide")).json() == "review"
+        assert (await client.post("/decide", headers={"X-Purpose": "review: 9"})).json() == "review: 9"
+        assert (await client.post("/decide", headers={"X-Purpose": "curiosity"})).status_code == 400

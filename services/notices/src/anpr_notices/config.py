@@ -3,6 +3,8 @@ from pydantic_settings import SettingsConfigDict
 
 from anpr_notices.domain.retention import RetentionPolicy
 from anpr_notices.domain.workflow import FourEyesPolicy
+from anpr_runtime.auth import Role
+from anpr_runtime.purpose import default_purposes
 from anpr_runtime.settings import ServiceSettings
 
 
@@ -18,3 +20,6 @@ class NoticesSettings(ServiceSettings):
     purge_interval_seconds: int = Field(default=3600, ge=0)  # 0: no background purge (tests drive it)
     # Base of the evidence URLs in exports; empty: the URL the export was requested at.
     public_url: str = ""
+    # The X-Purpose values each role may give for reading candidates, evidence, exports, letters and
+    # reminders, replacing the defaults whole: ANPR_NOTICES_PURPOSES='{"reviewer": ["review"], ...}'
+    purposes: dict[Role, tuple[str, ...]] = Field(default_factory=default_purposes)

@@ -31,11 +31,12 @@ TOKENS = ",".join(
         ("operator", "operator", "operator-5"),
     )
 )
-ADMIN = {"Authorization": "Bearer test-admin-token"}
+# People's callers with a purpose of their role: every read of candidates needs one (X-Purpose).
+ADMIN = {"Authorization": "Bearer test-admin-token", "X-Purpose": "administration"}
 CAMERA = {"Authorization": "Bearer test-camera-token"}
-REVIEWER = {"Authorization": "Bearer test-reviewer-token"}
-REVIEWER2 = {"Authorization": "Bearer test-reviewer2-token"}
-SUPERVISOR = {"Authorization": "Bearer test-supervisor-token"}
+REVIEWER = {"Authorization": "Bearer test-reviewer-token", "X-Purpose": "review"}
+REVIEWER2 = {"Authorization": "Bearer test-reviewer2-token", "X-Purpose": "review"}
+SUPERVISOR = {"Authorization": "Bearer test-supervisor-token", "X-Purpose": "supervision"}
 OPERATOR = {"Authorization": "Bearer test-operator-token"}
 
 

@@ -44,4 +44,5 @@ class People:
             "realm_access": {"roles": [*roles, "offline_access"]},
         }
         token = jwt.encode({"alg": "RS256", "kid": self._key.kid}, claims, self._key, algorithms=["RS256"])
-        return {"Authorization": f"Bearer {token}"}
+        # Reviewers and supervisors both hold the purpose "review" (X-Purpose, needed to read candidates).
+        return {"Authorization": f"Bearer {token}", "X-Purpose": "review"}

@@ -18,7 +18,7 @@ async def test_every_evidence_view_and_every_look_is_audited(
     async with run_app(app), api(app) as client:
         await publish(settings.kafka_bootstrap, settings.topic(CANDIDATES.name), candidate)
         candidate_id = str(await arrived(settings, candidate.candidate_key))
-        purpose = {"X-Purpose": "bezwaar 2026-0042"}
+        purpose = {"X-Purpose": "review: bezwaar 2026-0042"}
         views = [
             (REVIEWER, "plate", {}),
             (REVIEWER, "overview", {}),
@@ -49,13 +49,35 @@ async def test_every_evidence_view_and_every_look_is_audited(
     assert oldest_first == [
         ("reviewer-2", "view_evidence:plate", "review"),
         ("reviewer-2", "view_evidence:overview", "review"),
-        ("reviewer-3", "view_evidence:plate", "bezwaar 2026-0042"),
+        ("reviewer-3", "view_evidence:plate", "review: bezwaar 2026-0042"),
         ("reviewer-2", "view_evidence:plate", "review"),
         ("reviewer-3", "view_candidate", "review"),
         ("reviewer-3", "list_candidates", "review"),
         ("reviewer-2", "decide:accept", "review"),
-        ("supervisor-4", "warning_letter", "review"),
+        ("supervisor-4", "warning_letter", "supervision"),
     ]
     assert all(row["subject"] == candidate_id for row in trail)
     assert [row["action"] for row in by_actor] == ["list_candidates", "view_candidate", "view_evidence:plate"]
     assert window.json() == []  # until is exclusive
+
+
+async def test_a_look_without_a_purpose_of_the_role_is_400_and_not_served(
+    isolated: Callable[..., Any], run_app: Callable[..., Any]
+) -> None:
+    settings = notices_settings(isolated)
+    candidate = a_candidate(mode=RegimeMode.WARN)
+    app = create_app(settings)
+    async with run_app(app), api(app) as client:
+        await publish(settings.kafka_bootstrap, settings.topic(CANDIDATES.name), candidate)
+        candidate_id = str(await arrived(settings, candidate.candidate_key))
+        bare = {"Authorization": REVIEWER["Authorization"]}
+        missing = await client.get(f"/v1/candidates/{candidate_id}/evidence/plate", headers=bare)
+        foreign = await client.get(f"/v1/candidates/{candidate_id}", headers={**bare, "X-Purpose": "supervision"})
+        listing = await client.get("/v1/candidates", headers=bare)
+        trail = (await client.get("/v1/audit", params={"subject": candidate_id}, headers=SUPERVISOR)).json()
+
+    for refused in (missing, foreign, listing):
+        assert refused.status_code == 400, refused.text
+        assert "one of: review" in refused.json()["detail"]
+    assert "image/jpeg" not in missing.headers.get("content-type", "")
+    assert trail == []

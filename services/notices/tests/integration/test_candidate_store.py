@@ -17,7 +17,7 @@ from anpr_notices.entrypoints.api import create_app
 from anpr_runtime.kafka import new_consumer
 from anpr_runtime.service import consuming, open_resources
 
-REVIEWER = {"Authorization": "Bearer test-reviewer-token"}
+REVIEWER = {"Authorization": "Bearer test-reviewer-token", "X-Purpose": "review"}
 
 
 def a_candidate(plate: str = "63HKHD") -> CandidateRaised:

@@ -36,7 +36,8 @@ async def test_history_shows_the_vehicles_earlier_candidates_in_that_regime_only
         assert (await client.post(f"/v1/candidates/{rejected_id}/decision", json=reject, headers=REVIEWER)).is_success
 
         history = await client.get(
-            f"/v1/candidates/{current_id}/history", headers={**SUPERVISOR, "X-Purpose": "kloon-onderzoek"}
+            f"/v1/candidates/{current_id}/history",
+            headers={**SUPERVISOR, "X-Purpose": "investigation: kloon-onderzoek"},
         )
         refused = await client.get(f"/v1/candidates/{current_id}/history", headers=OPERATOR)
         unknown = await client.get(f"/v1/candidates/{uuid4()}/history", headers=REVIEWER)
@@ -61,4 +62,4 @@ async def test_history_shows_the_vehicles_earlier_candidates_in_that_regime_only
     assert unknown.status_code == 404
     assert first_time.json() == {"items": []}
     shown = {(row["subject"], row["reason"]) for row in audit.json() if row["action"] == "view_history"}
-    assert shown == {(i, "kloon-onderzoek") for i in (current_id, rejected_id, oldest_id)}
+    assert shown == {(i, "investigation: kloon-onderzoek") for i in (current_id, rejected_id, oldest_id)}

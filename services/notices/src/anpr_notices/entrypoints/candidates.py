@@ -12,7 +12,7 @@ from anpr_notices.adapters.audit import PostgresAuditLog
 from anpr_notices.adapters.candidates import CandidateQuery, PostgresCandidateRepository
 from anpr_notices.domain.model import RejectReason, Status
 from anpr_notices.domain.workflow import Verdict
-from anpr_notices.entrypoints.deps import Purpose, Reviewer, actor_of, review_rules, transaction
+from anpr_notices.entrypoints.deps import DecisionPurpose, Reviewer, ReviewPurpose, actor_of, review_rules, transaction
 from anpr_notices.entrypoints.views import candidate_view
 from anpr_notices.handlers import offender_history, record_decision, with_review_flags
 from anpr_runtime import NotFound
@@ -35,6 +35,7 @@ async def list_candidates(
     request: Request,
     response: Response,
     who: Reviewer,
+    purpose: ReviewPurpose,
     status: Status | None = None,
     regime: Annotated[Text | None, Query(max_length=100)] = None,
     location: Annotated[Text | None, Query(max_length=100)] = None,
@@ -42,7 +43,6 @@ async def list_candidates(
     order: Literal["oldest", "newest"] = "oldest",
     after: Annotated[UUID | None, Query(description="only candidates seen after this one")] = None,
     before: Annotated[UUID | None, Query(description="only candidates seen before this one")] = None,
-    purpose: Purpose = "review",
 ) -> list[dict[str, Any]]:
     """By moment observed, oldest first (a queue: the oldest are closest to the legal deadline) or newest
     first. A full page sets `X-Next-After` (oldest first) or `X-Next-Before` (newest first): pass it as
@@ -59,7 +59,7 @@ async def list_candidates(
 
 
 @router.get("/candidates/{candidate_id}")
-async def get_candidate(request: Request, who: Reviewer, candidate_id: UUID, purpose: Purpose = "review") -> Any:
+async def get_candidate(request: Request, who: Reviewer, candidate_id: UUID, purpose: ReviewPurpose) -> Any:
     async with transaction(request) as connection:
         repo = PostgresCandidateRepository(connection)
         candidate = await repo.get(candidate_id)
@@ -73,7 +73,7 @@ async def get_candidate(request: Request, who: Reviewer, candidate_id: UUID, pur
 
 
 @router.get("/candidates/{candidate_id}/history")
-async def get_history(request: Request, who: Reviewer, candidate_id: UUID, purpose: Purpose = "review") -> Any:
+async def get_history(request: Request, who: Reviewer, candidate_id: UUID, purpose: ReviewPurpose) -> Any:
     """The same vehicle's earlier candidates in this candidate's regime, newest first (at most 20), with
     their latest decision: against cloned plates and for repeat offences. One audit row per candidate
     shown, the asked-about one included."""
@@ -86,7 +86,7 @@ async def get_history(request: Request, who: Reviewer, candidate_id: UUID, purpo
 
 @router.get("/candidates/{candidate_id}/evidence/{kind}", response_class=Response)
 async def get_evidence(
-    request: Request, who: Reviewer, candidate_id: UUID, kind: Literal["plate", "overview"], purpose: Purpose = "review"
+    request: Request, who: Reviewer, candidate_id: UUID, kind: Literal["plate", "overview"], purpose: ReviewPurpose
 ) -> Response:
     async with transaction(request) as connection:
         jpeg = await PostgresCandidateRepository(connection).evidence(candidate_id, kind)
@@ -101,7 +101,7 @@ async def get_evidence(
 
 @router.post("/candidates/{candidate_id}/decision")
 async def post_decision(
-    request: Request, who: Reviewer, candidate_id: UUID, body: DecisionIn, purpose: Purpose = "review"
+    request: Request, who: Reviewer, candidate_id: UUID, body: DecisionIn, purpose: DecisionPurpose
 ) -> Any:
     """accept | reject (with a reason); `corrected_plate` sends the corrected read back to rules.
     404 unknown, 409 already decided or same reviewer twice under four-eyes, 422 invalid, 503 broker down."""

@@ -4,7 +4,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from anpr_notices.bootstrap import NoticesComponents
@@ -12,16 +12,29 @@ from anpr_notices.config import NoticesSettings
 from anpr_notices.domain.model import Actor
 from anpr_notices.handlers import ReviewRules
 from anpr_runtime.auth import Principal, Role, require_roles
-from anpr_runtime.inputs import Text
+from anpr_runtime.purpose import PurposePolicy, purpose_for
 from anpr_runtime.service import Resources
 
 # Admin may do everything (require_roles adds it); a camera or service token none of this.
-Reviewer = Annotated[Principal, Depends(require_roles(Role.REVIEWER, Role.SUPERVISOR))]
-Supervisor = Annotated[Principal, Depends(require_roles(Role.SUPERVISOR))]
+_reviewer = require_roles(Role.REVIEWER, Role.SUPERVISOR)
+_supervisor = require_roles(Role.SUPERVISOR)
+Reviewer = Annotated[Principal, Depends(_reviewer)]
+Supervisor = Annotated[Principal, Depends(_supervisor)]
 StatsReader = Annotated[Principal, Depends(require_roles(Role.SUPERVISOR, Role.OPERATOR))]
 Admin = Annotated[Principal, Depends(require_roles())]
-# Why personal data is looked at, for the audit log (the DPIA's purpose limitation).
-Purpose = Annotated[Text, Header(alias="X-Purpose", min_length=1, max_length=200)]
+
+
+def _purposes(request: Request) -> PurposePolicy:
+    return settings(request).purposes
+
+
+# Why personal data is looked at, for the audit log (the DPIA's purpose limitation): required on every
+# read, one of the purposes configured for the caller's roles (anpr_runtime.purpose).
+ReviewPurpose = Annotated[str, Depends(purpose_for(_reviewer, _purposes))]
+SupervisionPurpose = Annotated[str, Depends(purpose_for(_supervisor, _purposes))]
+# A decision reads nothing new (the candidate was read to decide it): its audit row says review unless
+# the reviewer gave another purpose of theirs.
+DecisionPurpose = Annotated[str, Depends(purpose_for(_reviewer, _purposes, default="review"))]
 
 
 def actor_of(who: Principal) -> Actor:

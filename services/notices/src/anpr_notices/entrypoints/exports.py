@@ -12,7 +12,7 @@ from anpr_notices.adapters.candidates import PostgresCandidateRepository
 from anpr_notices.adapters.exports import PostgresExportRepository
 from anpr_notices.domain.exports import export_record, to_csv, to_json
 from anpr_notices.domain.model import Actor
-from anpr_notices.entrypoints.deps import Purpose, Supervisor, actor_of, settings, transaction
+from anpr_notices.entrypoints.deps import SupervisionPurpose, Supervisor, actor_of, settings, transaction
 from anpr_notices.handlers import export_issued, warning_letter_of
 from anpr_runtime import NotFound
 
@@ -40,7 +40,7 @@ async def list_exports(
 
 
 @router.get("/exports/{batch_id}.csv", response_class=Response)
-async def export_csv(request: Request, who: Supervisor, batch_id: UUID, purpose: Purpose = "review") -> Response:
+async def export_csv(request: Request, who: Supervisor, batch_id: UUID, purpose: SupervisionPurpose) -> Response:
     _, records = await _records(request, actor_of(who), batch_id, purpose)
     return Response(
         to_csv(records),
@@ -50,13 +50,13 @@ async def export_csv(request: Request, who: Supervisor, batch_id: UUID, purpose:
 
 
 @router.get("/exports/{batch_id}.json", response_class=Response)
-async def export_json(request: Request, who: Supervisor, batch_id: UUID, purpose: Purpose = "review") -> Response:
+async def export_json(request: Request, who: Supervisor, batch_id: UUID, purpose: SupervisionPurpose) -> Response:
     batch, records = await _records(request, actor_of(who), batch_id, purpose)
     return Response(to_json(batch, records), media_type="application/json", headers=PRIVATE)
 
 
 @router.get("/letters/{candidate_id}", response_class=HTMLResponse)
-async def warning_letter(request: Request, who: Supervisor, candidate_id: UUID, purpose: Purpose = "review") -> Any:
+async def warning_letter(request: Request, who: Supervisor, candidate_id: UUID, purpose: SupervisionPurpose) -> Any:
     """The printable warning letter of a candidate for which a warning was issued (409 otherwise)."""
     async with transaction(request) as connection:
         letter = await warning_letter_of(candidate_id, PostgresCandidateRepository(connection))

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from anpr_notices.adapters.audit import PostgresAuditLog
 from anpr_notices.adapters.reminders import PostgresReminderRepository
-from anpr_notices.entrypoints.deps import Purpose, Supervisor, actor_of, transaction
+from anpr_notices.entrypoints.deps import SupervisionPurpose, Supervisor, actor_of, transaction
 from anpr_notices.handlers import reminders_of, run_reminders
 
 router = APIRouter(prefix="/v1", tags=["reminders"])
@@ -27,7 +27,7 @@ def _audit_subjects(month: str, found: dict[str, Any]) -> list[str]:
 
 
 @router.post("/reminders/run")
-async def run(request: Request, who: Supervisor, body: ReminderRunIn, purpose: Purpose = "reminders") -> Any:
+async def run(request: Request, who: Supervisor, body: ReminderRunIn, purpose: SupervisionPurpose) -> Any:
     """Runs (or runs again: idempotent) the month; answers every reminder recorded for it, with the link to
     the warning letter each one follows up."""
     now = datetime.now(UTC)
@@ -41,7 +41,7 @@ async def run(request: Request, who: Supervisor, body: ReminderRunIn, purpose: P
 
 @router.get("/reminders/{month}")
 async def show(
-    request: Request, who: Supervisor, month: Annotated[str, Path(pattern=MONTH)], purpose: Purpose = "reminders"
+    request: Request, who: Supervisor, month: Annotated[str, Path(pattern=MONTH)], purpose: SupervisionPurpose
 ) -> Any:
     """A month's recorded run (404 if it never ran)."""
     async with transaction(request) as connection:
