@@ -8,6 +8,7 @@ from anpr_recognition.adapters.model_files import default_cache_dir, package_fil
 from anpr_recognition.adapters.onnx_reader import OnnxPlateReader
 from anpr_recognition.adapters.recogniser import ctc_characters
 from anpr_recognition.adapters.synthetic.dataset import Sample, synthetic_samples
+from anpr_recognition.adapters.synthetic.european import EUROPEAN_COUNTRIES, EuropeanPlate, european_plate_over
 from anpr_recognition.bootstrap import SPEC
 from anpr_recognition.config import RecognitionSettings
 from anpr_recognition.domain.passages import edit_distance
@@ -15,7 +16,9 @@ from anpr_recognition.domain.plates import PlateReading, format_dutch, guess_cou
 from anpr_recognition.entrypoints.api import create_app
 
 __all__ = [
+    "EUROPEAN_COUNTRIES",
     "SPEC",
+    "EuropeanPlate",
     "ImageDecodeError",
     "OnnxPlateReader",
     "Pixels",
@@ -27,6 +30,7 @@ __all__ = [
     "decode_rgb",
     "default_cache_dir",
     "edit_distance",
+    "european_plate_over",
     "format_dutch",
     "guess_country",
     "normalise",

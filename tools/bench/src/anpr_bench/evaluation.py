@@ -21,15 +21,21 @@ class LabelledFrame:
     name: str
     jpeg: bytes
     plates: tuple[str, ...]
+    countries: tuple[str | None, ...] = ()  # per plate, where the labels say (the European set)
 
 
 def labelled_directory(path: Path) -> list[LabelledFrame]:
-    """Frames of a directory with a labels.csv (image, ..., plate): one row per plate."""
+    """Frames of a directory with a labels.csv (image, ..., plate[, country]): one row per plate."""
     plates: dict[str, list[str]] = {}
+    countries: dict[str, list[str | None]] = {}
     with (path / "labels.csv").open(newline="") as file:
         for row in csv.DictReader(file):
             plates.setdefault(row["image"], []).append(row["plate"])
-    return [LabelledFrame(name, (path / name).read_bytes(), tuple(texts)) for name, texts in sorted(plates.items())]
+            countries.setdefault(row["image"], []).append(row.get("country") or None)
+    return [
+        LabelledFrame(name, (path / name).read_bytes(), tuple(texts), tuple(countries[name]))
+        for name, texts in sorted(plates.items())
+    ]
 
 
 def synthetic_set(count: int, seed: int) -> list[LabelledFrame]:
@@ -44,6 +50,8 @@ class Score:
     characters: int = 0
     characters_right: int = 0
     false_reads: int = 0
+    exact_o_as_0: int = 0  # right when O and 0 count as one symbol (foreign labels mix them)
+    country_named: int = 0  # plates read with the labelled country named (where a country is labelled)
     # (confidence, right) of every read made, for the calibration table
     reads: list[tuple[float, bool]] = field(default_factory=list)
 
@@ -52,12 +60,22 @@ class Score:
         return self.exact / self.plates if self.plates else 0.0
 
     @property
+    def accuracy_o_as_0(self) -> float:
+        return self.exact_o_as_0 / self.plates if self.plates else 0.0
+
+    @property
+    def country_accuracy(self) -> float:
+        return self.country_named / self.plates if self.plates else 0.0
+
+    @property
     def character_accuracy(self) -> float:
         return self.characters_right / self.characters if self.characters else 0.0
 
-    def add(self, labels: Sequence[str], readings: Sequence[PlateReading]) -> None:
+    def add(
+        self, labels: Sequence[str], readings: Sequence[PlateReading], countries: Sequence[str | None] = ()
+    ) -> None:
         unused = list(readings)
-        for label in labels:
+        for index, label in enumerate(labels):
             self.plates += 1
             self.characters += len(label)
             best = min(unused, key=lambda r: edit_distance(label, r.text), default=None)
@@ -65,6 +83,9 @@ class Score:
                 continue
             unused.remove(best)
             self.exact += best.text == label
+            self.exact_o_as_0 += best.text.replace("O", "0") == label.replace("O", "0")
+            country = countries[index] if index < len(countries) else None
+            self.country_named += country is not None and best.country == country
             self.characters_right += max(0, len(label) - edit_distance(label, best.text))
             self.reads.append((best.confidence, best.text == label))
         self.false_reads += len(unused)

@@ -2,7 +2,9 @@
 
 Both readers read the frames in alternating blocks of five, so load from other processes on this shared
 machine slows both alike and the speed-up stays comparable. Accuracy is exact plates and
-characters on the dev set (real frames) and on synthetic frames; confidence is reported per bucket."""
+characters on the dev set (real frames), on synthetic frames, and on the synthetic European set (plates
+of 16 countries painted over the dev frames' plates; `eu_*`, and `per_country`); confidence is reported
+per bucket, for the European set per country as well."""
 
 import json
 import time
@@ -31,11 +33,18 @@ def bench_recognition(
     ] = None,
     synthetic: Annotated[int, typer.Option(help="synthetic frames (hard conditions); 0: skip")] = 120,
     seed: Annotated[int, typer.Option(help="seed of the synthetic frames")] = 2026,
+    eu_per_country: Annotated[
+        int, typer.Option(help="synthetic European frames per country, over the dev frames; 0: skip")
+    ] = 12,
+    eu_cache: Annotated[
+        Path | None, typer.Option(help="where the European set is built once; default ~/.cache/anpr/datasets")
+    ] = None,
     threads: Annotated[int, typer.Option(help="ONNX Runtime intra-op threads of the new reader")] = 2,
     precision: Annotated[str, typer.Option(help="detector precision of the new reader: int8 or fp32")] = "int8",
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object on the last line")] = False,
 ) -> None:
     """Exact-plate and character accuracy, frames/s, ms/frame, memory, calibration: new reader vs naive."""
+    from anpr_bench.eu_set import european_set
     from anpr_bench.evaluation import Score, calibration_table, labelled_directory, synthetic_set
     from anpr_bench.naive_reader import NaivePlateReader
     from anpr_recognition import OnnxPlateReader
@@ -57,6 +66,9 @@ def bench_recognition(
     sets = {"dev": labelled_directory(directory)}
     if synthetic:
         sets["synthetic"] = synthetic_set(synthetic, seed)
+    if eu_per_country:
+        console.log(f"European set: {eu_per_country} frames per country (built once into the cache)")
+        sets["eu"] = labelled_directory(european_set(directory, eu_per_country, seed, eu_cache))
     for candidate in readers.values():
         candidate.read(sets["dev"][0].jpeg)  # warm-up: first runs allocate
 
@@ -66,6 +78,7 @@ def bench_recognition(
         console.log(f"reading {len(frames)} {set_name} frames with both readers")
         timings = {name: 0.0 for name in readers}
         set_scores = {name: Score() for name in readers}
+        by_country: dict[str, dict[str, Score]] = {name: {} for name in readers}
         # Blocks of a few frames per reader, alternating: both see the same load from other processes,
         # and a reader's idle thread pool never runs beside the other on every single frame.
         for start in range(0, len(frames), _BLOCK):
@@ -76,7 +89,10 @@ def bench_recognition(
                     started = time.perf_counter()
                     readings = readers[name].read(frame.jpeg)
                     timings[name] += time.perf_counter() - started
-                    set_scores[name].add(frame.plates, readings)
+                    set_scores[name].add(frame.plates, readings, frame.countries)
+                    for plate, country in zip(frame.plates, frame.countries, strict=False):
+                        if country is not None:
+                            by_country[name].setdefault(country, Score()).add([plate], readings, [country])
         for name, prefix in (("new", set_name), ("naive", f"{set_name}_baseline")):
             score = set_scores[name]
             result |= {
@@ -89,6 +105,13 @@ def bench_recognition(
                 f"{prefix}_ms_per_frame": round(1000 * timings[name] / len(frames), 1),
             }
         scores[set_name] = set_scores["new"]
+        if set_name == "eu":
+            result |= {
+                "eu_accuracy_o_as_0": round(set_scores["new"].accuracy_o_as_0, 4),
+                "eu_baseline_accuracy_o_as_0": round(set_scores["naive"].accuracy_o_as_0, 4),
+                "eu_country_accuracy": round(set_scores["new"].country_accuracy, 4),
+                "per_country": _per_country(by_country["new"], by_country["naive"]),
+            }
     result["baseline_accuracy"] = result.pop("dev_baseline_accuracy")
     result["baseline_fps"] = result.pop("dev_baseline_fps")
     result["speedup"] = round(result["dev_fps"] / result["baseline_fps"], 2)
@@ -111,6 +134,29 @@ def bench_recognition(
         print(json.dumps(result))
 
 
+def _per_country(new: dict[str, Any], naive: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Per country: plates, exact accuracy (also with O and 0 as one), how often the country itself was
+    named, the naive pipeline's accuracy, and the calibration of the new reader's confidence."""
+    from anpr_bench.evaluation import calibration_table
+
+    return {
+        country: {
+            "plates": score.plates,
+            "accuracy": round(score.accuracy, 4),
+            "accuracy_o_as_0": round(score.accuracy_o_as_0, 4),
+            "char_accuracy": round(score.character_accuracy, 4),
+            "country_named": round(score.country_accuracy, 4),
+            "baseline_accuracy": round(naive[country].accuracy, 4) if country in naive else None,
+            "calibration": [
+                {"bucket": f"{b.low:.2f}-{b.high:.2f}", "reads": b.reads, "accuracy": b.accuracy}
+                for b in calibration_table(score.reads)
+                if b.reads
+            ],
+        }
+        for country, score in sorted(new.items())
+    }
+
+
 def _batched_fps(reader: Any, jpegs: list[bytes], batch: int) -> float:
     started = time.perf_counter()
     for start in range(0, len(jpegs), batch):
@@ -127,12 +173,26 @@ def _rss_mb() -> float:
 
 def _print(result: dict[str, Any], calibration: dict[str, list[dict[str, Any]]]) -> None:
     out = Console()
+    show: Callable[[float | None], str] = lambda accuracy: "-" if accuracy is None else f"{accuracy:.3f}"  # noqa: E731
     figures = Table("figure", "value", title="anpr bench recognition")
     for name, value in result.items():
+        if name == "per_country":
+            continue
         if name != "calibration":
             figures.add_row(name, f"{value:,.4g}" if isinstance(value, float) else str(value))
     out.print(figures)
-    show: Callable[[float | None], str] = lambda accuracy: "-" if accuracy is None else f"{accuracy:.3f}"  # noqa: E731
+    countries = Table("country", "plates", "accuracy", "O/0 as one", "country named", "naive", title="per country")
+    for country, figures_of in result.get("per_country", {}).items():
+        countries.add_row(
+            country,
+            str(figures_of["plates"]),
+            f"{figures_of['accuracy']:.3f}",
+            f"{figures_of['accuracy_o_as_0']:.3f}",
+            f"{figures_of['country_named']:.3f}",
+            show(figures_of["baseline_accuracy"]),
+        )
+    if result.get("per_country"):
+        out.print(countries)
     for name, buckets in calibration.items():
         table = Table("confidence", "reads", "accuracy", title=f"calibration ({name})")
         for bucket in buckets:

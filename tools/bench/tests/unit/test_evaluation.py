@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from anpr_bench.eu_set import european_set
 from anpr_bench.evaluation import Score, calibration_table, labelled_directory
-from anpr_recognition import PlateReading
+from anpr_recognition import EUROPEAN_COUNTRIES, PlateReading
 
 FRAMES = Path(__file__).parents[4] / "deploy/demo/frames"
 
@@ -49,12 +50,37 @@ def test_bench_prints_its_figures_and_one_json_object_last(tmp_path: Path, capsy
 
     data = tmp_path / "frames"
     data.mkdir()
-    (data / "labels.csv").write_text("image,x0,y0,x1,y1,plate,as_printed\nc12_28.jpg,0,0,1,1,72TBZ9,72-TBZ-9\n")
+    (data / "labels.csv").write_text("image,x0,y0,x1,y1,plate,as_printed\nc12_28.jpg,381,324,610,373,72TBZ9,72-TBZ-9\n")
     (data / "c12_28.jpg").write_bytes((FRAMES / "c12_28.jpg").read_bytes())
 
-    bench_recognition(data=data, synthetic=2, as_json=True)
+    bench_recognition(data=data, synthetic=2, eu_per_country=1, eu_cache=tmp_path / "cache", as_json=True)
 
     figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     for key in ("dev_accuracy", "dev_fps", "baseline_accuracy", "baseline_fps", "synthetic_accuracy", "calibration"):
         assert key in figures
     assert figures["dev_plates"] == 1
+    assert (figures["eu_plates"], 0 <= figures["eu_accuracy"] <= 1) == (len(EUROPEAN_COUNTRIES), True)
+    assert set(figures["per_country"]) == set(EUROPEAN_COUNTRIES)
+    assert all(country["plates"] == 1 for country in figures["per_country"].values())
+
+
+def test_o_and_0_count_as_one_only_in_their_own_figure_and_the_country_is_checked() -> None:
+    score = Score()
+    reading = PlateReading("AB0123", "AB0123", "DE", 0.9, (0, 0, 10, 5))
+    score.add(["ABO123"], [reading], ["DE"])
+    score.add(["XY123"], [PlateReading("XY123", "XY123", "PL", 0.9, (0, 0, 10, 5))], ["CZ"])
+    assert (score.exact, score.exact_o_as_0, score.country_named) == (1, 2, 1)
+
+
+def test_the_european_set_is_built_once_the_same_every_time(tmp_path: Path) -> None:
+    dev = tmp_path / "dev"
+    dev.mkdir()
+    (dev / "labels.csv").write_text("image,x0,y0,x1,y1,plate,as_printed\nc12_28.jpg,381,324,610,373,72TBZ9,x\n")
+    (dev / "c12_28.jpg").write_bytes((FRAMES / "c12_28.jpg").read_bytes())
+    first = european_set(dev, 1, seed=5, cache=tmp_path / "a")
+    second = european_set(dev, 1, seed=5, cache=tmp_path / "b")
+    frames = labelled_directory(first)
+    assert [f.countries for f in frames] == [(c,) for c in sorted(EUROPEAN_COUNTRIES)]
+    assert [f.jpeg for f in frames] == [f.jpeg for f in labelled_directory(second)]
+    assert (first / "labels.csv").read_text() == (second / "labels.csv").read_text()
+    assert european_set(dev, 1, seed=6, cache=tmp_path / "a") != first

@@ -1,7 +1,7 @@
 """The plate reader: platedet detector (rewritten to fp32/int8 raw heads, see detector_graph), plate crops
 grown and cleaned (plate_crops), PP-OCRv6 small recognition (the model file of rapidocr 3.10) batched over
-every plate of the frames given, and the Dutch grammar inside CTC decoding (domain.reading), with a
-calibrated confidence."""
+every plate of the frames given, and the Dutch grammar and the European formats inside CTC decoding
+(domain.reading), with a calibrated confidence."""
 
 from collections.abc import Callable, Sequence
 from importlib import resources
@@ -20,11 +20,11 @@ from anpr_recognition.domain.calibration import Calibration, raw_score
 from anpr_recognition.domain.countries import country_of_band
 from anpr_recognition.domain.ctc import Lattice, folding_matrix, greedy_decode
 from anpr_recognition.domain.plates import PlateReading
-from anpr_recognition.domain.reading import TextReading, named_by_band, read_lattice
+from anpr_recognition.domain.reading import TextReading, read_lattice, read_with_band
 
 __all__ = ["ImageDecodeError", "OnnxPlateReader"]
 
-MODEL_VERSION = "platedet-0.0.2+raw-heads-v1/ppocrv6-rec-small/dutch-ctc-v1"  # precision: see the file
+MODEL_VERSION = "platedet-0.0.2+raw-heads-v1/ppocrv6-rec-small/eu-formats-ctc-v2"  # precision: see the file
 
 
 class OnnxPlateReader:
@@ -59,7 +59,7 @@ class OnnxPlateReader:
             "version": MODEL_VERSION,
             "models": {name: {"file": path.name, "bytes": path.stat().st_size} for name, path in self._models.items()},
             "onnxruntime_threads": self._threads or "default",
-            "grammar": "Dutch sidecodes 1-14 inside CTC decoding",
+            "grammar": "Dutch sidecodes 1-14, then the formats of 15 European countries, inside CTC decoding",
         }
 
     def read(self, jpeg: bytes) -> list[PlateReading]:
@@ -81,26 +81,36 @@ class OnnxPlateReader:
     def _recognise(self, frames: list[Pixels], found: list[tuple[int, Detection]]) -> list[list[PlateReading]]:
         crops = [plate_crop(frames[index], detection.box) for index, detection in found]
         probabilities = self._recogniser.probabilities([crop.line for crop in crops])
+        lattices = [Lattice.from_probabilities(probs, self._folding) for probs in probabilities]
         texts = [
-            read_lattice(Lattice.from_probabilities(probs, self._folding), crop.yellow)
-            for crop, probs in zip(crops, probabilities, strict=True)
+            read_lattice(lattice, crop.yellow, band_removed=crop.band is not None)
+            for crop, lattice in zip(crops, lattices, strict=True)
         ]
-        texts = self._name_by_band(crops, texts)
+        texts = self._name_by_band(crops, lattices, texts)
         readings: list[list[PlateReading]] = [[] for _ in frames]
         for (index, detection), crop, text in zip(found, crops, texts, strict=True):
             if text is not None:
-                dutch = text.sidecode is not None  # checked by the grammar (a band saying NL checks nothing)
+                # Checked by the Dutch grammar or a European format (a band's sign alone checks nothing).
                 score = raw_score(
-                    text.min_character_probability, detection.score, text.grammar_cost, dutch, crop.yellow
+                    text.min_character_probability,
+                    detection.score,
+                    text.grammar_cost,
+                    text.sidecode is not None,
+                    crop.yellow,
+                    in_format=text.plate_format is not None,
                 )
+                confidence = self._calibration(score)
                 readings[index].append(
-                    PlateReading(text.text, text.formatted, text.country, self._calibration(score), crop.box)
+                    PlateReading(text.text, text.formatted, text.country, confidence, crop.box, text.plate_format)
                 )
         return [sorted(plates, key=lambda plate: plate.box[0]) for plates in readings]
 
-    def _name_by_band(self, crops: list[PlateCrop], texts: list[TextReading | None]) -> list[TextReading | None]:
-        """The country of readings the grammar did not claim, from their EU band's sign. Read only for
-        those: a Dutch reading needs no sign, and a sign costs a recogniser run of its own."""
+    def _name_by_band(
+        self, crops: list[PlateCrop], lattices: list[Lattice], texts: list[TextReading | None]
+    ) -> list[TextReading | None]:
+        """Readings the grammar did not claim, read again within the formats of the country their EU
+        band's sign names. Signs are read only for those: a Dutch reading needs no sign, and a sign costs
+        a recogniser run of its own."""
         wanted: list[int] = []
         bands: list[Pixels] = []
         for index, (text, crop) in enumerate(zip(texts, crops, strict=True)):
@@ -113,7 +123,8 @@ class OnnxPlateReader:
             sign = greedy_decode(Lattice.from_probabilities(probabilities, self._folding))
             text = texts[index]
             if text is not None:
-                named[index] = named_by_band(text, country_of_band(sign.text, sign.character_probabilities))
+                country = country_of_band(sign.text, sign.character_probabilities)
+                named[index] = read_with_band(lattices[index], text, crops[index].yellow, country)
         return named
 
 

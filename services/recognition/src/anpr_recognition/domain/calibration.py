@@ -10,16 +10,29 @@ from pathlib import Path
 
 _UNCHECKED = 1.0
 _YELLOW_NOT_DUTCH = 1.5
+_FOREIGN_FORMAT = 0.5
 
 
 def raw_score(
-    min_character_probability: float, detector_score: float, grammar_cost: float, dutch: bool, yellow: bool
+    min_character_probability: float,
+    detector_score: float,
+    grammar_cost: float,
+    dutch: bool,
+    yellow: bool,
+    in_format: bool = False,
 ) -> float:
     """Higher is surer. The weakest character dominates (one wrong character is a wrong plate); the
     detector's doubt and what the grammar had to overrule count less. A reading no grammar checked is
     less sure (on synthetic frames most confident wrong reads were foreign O/0 confusions or cut-off
-    plates), and a yellow plate that did not read as Dutch was most likely cut off or misread."""
-    unchecked = 0.0 if dutch else _UNCHECKED + (_YELLOW_NOT_DUTCH if yellow else 0.0)
+    plates), and a yellow plate that did not read as Dutch was most likely cut off or misread. A reading
+    in a European format (`in_format`) is checked less strictly than a Dutch one (the formats are broad)
+    but more than a free reading, which on the same evidence always scores lower than either."""
+    if dutch:
+        unchecked = 0.0
+    elif in_format:
+        unchecked = _FOREIGN_FORMAT + (_YELLOW_NOT_DUTCH if yellow else 0.0)
+    else:
+        unchecked = _UNCHECKED + (_YELLOW_NOT_DUTCH if yellow else 0.0)
     return (
         math.log(max(min_character_probability, 1e-6))
         + 0.5 * math.log(max(detector_score, 1e-6))

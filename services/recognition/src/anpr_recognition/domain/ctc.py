@@ -16,6 +16,7 @@ ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 BLANK = 0
 _FLOOR = 1e-12  # log(0) would turn a "never" into NaN arithmetic; this is "practically never"
 _CERTAIN_BLANK = 0.999
+_SAME_STROKE = 0.2
 
 FloatArray = NDArray[np.float32]
 
@@ -85,16 +86,26 @@ class Decoded:
 
 
 def greedy_decode(lattice: Lattice) -> Decoded:
+    """Best symbol per frame, repeats collapsed. A character that runs on through one frame of doubtful
+    blank (still at least _SAME_STROKE likely there) is one character, not a double: a wide glyph often
+    flickers to blank mid-stroke, while two equal characters are parted by the gap between glyphs."""
     best = lattice.log_probs.argmax(axis=1)
     text, probabilities = [], []
-    previous = BLANK
+    previous, last_symbol, blanks = BLANK, BLANK, 0
     for frame, symbol in enumerate(best.tolist()):
         probability = float(np.exp(lattice.log_probs[frame, symbol]))
-        if symbol != BLANK and symbol != previous:
+        through_blank = (
+            symbol == last_symbol and blanks == 1 and np.exp(lattice.log_probs[frame - 1, symbol]) >= _SAME_STROKE
+        )
+        if symbol != BLANK and symbol != previous and not through_blank:
             text.append(ALPHABET[symbol - 1])
             probabilities.append(probability)
         elif symbol != BLANK:
             # A character spread over several frames is as sure as its surest frame.
             probabilities[-1] = max(probabilities[-1], probability)
+        if symbol == BLANK:
+            blanks += 1
+        else:
+            last_symbol, blanks = symbol, 0
         previous = symbol
     return Decoded("".join(text), tuple(probabilities), lattice.best_path_score)

@@ -9,6 +9,7 @@ class PlateReading:
     country: str | None
     confidence: float
     box: tuple[int, int, int, int]
+    plate_format: str | None = None  # the format that matched ("NL:99-XXX-9", "DE:L X N999"); None: free
 
 
 # Dutch sidecodes: 9 = digit, X = letter. Numbers 12-14 are announced but not yet issued; accepting them

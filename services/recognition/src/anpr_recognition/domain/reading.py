@@ -1,17 +1,22 @@
 """One plate's text from its CTC lattice: the best Dutch reading (decoded under the sidecode grammar) when
-its path is nearly as likely as the unconstrained one, else the unconstrained text, not called Dutch.
+its path is nearly as likely as the unconstrained one, else the best reading in a European format (of the
+country the band names, when it was legible), else the unconstrained text, not called Dutch.
 
 The price of the grammar is the log-probability gap between the best Dutch path and the best free path
 (0 when the free reading is already a valid Dutch plate). Turning a 1 into a J costs a little; deleting a
 confident character or replacing a clear C costs a lot, so a foreign 7-character plate stays foreign. A
-yellow plate is Dutch a priori and may pay more than a plate of another colour."""
+yellow plate is Dutch a priori and may pay more than a plate of another colour. A foreign format may
+settle confusions, and drop or add a character the recogniser doubted (a repeat, a stray mark before the
+plate); with the country known from the band it may settle a little more, as only its formats compete."""
 
 from dataclasses import dataclass, replace
 
 from anpr_recognition.domain.constrained import backtrace, pattern_scores
 from anpr_recognition.domain.ctc import Decoded, Lattice, greedy_decode
 from anpr_recognition.domain.dutch_patterns import dutch_patterns
-from anpr_recognition.domain.plates import format_dutch
+from anpr_recognition.domain.european_formats import COUNTRIES
+from anpr_recognition.domain.format_decoding import FormatMatch, best_format
+from anpr_recognition.domain.plates import DUTCH_SIDECODES, format_dutch
 
 # Log-probability the grammar may cost. Settling confusions (O/0, I/1, B/8, a vowel where none is issued)
 # costs 0.5-2 a character. Adding or dropping one costs 3-5 when the recogniser was sure of it, less when
@@ -21,6 +26,9 @@ from anpr_recognition.domain.plates import format_dutch
 MAX_GRAMMAR_COST_YELLOW = 6.0
 MAX_GRAMMAR_COST_OTHER = 1.5
 MAX_LENGTH_CHANGE_COST_YELLOW = 2.5
+MAX_FORMAT_COST = 1.5
+MAX_FORMAT_COST_BAND = 3.0  # the band named the country: one set of formats, less to confuse
+MAX_FORMAT_LENGTH_CHANGE_COST = 2.5
 MIN_CHARACTERS = 4
 MAX_CHARACTERS = 10
 
@@ -35,24 +43,53 @@ class TextReading:
     country: str | None
     sidecode: int | None
     character_probabilities: tuple[float, ...]
-    grammar_cost: float  # log-probability given up for the grammar; 0 for non-Dutch readings
+    grammar_cost: float  # log-probability given up for the grammar or format; 0 for free readings
+    plate_format: str | None = None  # "NL:99-XXX-9", "FR:XX-999-XX"; None for a free reading
 
     @property
     def min_character_probability(self) -> float:
         return min(self.character_probabilities, default=0.0)
 
 
-def read_lattice(lattice: Lattice, yellow: bool) -> TextReading | None:
+def read_lattice(
+    lattice: Lattice, yellow: bool, band_removed: bool = False, country: str | None = None
+) -> TextReading | None:
+    """`country`: the band's sign was legible and names it; only its formats (and no Dutch grammar unless
+    it is NL) are tried. `band_removed`: the crop's band was painted over, so no sign precedes the plate."""
     free = greedy_decode(lattice)
-    dutch, sidecode = best_dutch(lattice)
-    if dutch is not None and sidecode is not None and free.path_score - dutch.path_score <= _limit(free, dutch, yellow):
-        formatted = format_dutch(dutch.text)
-        if formatted is not None:
-            cost = max(0.0, free.path_score - dutch.path_score)
-            return TextReading(dutch.text, formatted, "NL", sidecode, dutch.character_probabilities, cost)
+    if country in (None, "NL"):
+        dutch, sidecode = best_dutch(lattice)
+        if (
+            dutch is not None
+            and sidecode is not None
+            and free.path_score - dutch.path_score <= _limit(free, dutch, yellow)
+        ):
+            formatted = format_dutch(dutch.text)
+            if formatted is not None:
+                cost = max(0.0, free.path_score - dutch.path_score)
+                plate_format = f"NL:{DUTCH_SIDECODES[sidecode]}"
+                return TextReading(
+                    dutch.text, formatted, "NL", sidecode, dutch.character_probabilities, cost, plate_format
+                )
+    countries = COUNTRIES if country is None else (country,) if country in COUNTRIES else ()
+    match = best_format(lattice, countries, not band_removed, near=free.text) if countries else None
+    if match is not None and free.path_score - match.decoded.path_score <= _format_limit(free, match, country):
+        cost = max(0.0, free.path_score - match.decoded.path_score)
+        plate = match.decoded
+        formatted = match.plate_format.format_text(plate.text)
+        return TextReading(
+            plate.text,
+            formatted,
+            match.plate_format.country,
+            None,
+            plate.character_probabilities,
+            cost,
+            match.plate_format.format_id,
+        )
     if not MIN_CHARACTERS <= len(free.text) <= MAX_CHARACTERS:
         return None
-    return TextReading(free.text, free.text, _foreign_country(free.text), None, free.character_probabilities, 0.0)
+    named = country or _foreign_country(free.text)
+    return TextReading(free.text, free.text, named, None, free.character_probabilities, 0.0)
 
 
 def named_by_band(reading: TextReading, band_country: str | None) -> TextReading:
@@ -63,10 +100,25 @@ def named_by_band(reading: TextReading, band_country: str | None) -> TextReading
     return replace(reading, country=band_country)
 
 
+def read_with_band(lattice: Lattice, reading: TextReading, yellow: bool, band_country: str | None) -> TextReading:
+    """A reading the grammar did not claim, read again within the formats of the country its band's
+    sign names (a Dutch reading stays Dutch whatever the sign)."""
+    if reading.sidecode is not None or band_country is None:
+        return reading
+    again = read_lattice(lattice, yellow, band_removed=True, country=band_country)
+    return again if again is not None else replace(reading, country=band_country)
+
+
 def _limit(free: Decoded, dutch: Decoded, yellow: bool) -> float:
     if len(free.text) == len(dutch.text):
         return MAX_GRAMMAR_COST_YELLOW if yellow else MAX_GRAMMAR_COST_OTHER
     return MAX_LENGTH_CHANGE_COST_YELLOW if yellow else -1.0
+
+
+def _format_limit(free: Decoded, match: FormatMatch, country: str | None) -> float:
+    if len(free.text) == len(match.band) + len(match.decoded.text):
+        return MAX_FORMAT_COST if country is None else MAX_FORMAT_COST_BAND
+    return MAX_FORMAT_LENGTH_CHANGE_COST
 
 
 def best_dutch(lattice: Lattice) -> tuple[Decoded | None, int | None]:

@@ -27,10 +27,14 @@ class PlateStyle:
     band_letters: str | None = "NL"  # None: no EU band
     two_lines: bool = False
     font: int = 0  # index into the available fonts
+    font_path: str | None = None  # a font file instead (European plates); the default if it is missing
+    border: tuple[int, int, int] | None = None  # the rim's colour, the ink's if None
 
 
 @cache
-def _font(index: int, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+def _font(index: int, size: int, path: str | None = None) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    if path is not None and Path(path).is_file():
+        return ImageFont.truetype(path, size)
     available = [path for path in _FONTS if Path(path).is_file()]
     if not available:
         return ImageFont.load_default(size)
@@ -50,7 +54,7 @@ def render_plate(printed: str, style: PlateStyle) -> Image.Image:
     line_height = (height - 16) / len(lines)
     for row, line in enumerate(lines):
         _draw_line(draw, line, (band + 8, 8 + row * line_height, width - 8, 8 + (row + 1) * line_height), style)
-    draw.rectangle((1, 1, width - 2, height - 2), outline=style.ink, width=3)
+    draw.rectangle((1, 1, width - 2, height - 2), outline=style.border or style.ink, width=3)
     return plate
 
 
@@ -76,8 +80,8 @@ def _draw_line(
 ) -> None:
     x0, y0, x1, y1 = area
     size = round((y1 - y0) * 1.05)
-    font = _font(style.font, size)
+    font = _font(style.font, size, style.font_path)
     while size > 10 and draw.textlength(line, font=font) > (x1 - x0) * 0.9:
         size -= 2
-        font = _font(style.font, size)
+        font = _font(style.font, size, style.font_path)
     draw.text(((x0 + x1) / 2, (y0 + y1) / 2), line, fill=style.ink, font=font, anchor="mm")

@@ -47,11 +47,11 @@ def synthetic_frame(
 ) -> tuple[bytes, tuple[int, int, int, int]]:
     np_rng = np.random.default_rng(rng.getrandbits(32))
     plate = np.asarray(render_plate(printed, style), dtype=np.uint8)
-    plate = _dirty(plate, conditions.dirt, np_rng)
+    plate = dirty(plate, conditions.dirt, np_rng)
     corners = _corners(plate.shape[1] / plate.shape[0], conditions, np_rng)
     scene = _scene(np_rng, (*corners.min(axis=0), *corners.max(axis=0)))
     box = _paste(scene, plate, corners)
-    scene = _lighting(scene, box, conditions, np_rng)
+    scene = lighting(scene, box, conditions, np_rng)
     if conditions.blur > 0.05:
         scene = np.asarray(cv2.GaussianBlur(scene, (0, 0), conditions.blur), dtype=np.uint8)
     noisy = scene.astype(np.float32) + np_rng.normal(0, conditions.noise, scene.shape)
@@ -120,7 +120,7 @@ def _paste(scene: Pixels, plate: Pixels, corners: NDArray[np.float32]) -> tuple[
     return int(max(0, x0)), int(max(0, y0)), int(min(frame_width, x1)), int(min(frame_height, y1))
 
 
-def _dirty(plate: Pixels, specks: int, rng: np.random.Generator) -> Pixels:
+def dirty(plate: Pixels, specks: int, rng: np.random.Generator) -> Pixels:
     out = plate.copy()
     height, width = out.shape[:2]
     for _ in range(specks):
@@ -130,9 +130,7 @@ def _dirty(plate: Pixels, specks: int, rng: np.random.Generator) -> Pixels:
     return out
 
 
-def _lighting(
-    scene: Pixels, box: tuple[int, int, int, int], conditions: Conditions, rng: np.random.Generator
-) -> Pixels:
+def lighting(scene: Pixels, box: tuple[int, int, int, int], conditions: Conditions, rng: np.random.Generator) -> Pixels:
     image = scene.astype(np.float32)
     if conditions.glare > 0:
         x0, y0, x1, y1 = box
