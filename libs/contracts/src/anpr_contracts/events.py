@@ -90,6 +90,11 @@ class PlateRecognized(Envelope):
     plate: str = Field(min_length=1, max_length=16, pattern=r"^[A-Z0-9]+$", description="Plate, A-Z0-9 only.")
     formatted: str | None = Field(default=None, max_length=20, description="Plate as printed, e.g. 72-VGX-6.")
     country: str | None = Field(default=None, max_length=3, description="ISO country guess, None = unknown.")
+    plate_format: str | None = Field(
+        default=None,
+        max_length=32,
+        description="Plate format the text matched, e.g. NL:99-XXX-9 or FR:XX-999-XX; None = free reading.",
+    )
     confidence: float = Field(ge=0.0, le=1.0, description="Calibrated probability the plate text is right.")
     box: Box | None = Field(default=None, description="Plate box in the frame: x0, y0, x1, y1 pixels.")
     frame_id: str | None = Field(default=None, description="Frame the read came from, if any.")

@@ -75,13 +75,13 @@ def test_free_decoding_collapses_a_character_running_on_through_a_doubtful_blank
 
 
 def test_the_band_country_restricts_the_formats() -> None:
-    # 1ABC123 is Belgian by shape; with a Czech sign the Czech format 9XA 9999 is the one that fits.
+    # 1ABC123 is Belgian by shape; with a Czech sign the Czech format NXA 9999 is the one that fits.
     lattice_ = spelled(*"1ABC123")
     first = read_lattice(lattice_, yellow=False)
     assert first is not None
     assert first.country == "BE"
     czech = read_with_band(spelled("1", "A", "B", {"C": 0.6, "0": 0.4}, *"123"), first, False, "CZ")
-    assert (czech.text, czech.country, czech.plate_format) == ("1AB0123", "CZ", "CZ:9XA 9999")
+    assert (czech.text, czech.country, czech.plate_format) == ("1AB0123", "CZ", "CZ:NXA 9999")
 
 
 def test_a_band_country_without_formats_names_the_free_reading() -> None:

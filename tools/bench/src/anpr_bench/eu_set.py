@@ -11,7 +11,7 @@ from pathlib import Path
 
 from anpr_recognition import EUROPEAN_COUNTRIES, default_cache_dir, european_plate_over
 
-VERSION = 3  # bump when the generator changes, so an old cached set is not read as the new one
+VERSION = 4  # bump when the generator changes, so an old cached set is not read as the new one
 _MIN_WIDTH = 24  # pixels: no plate can be drawn in less
 _COLUMNS = ("image", "x0", "y0", "x1", "y1", "plate", "as_printed", "country")
 

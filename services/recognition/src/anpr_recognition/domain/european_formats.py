@@ -91,7 +91,7 @@ _RULES: dict[str, tuple[frozenset[str], list[str]]] = {
     "IT": (_LETTERS - set("IOQU"), ["XX 999XX"]),
     "ES": (_LETTERS - set("AEIOUQ"), ["9999 XXX", "L-9999-LL", "LL-9999-LL"]),
     "AT": (_LETTERS, _austrian()),
-    "CZ": (_LETTERS - set("GOQW"), ["9X9 9999", "9XA 9999"]),
+    "CZ": (_LETTERS - set("GOQW"), ["NX9 9999", "NXA 9999"]),  # the first digit numbers a series, from 1
     "SK": (_LETTERS - set("Q"), ["LL-999XX"]),
     "HR": (_LETTERS - set("Q"), ["LL 999-X", "LL 999-XX", "LL 9999-X", "LL 9999-XX"]),
     "RO": (_LETTERS - set("Q"), ["L 99 XXX", "L 999 XXX", "LL 99 XXX"]),

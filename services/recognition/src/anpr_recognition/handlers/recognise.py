@@ -48,6 +48,7 @@ def _read(frame: FrameCaptured, reading: PlateReading) -> PlateRecognized:
         plate=reading.text,
         formatted=reading.formatted or None,
         country=reading.country,
+        plate_format=reading.plate_format,
         confidence=round(min(1.0, max(0.0, reading.confidence)), 4),
         box=reading.box,
         frame_id=frame.frame_id,

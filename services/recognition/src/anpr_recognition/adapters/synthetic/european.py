@@ -32,14 +32,15 @@ _RED_INK = (150, 20, 20)
 _DANISH_RED = (170, 30, 30)
 # The formats issued today, drawn most of the time; the others of the country stay on the road for years.
 _CURRENT = {
-    "BE": "N-XXX-999", "FR": "XX-999-XX", "IT": "XX 999XX", "ES": "9999 XXX", "CZ": "9X9 9999",
-    "SK": "LL-999XX", "GB": "XX99 XXX", "DK": "XX 99 999", "LU": "XX 9999",
+    "BE": "N-XXX-999", "FR": "XX-999-XX", "IT": "XX 999XX", "ES": "9999 XXX",
+    "SK": "LL-999XX", "GB": "XX99 XXX", "DK": "XX 99 999", "LU": "XX 9999", "CZ": "NX9 9999",
 }  # fmt: skip
 _CURRENT_SHARE = 0.7
 _TWO_LINE_SHARE = 0.15
 _ERASE_MARGIN = 0.12  # labelled boxes are tight: the rim of the old plate lies just outside
 _SQUARE_WIDTH = 0.55  # a square plate (about 280 mm) beside a one-line one (520 mm)
 _TWO_LINE_ASPECT = 3.0
+_HARD_SHARE = 0.5
 _HOLDER = 0.04  # of the plate's size, each way
 _LENS_SIGMA = 0.8  # pixels
 _TILT_DEGREES = 4.0
@@ -93,7 +94,8 @@ def european_plate_over(jpeg: bytes, box: Box, country: str, rng: random.Random)
     frame = _without_plate(np.asarray(Image.open(io.BytesIO(jpeg)).convert("RGB"), dtype=np.uint8), box)
     text, printed = european_text(country, rng)
     style = european_style(country, rng)
-    conditions = Conditions.random(rng, hard=False)
+    # Half of them hard (more blur, noise, night and dirt): a set the recogniser reads perfectly says little.
+    conditions = Conditions.random(rng, hard=rng.random() < _HARD_SHARE)
     plate = dirty(np.asarray(render_plate(printed, style), dtype=np.uint8), conditions.dirt, np_rng)
     corners = _corners(box, plate.shape[1] / plate.shape[0], conditions.skew, frame.shape, np_rng)
     new_box = _paste(frame, plate, corners)
