@@ -127,6 +127,7 @@ def sasl_settings(
     broker: dict[str, str], password: str, protocol: str = "SASL_PLAINTEXT", **tls: Any
 ) -> ServiceSettings:
     return ServiceSettings(
+        environment="development",  # a SASL_PLAINTEXT broker on 127.0.0.1; production would refuse it
         kafka_bootstrap=broker[protocol],
         kafka_security_protocol=protocol,
         kafka_sasl_mechanism="PLAIN",
