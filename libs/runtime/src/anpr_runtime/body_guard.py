@@ -60,6 +60,9 @@ class BodyGuard:
         if declared is not None and declared > limit:
             await _refuse(send, 413, f"request body is {declared} bytes, the limit here is {limit}")
             return
+        if declared is not None and not chunked:  # the server's parser ends the body at the declared length
+            await self._app(scope, receive, send)
+            return
         await _Counted(self._app, limit)(scope, receive, send)
 
     def _needs_bearer(self, scope: Scope) -> bool:
