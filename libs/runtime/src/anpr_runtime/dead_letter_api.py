@@ -7,7 +7,7 @@ and is recorded in `dlq.payload_views` before the answer leaves; replays are rec
 
 import json
 from collections.abc import Awaitable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
@@ -57,7 +57,7 @@ async def list_dead_letters(
     """Where each came from and its error type; no key, payload or reason text beyond the sanitised one."""
     resources, dlq_topic = _resources(request), _topic(request)
     letters = await _reading(
-        read_dead_letters(resources.settings, dlq_topic, Selection(topic, error_type, since), limit)
+        read_dead_letters(resources.settings, dlq_topic, Selection(topic, error_type, _utc(since)), limit)
     )
     await prepare(resources.engine)
     replayed = await replayed_ids(resources.engine, dlq_topic)
@@ -80,7 +80,7 @@ async def replay_dead_letters(
     request: Request, who: Admin, purpose: AdminPurpose, body: ReplayRequest
 ) -> dict[str, Any]:
     """Each chosen dead letter decrypted and sent back to its topic, once (see dead_letter_replay)."""
-    selection = Selection(body.topic, body.error_type, body.since)
+    selection = Selection(body.topic, body.error_type, _utc(body.since))
     if not body.ids and selection == Selection() and not body.all:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, "name dead letters by id, or filters, or all")
     resources, dlq_topic = _resources(request), _topic(request)
@@ -98,6 +98,11 @@ async def replay_dead_letters(
             continue
         results.append(await replay(opened, dlq_topic, resources.engine, resources.producer, who.subject))
     return {"results": [{"id": r.letter.id, "outcome": r.outcome, "detail": r.detail} for r in results]}
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    # A time without a zone is UTC (the dead letters' times are aware; naive ones cannot be compared).
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
 
 
 def _resources(request: Request) -> Resources:

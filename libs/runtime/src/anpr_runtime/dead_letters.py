@@ -165,7 +165,8 @@ async def _seek(reader: AIOKafkaConsumer, partitions: list[TopicPartition], sinc
     if since is None:
         await reader.seek_to_beginning(*partitions)
         return
-    found = await reader.offsets_for_times({tp: int(since.timestamp() * 1000) for tp in partitions})
+    # Kafka takes no time before 1970 (ValueError): anything older is the beginning.
+    found = await reader.offsets_for_times({tp: int(max(since.timestamp(), 0) * 1000) for tp in partitions})
     for tp in partitions:
         if found[tp] is None:
             await reader.seek_to_end(tp)
