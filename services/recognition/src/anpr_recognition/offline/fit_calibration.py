@@ -47,11 +47,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--frames", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=11)
+    # Foreign plates in their own share, so the confidence of a European format reading is fitted too.
+    parser.add_argument("--european-share", type=float, default=0.4)
     parser.add_argument("--out", type=Path, default=calibration_file())
     args = parser.parse_args()
     # The identity as calibration: the reader's "confidence" is then the raw score being fitted.
     reader = OnnxPlateReader.from_installed_packages(calibration=lambda score: score)
-    samples = list(synthetic_samples(args.frames, random.Random(args.seed), hard=True))
+    samples = list(
+        synthetic_samples(args.frames, random.Random(args.seed), hard=True, european_share=args.european_share)
+    )
     reads = scored_reads(reader, samples)
     calibration = Calibration.fit([r.score for r in reads], [r.correct for r in reads], prior_weight=2.0)
     calibration.save(args.out)

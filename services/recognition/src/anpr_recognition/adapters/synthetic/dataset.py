@@ -4,6 +4,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from anpr_recognition.adapters.synthetic.european import EUROPEAN_COUNTRIES, european_style, european_text
 from anpr_recognition.adapters.synthetic.plates import WHITE, PlateStyle
 from anpr_recognition.adapters.synthetic.scenes import Conditions, synthetic_frame
 from anpr_recognition.adapters.synthetic.texts import FOREIGN_FORMATS, dutch_text, foreign_text
@@ -22,11 +23,19 @@ class Sample:
     country: str
 
 
-def synthetic_samples(count: int, rng: random.Random, hard: bool = False) -> Iterator[Sample]:
+def synthetic_samples(
+    count: int, rng: random.Random, hard: bool = False, european_share: float = 0.0
+) -> Iterator[Sample]:
+    """`european_share`: that share of the frames holds a plate of another European country (every
+    format, band and colour of `european`), drawn before the older few foreign formats are."""
     sidecodes = list(DUTCH_SIDECODES)
     for index in range(count):
         conditions = Conditions.random(rng, hard)
-        if rng.random() < _FOREIGN_SHARE:
+        if european_share and rng.random() < european_share:
+            country = rng.choice(EUROPEAN_COUNTRIES[1:])
+            text, printed = european_text(country, rng)
+            style = european_style(country, rng)
+        elif rng.random() < _FOREIGN_SHARE:
             country = rng.choice(sorted(FOREIGN_FORMATS))
             text, printed = foreign_text(country, rng)
             ink = (150, 20, 20) if country == "BE" else (15, 15, 15)
