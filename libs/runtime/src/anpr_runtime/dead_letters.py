@@ -2,7 +2,8 @@
 consumer.DeadLetters). A dead letter is named by its place in the dead-letter topic, `partition:offset`.
 
 Payloads and reasons may hold plates: `DeadLetter.summary()` is what may be listed; the rest is for an
-explicit, audited look (anpr dlq show).
+explicit, audited look (anpr dlq show). What the consumers write is sealed (dead_letter_seal): a
+DeadLetter read here holds the sealed key and value until `dead_letter_seal.open_letter`.
 """
 
 import asyncio
