@@ -100,7 +100,7 @@ EXEMPTIONS: dict[tuple[str, str], Access] = {
     ("GET", "/v1/exemptions/{exemption_id}/audit"): allow(SUPERVISOR, PERMIT_DESK),
     ("POST", "/v1/check"): allow(OPERATOR, SUPERVISOR, REVIEWER, SERVICE, PERMIT_DESK),
     ("GET", "/v1/check"): allow(OPERATOR, SUPERVISOR, REVIEWER, SERVICE, PERMIT_DESK),
-    ("POST", "/v1/reads/search"): allow(SUPERVISOR),
+    ("POST", "/v1/read-log/search"): allow(SUPERVISOR),
     ("POST", "/v1/retention/purge"): allow(),
     ("POST", "/v1/quota"): PERMIT_ISSUERS,  # day permits left for a plate: the desk, before it grants one
 }

@@ -59,7 +59,7 @@ def check(host: ServiceHost, role: Role, plate: str, purpose: str | None = "") -
 
 def read_log(host: ServiceHost, plate: str) -> list[dict[str, Any]]:
     response = host.request(
-        "exemptions", "POST", "/v1/reads/search", json={"plate": plate}, headers=as_role(Role.SUPERVISOR)
+        "exemptions", "POST", "/v1/read-log/search", json={"plate": plate}, headers=as_role(Role.SUPERVISOR)
     )
     assert response.status_code == 200, response.text
     found: list[dict[str, Any]] = response.json()

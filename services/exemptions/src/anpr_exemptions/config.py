@@ -19,7 +19,7 @@ class ExemptionsSettings(ServiceSettings):
     day_permit_ends_next_day_at: time = time(6)
     import_max_rows: int = Field(default=5000, ge=1)
     import_max_bytes: int = Field(default=5_000_000, ge=1)
-    # ANPR_EXEMPTIONS_RETENTION='{"expired_days": 365, "revoked_days": 365, "reads_days": 365}'
+    # ANPR_EXEMPTIONS_RETENTION='{"expired_days": 365, "revoked_days": 365, "read_log_days": 365}'
     # (days after a permit ended / was revoked / a read; see domain/retention.py)
     retention: RetentionPolicy = RetentionPolicy()
     purge_interval_seconds: int = Field(default=3600, ge=0)  # 0: no background purge (tests drive it)

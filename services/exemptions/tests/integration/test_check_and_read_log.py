@@ -40,7 +40,7 @@ async def issued(api: httpx.AsyncClient, body: dict[str, Any]) -> dict[str, Any]
 
 
 async def read_log(api: httpx.AsyncClient, **body: Any) -> list[dict[str, Any]]:
-    response = await api.post("/v1/reads/search", json=body, headers=SUPERVISOR)
+    response = await api.post("/v1/read-log/search", json=body, headers=SUPERVISOR)
     assert response.status_code == 200, response.text
     found: list[dict[str, Any]] = response.json()
     return found

@@ -94,8 +94,8 @@ class FakeRetentionRepository:
     async def delete_revoked(self, cutoffs: Cutoffs) -> list[str]:
         return self._delete("revoked", cutoffs)
 
-    async def delete_reads(self, cutoffs: Cutoffs) -> int:
-        kept = [e for e in self._reads.entries if e.at >= cutoffs.reads_before]
+    async def delete_read_log(self, cutoffs: Cutoffs) -> int:
+        kept = [e for e in self._reads.entries if e.at >= cutoffs.read_log_before]
         gone = len(self._reads.entries) - len(kept)
         self._reads.entries = kept
         return gone

@@ -16,7 +16,7 @@ from anpr_runtime import RetriableError
 from .builders import POLICY, a_day_permit, an_exemption
 from .fakes import FakeExemptionRepository, FakeReadLog, FakeRetentionRepository, FakeTombstones
 
-DAYS = RetentionPolicy(expired_days=30, revoked_days=10, reads_days=60)
+DAYS = RetentionPolicy(expired_days=30, revoked_days=10, read_log_days=60)
 GRANTED = datetime(2026, 1, 5, 9, tzinfo=UTC)
 REVOKED_AT = datetime(2026, 3, 1, 12, tzinfo=UTC)
 ENDS = datetime(2026, 6, 1, tzinfo=UTC)
@@ -57,11 +57,11 @@ async def test_each_permit_class_is_kept_until_its_period_has_passed_then_purged
     revoked_goes = REVOKED_AT + timedelta(days=10)
     ended_goes = ENDS + timedelta(days=30)
 
-    assert await purge(revoked_goes, DAYS, store, tombstones) == {"expired": 0, "revoked": 0, "reads": 0}
-    assert await purge(revoked_goes + JUST, DAYS, store, tombstones) == {"expired": 0, "revoked": 1, "reads": 0}
+    assert await purge(revoked_goes, DAYS, store, tombstones) == {"expired": 0, "revoked": 0, "read_log": 0}
+    assert await purge(revoked_goes + JUST, DAYS, store, tombstones) == {"expired": 0, "revoked": 1, "read_log": 0}
     assert set(repo.exemptions) == {"ended", "open"}
-    assert await purge(ended_goes, DAYS, store, tombstones) == {"expired": 0, "revoked": 0, "reads": 0}
-    assert await purge(ended_goes + JUST, DAYS, store, tombstones) == {"expired": 1, "revoked": 0, "reads": 0}
+    assert await purge(ended_goes, DAYS, store, tombstones) == {"expired": 0, "revoked": 0, "read_log": 0}
+    assert await purge(ended_goes + JUST, DAYS, store, tombstones) == {"expired": 1, "revoked": 0, "read_log": 0}
 
     assert set(repo.exemptions) == {"open"}
     assert {a.exemption_id for a in repo.audit} == {"open"}, "the audit trail (plate included) goes too"
@@ -69,7 +69,7 @@ async def test_each_permit_class_is_kept_until_its_period_has_passed_then_purged
     assert await purge(datetime(2040, 1, 1, tzinfo=UTC), DAYS, store, tombstones) == {
         "expired": 0,
         "revoked": 0,
-        "reads": 0,
+        "read_log": 0,
     }, "an open-ended permit that is not revoked is never over"
 
 
@@ -93,7 +93,7 @@ async def test_read_log_rows_go_after_their_period(reads: FakeReadLog, store: Fa
 
     purged = await purge(datetime(2026, 1, 2, tzinfo=UTC) + timedelta(days=60), DAYS, store, FakeTombstones())
 
-    assert purged["reads"] == 1
+    assert purged["read_log"] == 1
     assert [e.at.day for e in reads.entries] == [2, 3]
 
 
@@ -112,7 +112,7 @@ def test_cutoffs_count_back_from_now_and_the_quota_year_in_amsterdam() -> None:
     assert limits.expired_before == datetime(2026, 12, 31, 23, 30, tzinfo=UTC)  # 00:30 on 1 January in Amsterdam
     assert limits.day_permits_before == date(2027, 1, 1)
     assert limits.revoked_before == datetime(2027, 1, 20, 23, 30, tzinfo=UTC)
-    assert limits.reads_before == datetime(2026, 12, 1, 23, 30, tzinfo=UTC)
+    assert limits.read_log_before == datetime(2026, 12, 1, 23, 30, tzinfo=UTC)
 
 
 def test_the_policy_refuses_a_period_of_zero_days() -> None:

@@ -3,7 +3,7 @@ from typing import Any, Protocol
 from sqlalchemy import ColumnElement, insert, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from anpr_exemptions.adapters.tables import reads
+from anpr_exemptions.adapters.tables import read_log
 from anpr_exemptions.domain.reads import ReadEntry, ReadQuery
 
 
@@ -26,10 +26,10 @@ class PostgresReadLog:
             "plate_key": entry.plate_key,
             "exemption_ids": list(entry.exemption_ids),
         }
-        await self._db.execute(insert(reads).values(**values))
+        await self._db.execute(insert(read_log).values(**values))
 
     async def query(self, query: ReadQuery) -> list[ReadEntry]:
-        c = reads.c
+        c = read_log.c
         conditions: list[ColumnElement[bool]] = [true()]
         if query.actor is not None:
             conditions.append(c.actor == query.actor)
@@ -38,7 +38,7 @@ class PostgresReadLog:
         if query.since is not None:
             conditions.append(c.at >= query.since)
         rows = await self._db.execute(
-            select(reads).where(*conditions).order_by(c.at.desc(), c.read_id.desc()).limit(query.limit)
+            select(read_log).where(*conditions).order_by(c.at.desc(), c.read_id.desc()).limit(query.limit)
         )
         return [
             ReadEntry(r.at, r.actor, r.actor_name, r.action, r.purpose, r.plate_key, tuple(r.exemption_ids))

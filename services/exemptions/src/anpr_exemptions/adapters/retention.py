@@ -3,7 +3,7 @@ from typing import Protocol
 from sqlalchemy import ColumnElement, and_, delete, exists, or_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from anpr_exemptions.adapters.tables import audit, exemptions, reads
+from anpr_exemptions.adapters.tables import audit, exemptions, read_log
 from anpr_exemptions.domain.model import ExemptionKind
 from anpr_exemptions.domain.retention import Cutoffs
 
@@ -11,7 +11,7 @@ from anpr_exemptions.domain.retention import Cutoffs
 class RetentionRepository(Protocol):
     async def delete_expired(self, cutoffs: Cutoffs) -> list[str]: ...
     async def delete_revoked(self, cutoffs: Cutoffs) -> list[str]: ...
-    async def delete_reads(self, cutoffs: Cutoffs) -> int: ...
+    async def delete_read_log(self, cutoffs: Cutoffs) -> int: ...
 
 
 class PostgresRetentionRepository:
@@ -37,8 +37,8 @@ class PostgresRetentionRepository:
         )
         return await self._delete(and_(exemptions.c.revoked.is_(True), revoked_then))
 
-    async def delete_reads(self, cutoffs: Cutoffs) -> int:
-        result = await self._db.execute(delete(reads).where(reads.c.at < cutoffs.reads_before))
+    async def delete_read_log(self, cutoffs: Cutoffs) -> int:
+        result = await self._db.execute(delete(read_log).where(read_log.c.at < cutoffs.read_log_before))
         return int(result.rowcount)
 
     async def _delete(self, condition: ColumnElement[bool]) -> list[str]:

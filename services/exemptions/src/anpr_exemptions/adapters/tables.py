@@ -46,8 +46,8 @@ audit = Table(
 )
 
 # Who read permit data, why and when (issue 17): the vehicle as its keyed pseudonym, never the plate.
-reads = Table(
-    "reads",
+read_log = Table(
+    "read_log",
     metadata,
     Column("read_id", BigInteger, primary_key=True, autoincrement=True),
     Column("at", DateTime(timezone=True), nullable=False, index=True),

@@ -3,7 +3,7 @@
 - expired: `expired_days` after `valid_until`. A day permit also stays until its calendar year is over,
   because the yearly quota counts it (purging it earlier would hand the vehicle its day back).
 - revoked: `revoked_days` after the revocation (the moment of its `revoke` audit row).
-- reads: the log of who read permit data, why and when, `reads_days` after the read.
+- reads: the log of who read permit data, why and when, `read_log_days` after the read.
 A purged permit's audit trail goes with it; an open-ended permit that is not revoked is never over.
 """
 
@@ -24,7 +24,7 @@ class RetentionPolicy(BaseModel):
     # A year: long enough for objections to notices the permit could have cleared.
     expired_days: int = Field(default=365, ge=1)
     revoked_days: int = Field(default=365, ge=1)
-    reads_days: int = Field(default=365, ge=1)
+    read_log_days: int = Field(default=365, ge=1)
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Cutoffs:
     expired_before: datetime
     day_permits_before: date  # day permits of an earlier calendar year (Amsterdam) than this date's
     revoked_before: datetime
-    reads_before: datetime
+    read_log_before: datetime
 
 
 def cutoffs(now: datetime, policy: RetentionPolicy) -> Cutoffs:
@@ -43,7 +43,7 @@ def cutoffs(now: datetime, policy: RetentionPolicy) -> Cutoffs:
         expired_before=expired_before,
         day_permits_before=date(expired_before.astimezone(LOCAL).year, 1, 1),
         revoked_before=now - timedelta(days=policy.revoked_days),
-        reads_before=now - timedelta(days=policy.reads_days),
+        read_log_before=now - timedelta(days=policy.read_log_days),
     )
 
 

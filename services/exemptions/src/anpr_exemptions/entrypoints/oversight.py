@@ -36,7 +36,7 @@ class PurgeIn(BaseModel):
     now: Moment | None = None  # a chosen clock, for tests and rehearsals; refused in production
 
 
-@router.post("/reads/search")
+@router.post("/read-log/search")
 async def search_reads(request: Request, _: Supervisor, body: ReadsIn) -> list[ReadOut]:
     """The read log, newest first."""
     key = None if body.plate is None else vehicle_key(body.plate, components(request).pseudonym_key)

@@ -20,7 +20,7 @@ async def purge(
     purged = {"expired": await repo.delete_expired(limits), "revoked": await repo.delete_revoked(limits)}
     for exemption_id in (i for ids in purged.values() for i in ids):
         await tombstones.bury(exemption_id)
-    counts = {name: len(ids) for name, ids in purged.items()} | {"reads": await repo.delete_reads(limits)}
+    counts = {name: len(ids) for name, ids in purged.items()} | {"read_log": await repo.delete_read_log(limits)}
     for name, count in counts.items():
         PURGED.labels(name).inc(count)
     return counts
