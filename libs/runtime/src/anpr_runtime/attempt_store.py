@@ -3,13 +3,19 @@ process, and a partition moves between instances (see poison.py).
 
 The table is the runtime's, not the service's, so it is created here when the consumer starts (every
 consuming service gets it without a migration of its own); it holds offsets only, never a payload.
+
+Its cost is on every poll, so it keeps one connection of its own in autocommit: one round trip per
+statement (no BEGIN/COMMIT, no ping on a pool checkout). A failed statement drops the connection and the
+next one connects again (a restarted database).
 """
 
+import contextlib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from aiokafka import TopicPartition
-from sqlalchemy import text
+from sqlalchemy import CursorResult, TextClause, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from anpr_runtime.poison import Attempts, Span
@@ -26,6 +32,7 @@ class PostgresAttemptStore:
         if not _SCHEMA.match(schema):
             raise ValueError(f"{schema!r} is no plain schema name")
         self._engine = engine
+        self._connection: AsyncConnection | None = None
         self._group = group
         # Only the checked schema name and this module's constants go into the SQL (hence the noqa S608).
         table = self._table = f'"{schema}".{TABLE}'
@@ -92,8 +99,7 @@ class PostgresAttemptStore:
             "firsts": [span.first for span in spans],
             "lasts": [span.last for span in spans],
         }
-        async with self._engine.begin() as connection:
-            rows = (await connection.execute(self._begin, values)).all()
+        rows = (await self._execute(self._begin, values)).all()
         found: dict[TopicPartition, list[Attempts]] = {}
         for topic, partition, first, last, count in rows:
             found.setdefault(TopicPartition(topic, partition), []).append(Attempts(first, last, count))
@@ -109,29 +115,46 @@ class PostgresAttemptStore:
                 )
 
     async def start(self, partition: TopicPartition, offset: int) -> None:
-        async with self._engine.begin() as connection:
-            await connection.execute(self._start, {**self._where(partition), "offset": offset})
+        await self._execute(self._start, {**self._where(partition), "offset": offset})
 
     async def set_count(self, partition: TopicPartition, offset: int, count: int) -> None:
-        async with self._engine.begin() as connection:
-            if count:
-                await connection.execute(self._set_count, {**self._where(partition), "offset": offset, "count": count})
-            else:
-                await self._finish(connection, [(partition, offset)])
+        if count:
+            await self._execute(self._set_count, {**self._where(partition), "offset": offset, "count": count})
+        else:
+            await self.finish([(partition, offset)])
 
     async def finish(self, starts: Sequence[tuple[TopicPartition, int]]) -> None:
-        if starts:
-            async with self._engine.begin() as connection:
-                await self._finish(connection, starts)
-
-    async def _finish(self, connection: AsyncConnection, starts: Sequence[tuple[TopicPartition, int]]) -> None:
+        if not starts:
+            return
         values = {
             "group": self._group,
             "topics": [tp.topic for tp, _ in starts],
             "partitions": [tp.partition for tp, _ in starts],
             "firsts": [first for _, first in starts],
         }
-        await connection.execute(self._delete, values)
+        await self._execute(self._delete, values)
+
+    async def close(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            await connection.close()
+
+    async def _execute(self, statement: TextClause, values: Mapping[str, object]) -> CursorResult[Any]:
+        if self._connection is None:
+            connection = await self._engine.connect()
+            self._connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        try:
+            return await self._connection.execute(statement, values)
+        except Exception:
+            await self._drop()
+            raise
+
+    async def _drop(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            with contextlib.suppress(Exception):
+                await connection.invalidate()  # not back into the pool: it may be broken
+                await connection.close()
 
     def _where(self, partition: TopicPartition) -> dict[str, object]:
         return {"group": self._group, "topic": partition.topic, "partition": partition.partition}

@@ -152,6 +152,9 @@ class ConsumerRunner:
         except Exception as exc:
             self._crashed = exc
             raise
+        finally:
+            if self._guard is not None:
+                await self._guard.close()
 
     async def _loop(self) -> None:
         while not self._stopping.is_set():

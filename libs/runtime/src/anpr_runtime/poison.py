@@ -88,6 +88,8 @@ class AttemptStore(Protocol):
         """Delete the rows that begin at these offsets."""
         ...
 
+    async def close(self) -> None: ...
+
 
 class PoisonGuard:
     def __init__(self, store: AttemptStore, group: str, max_deaths: int = MAX_DEATHS) -> None:
@@ -136,6 +138,9 @@ class PoisonGuard:
         """Left unfinished by a graceful stop: no death to count."""
         await self._quietly(self._store.set_count(tp, offset, deaths))
 
+    async def close(self) -> None:
+        await self._quietly(self._store.close())
+
     def poison(self, deaths: int) -> PoisonMessage:
         return PoisonMessage(
             f"{deaths} consumer processes of group {self._group} died with this message in flight "
@@ -182,6 +187,9 @@ class FakeAttemptStore:
         self._fail()
         for tp, first in starts:
             self.rows[tp] = [row for row in self.rows.get(tp, []) if row.first != first]
+
+    async def close(self) -> None:
+        pass
 
     def _fail(self) -> None:
         if self.error is not None:

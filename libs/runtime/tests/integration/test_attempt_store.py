@@ -34,6 +34,7 @@ async def store(request: pytest.FixtureRequest, isolated: Callable[..., Any]) ->
         await postgres.create_table()  # a second instance starting: nothing happens
         yield postgres
     finally:
+        await postgres.close()
         await engine.dispose()
         await _admin(settings.database_url, f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 

@@ -53,9 +53,9 @@ async def a_life(
     """One consumer process over what is not committed yet; returns what is still not committed after it."""
     consumer = FakeConsumer(pending)
     runner = ConsumerRunner(
-        consumer,  # type: ignore[arg-type]
+        consumer,
         Hooked(pipeline.handle, prepare=pipeline.prepare),
-        DeadLetters(producer, "anpr.dlq.v1", "recognition"),  # type: ignore[arg-type]
+        DeadLetters(producer, "anpr.dlq.v1", "recognition"),
         "recognition",
         FAST,
         guard=PoisonGuard(store, "recognition"),
