@@ -1,7 +1,10 @@
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
+from anpr_runtime.auth import Role
+from anpr_runtime.purpose import default_purposes
 from anpr_runtime.settings import ServiceSettings
 
 
@@ -17,3 +20,6 @@ class RulesSettings(ServiceSettings):
     port: int = 8103
     regime_dir: Path = shipped_regime_dir()  # resolved once, when the class is defined
     regime_poll_seconds: int = 5  # how often regime files are checked for changes
+    # The X-Purpose values each role may give for a vehicle description (anpr_runtime.purpose), replacing
+    # the defaults whole: ANPR_RULES_PURPOSES='{"reviewer": ["review"], ...}'
+    purposes: dict[Role, tuple[str, ...]] = Field(default_factory=default_purposes)

@@ -22,7 +22,7 @@ ROUTE = "/v1/vehicles/describe"
 
 
 def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
+    return {"Authorization": f"Bearer {token}", "X-Purpose": "review"}
 
 
 @pytest.fixture
@@ -114,3 +114,13 @@ async def test_hostile_input_is_refused_with_422_never_a_500(client: httpx.Async
     too_large = {"huge", "huge extra"}
     assert answers == {name: 413 if name in too_large else 422 for name in answers}
     assert still.json()["make"] == "PEUGEOT"  # and the registry is as it was
+
+
+async def test_a_description_needs_a_purpose_of_the_role(client: httpx.AsyncClient) -> None:
+    without = await client.post(ROUTE, json={"plate": "63HKHD"}, headers={"X-Purpose": ""})
+    foreign = await client.post(ROUTE, json={"plate": "63HKHD"}, headers={"X-Purpose": "permit_desk"})
+
+    for refused in (without, foreign):
+        assert refused.status_code == 400, refused.text
+        assert "one of: review" in refused.json()["detail"]
+        assert "PEUGEOT" not in refused.text

@@ -12,13 +12,26 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError
 
 from anpr_rules.adapters.vehicle_descriptions import PostgresVehicleDescriptions
+from anpr_rules.config import RulesSettings
 from anpr_rules.handlers import describe_vehicle
 from anpr_runtime import PermanentError
 from anpr_runtime.auth import Principal, Role, require_roles
+from anpr_runtime.purpose import PurposePolicy, purpose_for
 
 router = APIRouter(prefix="/v1", tags=["vehicles"])
 MAX_BODY = 4096  # a 32-character plate written as \uXXXX escapes is 200 bytes; anything near this is not one
-Describer = Annotated[Principal, Depends(require_roles(Role.REVIEWER, Role.SUPERVISOR))]
+_describer = require_roles(Role.REVIEWER, Role.SUPERVISOR)
+Describer = Annotated[Principal, Depends(_describer)]
+
+
+def _purposes(request: Request) -> PurposePolicy:
+    settings = request.app.state.resources.settings
+    assert isinstance(settings, RulesSettings)
+    return settings.purposes
+
+
+# A vehicle's description is personal data once tied to its plate: the caller says why (X-Purpose).
+DescribePurpose = Annotated[str, Depends(purpose_for(_describer, _purposes))]
 
 
 class DescribeIn(BaseModel):
@@ -56,7 +69,9 @@ async def _body(request: Request) -> DescribeIn:
         "requestBody": {"required": True, "content": {"application/json": {"schema": DescribeIn.model_json_schema()}}}
     },
 )
-async def post_describe(request: Request, _: Describer, body: Annotated[DescribeIn, Depends(_body)]) -> VehicleOut:
+async def post_describe(
+    request: Request, _: Describer, __: DescribePurpose, body: Annotated[DescribeIn, Depends(_body)]
+) -> VehicleOut:
     """What the RDW registry says the vehicle looks like (reviewer, supervisor, admin)."""
     found = await describe_vehicle(body.plate, PostgresVehicleDescriptions(request.app.state.resources.engine))
     return VehicleOut(plate=found.plate, make=found.make, model=found.model, colour=found.colour)
