@@ -198,7 +198,8 @@ async def test_reviewer_sees_vehicle_and_history_and_decides_three_with_the_keyb
         await page.wait_for_selector("#username")  # signed out at Keycloak as well: its login page again
     assert errors == []
 
-    admin = {"Authorization": f"Bearer {stack.notices.admin_token.get_secret_value()}"}
+    # The test's own look at what was stored: a read of candidates says why (X-Purpose).
+    admin = {"Authorization": f"Bearer {stack.notices.admin_token.get_secret_value()}", "X-Purpose": "administration"}
     async with httpx.AsyncClient(base_url=stack.notices_url, headers=admin) as client:
         found = (await client.get("/v1/candidates", params={"regime": regime, "limit": 10})).json()
     statuses = sorted((c["plate"], c["status"]) for c in found)

@@ -108,7 +108,7 @@ async def test_supervisor_exports_and_finds_the_reviewers_decisions_under_her_na
     errors: list[str] = []
 
     async with serving((notices_app(notices), notices_port), (console_app(console), CONSOLE_PORT)):
-        renske = {"Authorization": f"Bearer {await _reviewer_token(issuer)}"}
+        renske = {"Authorization": f"Bearer {await _reviewer_token(issuer)}", "X-Purpose": "review"}
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{notices_port}", headers=renske) as api:
             await publish_candidates(
                 notices,
