@@ -25,11 +25,12 @@ from anpr_recognition import create_app as recognition_app
 from anpr_rules import RulesSettings
 from anpr_rules import create_app as rules_app
 from anpr_runtime.auth import Role
+from anpr_runtime.machine_tokens import MACHINE_TOKEN_ROLES
 
 T = TypeVar("T")
 
 # One static token per role (ANPR_ADMIN_TOKEN for admin, ANPR_TOKENS for the others).
-ROLE_TOKENS = {role: f"sec-{role.value}-token" for role in Role}
+ROLE_TOKENS = {role: f"sec-{role.value}-token" for role in Role if role.value in MACHINE_TOKEN_ROLES}
 FACTORIES = {
     "ingest": (ingest_app, IngestSettings, {}),
     "recognition": (recognition_app, RecognitionSettings, {"onnx_threads": 1}),

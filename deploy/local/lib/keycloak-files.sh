@@ -84,7 +84,8 @@ kc_launch_env() {
   local entry
   echo "ANPR_CONSOLE_PORT=$CONSOLE_PORT"
   echo "ANPR_OIDC_CONSOLE_CLIENT_SECRET=$(kc_secret console-client-secret)"
-  for entry in "${KC_PEOPLE[@]}"; do
+  echo "ANPR_PUBLIC_OIDC_CONSOLE_CLIENT_SECRET=$(kc_secret public-console-client-secret)"
+  for entry in "${KC_PEOPLE[@]}" "${KC_APPLICANTS[@]}"; do
     echo "ANPR_DEMO_${entry%%:*}_PASSWORD=$(kc_demo_password "${entry%%:*}")"
   done
   echo "KC_BOOTSTRAP_ADMIN_USERNAME=admin"

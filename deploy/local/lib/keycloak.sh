@@ -15,9 +15,13 @@ readonly KC_PID_FILE="$KC_DIR/keycloak.pid"
 readonly KC_LOG="$KC_DIR/keycloak.log"
 readonly KC_URL="http://127.0.0.1:$KC_PORT"
 readonly KC_ISSUER="$KC_URL/realms/anpr"
+# The applicants' realm (permit counter): stands in for DigiD / eHerkenning, imported next to `anpr`.
+readonly KC_PUBLIC_ISSUER="$KC_URL/realms/anpr-public"
 # Demo people, one per role: <VAR>:<username>; VAR names ANPR_DEMO_<VAR>_USER/_PASSWORD in <run>/env.
 readonly KC_PEOPLE=(REVIEWER:demo-reviewer REVIEWER_2:demo-reviewer-2 SUPERVISOR:demo-supervisor
   OPERATOR:demo-operator PERMIT_DESK:demo-permit-desk ADMIN:demo-admin)
+# Demo applicants in anpr-public: residents carry a BSN-like `bsn` claim, the business a KvK-like `kvk`.
+readonly KC_APPLICANTS=(RESIDENT:demo-resident RESIDENT_2:demo-resident-2 BUSINESS:demo-business)
 
 # shellcheck source=keycloak-files.sh
 source "$LIB_DIR/keycloak-files.sh"
@@ -156,7 +160,11 @@ keycloak_env() {
   echo "export ANPR_OIDC_CONSOLE_CLIENT_ID='anpr-console'"
   echo "export ANPR_OIDC_CONSOLE_CLIENT_SECRET='$(kc_secret console-client-secret)'"
   echo "export ANPR_OIDC_TEST_CLIENT_ID='anpr-tests'"
-  for entry in "${KC_PEOPLE[@]}"; do
+  echo "export ANPR_PUBLIC_OIDC_ISSUER='$KC_PUBLIC_ISSUER'"
+  echo "export ANPR_PUBLIC_OIDC_CONSOLE_CLIENT_ID='anpr-loket'"
+  echo "export ANPR_PUBLIC_OIDC_CONSOLE_CLIENT_SECRET='$(kc_secret public-console-client-secret)'"
+  echo "export ANPR_PUBLIC_OIDC_TEST_CLIENT_ID='anpr-public-tests'"
+  for entry in "${KC_PEOPLE[@]}" "${KC_APPLICANTS[@]}"; do
     var="${entry%%:*}"
     echo "export ANPR_DEMO_${var}_USER='${entry#*:}'"
     echo "export ANPR_DEMO_${var}_PASSWORD='$(kc_demo_password "$var")'"

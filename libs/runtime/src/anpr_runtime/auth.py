@@ -2,7 +2,9 @@
 
 Two kinds of bearer: machines (cameras, gateways, services) with static tokens from the settings, looked
 up first and without any network; and people with OpenID Connect access tokens (JWT) from the
-configured issuer, checked by `app.state.oidc` (an `OidcVerifier`, or None when OIDC is off).
+configured issuer, checked by `app.state.oidc` (an `OidcVerifier`, or None when OIDC is off). Applicants
+(residents, businesses at the permit counter) bring access tokens of a second issuer, checked by
+`app.state.public_oidc` (an `ApplicantVerifier`, or None): they hold the role `applicant` only.
 """
 
 import hashlib
@@ -16,7 +18,14 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from anpr_runtime.oidc import InvalidToken, OidcVerifier, VerifiedPerson, looks_like_jwt
+from anpr_runtime.oidc import (
+    ApplicantVerifier,
+    InvalidToken,
+    OidcVerifier,
+    VerifiedPerson,
+    looks_like_jwt,
+    unverified_issuer,
+)
 from anpr_runtime.oidc_keys import IdentityProviderUnavailable
 from anpr_runtime.settings import ServiceSettings
 
@@ -31,6 +40,8 @@ class Role(StrEnum):
     OPERATOR = "operator"
     PERMIT_DESK = "permit_desk"
     SERVICE = "service"
+    # A resident or business signed in at the applicants' issuer; never a machine's or staff's role.
+    APPLICANT = "applicant"
 
 
 # Roles a person's token may bring; camera and service are for machines only.
@@ -44,6 +55,7 @@ _PRIMARY_ORDER = (
     Role.REVIEWER,
     Role.SERVICE,
     Role.CAMERA,
+    Role.APPLICANT,
 )
 
 
@@ -128,8 +140,13 @@ async def authenticate(request: Request, token: str) -> Principal:
     principal = store.lookup(token)
     if principal is not None:
         return principal
+    if not looks_like_jwt(token):
+        raise _unauthorized("invalid token")
+    applicants: ApplicantVerifier | None = getattr(request.app.state, "public_oidc", None)
+    if applicants is not None and unverified_issuer(token) == applicants.issuer:
+        return await _applicant(applicants, token)
     verifier: OidcVerifier | None = getattr(request.app.state, "oidc", None)
-    if verifier is None or not looks_like_jwt(token):
+    if verifier is None:
         raise _unauthorized("invalid token")
     try:
         person = await verifier.verify(token)
@@ -137,15 +154,30 @@ async def authenticate(request: Request, token: str) -> Principal:
         log.info("refused an access token: %s", error.reason)
         raise _unauthorized("invalid token") from None
     except IdentityProviderUnavailable as error:
-        raise HTTPException(
-            status.HTTP_503_SERVICE_UNAVAILABLE,
-            "the identity provider is unavailable; try again shortly",
-            headers={"Retry-After": str(error.retry_after_seconds)},
-        ) from None
+        raise _provider_unavailable(error) from None
     found = person_principal(person)
     if found is None:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "no role of this platform")
     return found
+
+
+async def _applicant(verifier: ApplicantVerifier, token: str) -> Principal:
+    try:
+        applicant = await verifier.verify(token)
+    except InvalidToken as error:
+        log.info("refused an applicant's access token: %s", error.reason)
+        raise _unauthorized("invalid token") from None
+    except IdentityProviderUnavailable as error:
+        raise _provider_unavailable(error) from None
+    return Principal(applicant.applicant_id, frozenset({Role.APPLICANT}), applicant.name, person=True)
+
+
+def _provider_unavailable(error: IdentityProviderUnavailable) -> HTTPException:
+    return HTTPException(
+        status.HTTP_503_SERVICE_UNAVAILABLE,
+        "the identity provider is unavailable; try again shortly",
+        headers={"Retry-After": str(error.retry_after_seconds)},
+    )
 
 
 def require_roles(*roles: Role) -> Callable[..., Awaitable[Principal]]:

@@ -9,7 +9,9 @@ audience, `exp` and `nbf` with a small leeway, and a `sub`. Roles come from a co
     IdentityProviderUnavailable      (oidc_keys) the keys cannot be fetched: 503 with Retry-After
 """
 
+import json
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +24,16 @@ from joserfc.jws import JWSRegistry
 from anpr_runtime.oidc_keys import IdentityProviderUnavailable, JwksCache, UnknownKey
 from anpr_runtime.settings import ServiceSettings
 
-__all__ = ["ALGORITHMS", "IdentityProviderUnavailable", "InvalidToken", "OidcVerifier", "VerifiedPerson"]
+__all__ = [
+    "ALGORITHMS",
+    "ApplicantVerifier",
+    "IdentityProviderUnavailable",
+    "InvalidToken",
+    "OidcVerifier",
+    "VerifiedApplicant",
+    "VerifiedPerson",
+    "unverified_issuer",
+]
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +57,27 @@ class VerifiedPerson:
     roles: frozenset[str]  # as the identity provider names them; the caller maps them to platform roles
 
 
+@dataclass(frozen=True)
+class VerifiedApplicant:
+    """A resident or business from the applicants' issuer: `applicant_id` is `prefix:number`."""
+
+    applicant_id: str
+    name: str
+
+
 def looks_like_jwt(token: str) -> bool:
     return token.count(".") == 2 and token.startswith("ey")
+
+
+def unverified_issuer(token: str) -> str | None:
+    """The `iss` a token claims, read WITHOUT checking anything: only to pick which verifier checks it
+    (each verifier then checks `iss` exactly, with the signature)."""
+    try:
+        payload = jws.extract_compact(token.encode()).payload
+        issuer = json.loads(payload).get("iss")
+    except (JoseError, ValueError, TypeError, AttributeError):
+        return None
+    return issuer if isinstance(issuer, str) else None
 
 
 class OidcVerifier:
@@ -87,6 +117,11 @@ class OidcVerifier:
 
     async def verify(self, token: str) -> VerifiedPerson:
         """Raises InvalidToken, or IdentityProviderUnavailable when the keys are needed and cannot be had."""
+        claims = await self.verified_claims(token)
+        return VerifiedPerson(str(claims["sub"]), self._name(claims), self._roles(claims))
+
+    async def verified_claims(self, token: str) -> dict[str, Any]:
+        """The claims of a token whose signature, iss, aud, exp and sub were checked; raises as `verify`."""
         try:
             header = jws.extract_compact(token.encode(), registry=self._registry).headers()
         except (JoseError, ValueError, TypeError) as error:
@@ -107,7 +142,7 @@ class OidcVerifier:
             raise InvalidToken("expired") from error
         except (JoseError, ValueError, TypeError) as error:
             raise InvalidToken(f"{type(error).__name__}: {error}") from error
-        return VerifiedPerson(str(claims["sub"]), self._name(claims), self._roles(claims))
+        return claims
 
     def _claims_registry(self) -> jwt.JWTClaimsRegistry:
         return jwt.JWTClaimsRegistry(
@@ -129,9 +164,62 @@ class OidcVerifier:
             return frozenset(item for item in value if isinstance(item, str))
         return frozenset()
 
+    def name(self, claims: dict[str, Any]) -> str:
+        return self._name(claims)
+
     def _name(self, claims: dict[str, Any]) -> str:
         for claim in (self._name_claim, FALLBACK_NAME_CLAIM):
             value = claims.get(claim)
             if isinstance(value, str) and value.strip():
                 return value.strip()
         return str(claims["sub"])
+
+
+# A BSN is 9 digits, a KvK number 8; a broker's other identifiers stay within this.
+_APPLICANT_NUMBER = re.compile(r"[0-9A-Za-z]{1,32}")
+
+
+def applicant_id_claims(setting: str) -> tuple[tuple[str, str], ...]:
+    """`bsn,kvk` or `bsn=urn:nl:bsn,...` -> ((prefix, claim), ...)."""
+    pairs = []
+    for entry in (part.strip() for part in setting.split(",")):
+        if entry:
+            prefix, _, claim = entry.partition("=")
+            pairs.append((prefix.strip(), (claim or prefix).strip()))
+    return tuple(pairs)
+
+
+class ApplicantVerifier:
+    """Access tokens of the applicants' issuer (DigiD / eHerkenning or a stand-in). Roles in the token
+    are ignored: whoever signs in there is an applicant and nothing else. The applicant is identified by
+    the first configured identifier claim present (`bsn:999990019`), never by `sub`, which a broker may
+    change per session."""
+
+    def __init__(self, verifier: OidcVerifier, id_claims: tuple[tuple[str, str], ...]) -> None:
+        if not id_claims:
+            raise ValueError("ANPR_PUBLIC_OIDC_ID_CLAIMS names no claim")
+        self._verifier = verifier
+        self._id_claims = id_claims
+
+    @property
+    def issuer(self) -> str:
+        return self._verifier.issuer
+
+    @classmethod
+    def from_settings(
+        cls, settings: ServiceSettings, transport: httpx.AsyncBaseTransport | None = None
+    ) -> "ApplicantVerifier | None":
+        """None when ANPR_PUBLIC_OIDC_ISSUER is empty: applicants' tokens are then refused."""
+        if not settings.public_oidc_issuer:
+            return None
+        keys = JwksCache(settings.public_oidc_issuer, settings.public_oidc_jwks_url, transport=transport)
+        verifier = OidcVerifier(settings.public_oidc_issuer, settings.public_oidc_audience, keys)
+        return cls(verifier, applicant_id_claims(settings.public_oidc_id_claims))
+
+    async def verify(self, token: str) -> VerifiedApplicant:
+        claims = await self._verifier.verified_claims(token)
+        for prefix, claim in self._id_claims:
+            value = claims.get(claim)
+            if isinstance(value, str) and _APPLICANT_NUMBER.fullmatch(value.strip()):
+                return VerifiedApplicant(f"{prefix}:{value.strip()}", self._verifier.name(claims))
+        raise InvalidToken("no applicant identifier claim")

@@ -28,7 +28,7 @@ from anpr_runtime.kafka import ensure_topics, kafka_check, new_consumer, new_pro
 from anpr_runtime.lag import LagGauge
 from anpr_runtime.logs import configure_logging
 from anpr_runtime.metrics import MetricSettings
-from anpr_runtime.oidc import OidcVerifier
+from anpr_runtime.oidc import ApplicantVerifier, OidcVerifier
 from anpr_runtime.poison import PoisonGuard
 from anpr_runtime.settings import ServiceSettings
 
@@ -167,6 +167,8 @@ async def _serving(
 ) -> AsyncIterator[None]:
     app.state.tokens = TokenStore.from_settings(settings)
     app.state.oidc = OidcVerifier.from_settings(settings)  # None without ANPR_OIDC_ISSUER; fetches keys lazily
+    # Applicants (permit counter); None without ANPR_PUBLIC_OIDC_ISSUER. Only routes naming Role.APPLICANT admit them.
+    app.state.public_oidc = ApplicantVerifier.from_settings(settings)
     async with open_resources(spec, settings) as resources:
         app.state.resources = resources
         app.state.readiness = {

@@ -86,6 +86,14 @@ class ServiceSettings(BaseSettings):
     # Empty: the jwks_uri of the issuer's discovery document.
     oidc_jwks_url: str = Field(default="", validation_alias=_shared("ANPR_OIDC_JWKS_URL"))
     oidc_name_claim: str = Field(default="name", validation_alias=_shared("ANPR_OIDC_NAME_CLAIM"))
+    # Applicants (the permit counter): a second issuer standing in for DigiD / eHerkenning. Its tokens
+    # only ever bring the role `applicant`, whatever roles they claim; empty turns applicants off.
+    public_oidc_issuer: str = Field(default="", validation_alias=_shared("ANPR_PUBLIC_OIDC_ISSUER"))
+    public_oidc_audience: str = Field(default="anpr-public", validation_alias=_shared("ANPR_PUBLIC_OIDC_AUDIENCE"))
+    public_oidc_jwks_url: str = Field(default="", validation_alias=_shared("ANPR_PUBLIC_OIDC_JWKS_URL"))
+    # Which claim identifies the applicant, tried in order: `prefix=claim` or `claim` (prefix = claim);
+    # the applicant id is `prefix:value` (bsn:999990019, kvk:90000001).
+    public_oidc_id_claims: str = Field(default="bsn,kvk", validation_alias=_shared("ANPR_PUBLIC_OIDC_ID_CLAIMS"))
     pseudonym_key: SecretStr = Field(
         default=SecretStr("dev-pseudonym-key"), validation_alias=_shared("ANPR_PSEUDONYM_KEY")
     )
@@ -171,7 +179,12 @@ class ServiceSettings(BaseSettings):
             return []
         problems = [
             f"{name} must be an https:// URL in production"
-            for name, url in {"ANPR_OIDC_ISSUER": self.oidc_issuer, "ANPR_OIDC_JWKS_URL": self.oidc_jwks_url}.items()
+            for name, url in {
+                "ANPR_OIDC_ISSUER": self.oidc_issuer,
+                "ANPR_OIDC_JWKS_URL": self.oidc_jwks_url,
+                "ANPR_PUBLIC_OIDC_ISSUER": self.public_oidc_issuer,
+                "ANPR_PUBLIC_OIDC_JWKS_URL": self.public_oidc_jwks_url,
+            }.items()
             if url and not url.startswith("https://")
         ]
         if not self.allow_plaintext_backends:
