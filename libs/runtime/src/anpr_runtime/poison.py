@@ -11,10 +11,15 @@ so the next death names its message: one that was in flight in `max_deaths` deat
 (`PoisonMessage`) unread. The range of a death counts for every message in it, so a message dies alone
 at most once after the batch it came in killed a process.
 
+Only a dead process's rows count: a process that lost a partition in a rebalance and is still finishing
+what it fetched is alive (the store tells them apart, see attempt_store), so its rows are taken over,
+not counted as a death.
+
 The guard fails open: when its store cannot be reached (the database restarting), messages are handled
 unguarded rather than not at all.
 """
 
+import itertools
 import logging
 from collections.abc import Awaitable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -72,7 +77,8 @@ class AttemptStore(Protocol):
     """Where attempts are written down; it must outlive the process (PostgreSQL: see attempt_store)."""
 
     async def begin(self, spans: Sequence[Span]) -> dict[TopicPartition, list[Attempts]]:
-        """The rows of partitions that have any; each span of a partition without rows is stored (count 1)."""
+        """The rows dead processes left on these partitions; each span of a partition without such rows is
+        stored as this process's (count 1)."""
         ...
 
     async def replace(self, partition: TopicPartition, rows: Sequence[Attempts]) -> None: ...
@@ -154,46 +160,81 @@ class PoisonGuard:
             log.warning("poison guard unavailable (%s): going on unguarded", type(exc).__name__)
 
 
-class FakeAttemptStore:
-    """In memory, for tests: keep the instance to let it outlive a runner (as the database outlives a process)."""
+class FakeAttemptDatabase:
+    """What outlives the processes in tests: the rows with their owners, and which owners are alive."""
 
     def __init__(self) -> None:
-        self.rows: dict[TopicPartition, list[Attempts]] = {}
+        self.rows: dict[TopicPartition, list[tuple[Attempts, int]]] = {}
+        self.alive: set[int] = set()
         self.error: Exception | None = None
+        self.owners = itertools.count(1)
+
+    def attempts(self) -> dict[TopicPartition, list[Attempts]]:
+        return {tp: [attempts for attempts, _ in rows] for tp, rows in self.rows.items() if rows}
+
+
+class FakeAttemptStore:
+    """One process's store over a FakeAttemptDatabase: alive from its first call until it is closed (as a
+    process's database session, which ends when the process dies)."""
+
+    def __init__(self, database: FakeAttemptDatabase) -> None:
+        self.database = database
+        self.owner = next(database.owners)
 
     async def begin(self, spans: Sequence[Span]) -> dict[TopicPartition, list[Attempts]]:
-        self._fail()
-        earlier = {span.partition: list(self.rows[span.partition]) for span in spans if self.rows.get(span.partition)}
+        rows = self._rows_of()
+        earlier: dict[TopicPartition, list[Attempts]] = {}
         for span in spans:
-            if span.partition not in earlier:
-                self.rows[span.partition] = [Attempts(span.first, span.last, 1)]
+            dead = [a for a, owner in rows.get(span.partition, []) if owner != self.owner and not self._alive(owner)]
+            if dead:
+                earlier[span.partition] = dead
+                continue
+            kept = [(a, owner) for a, owner in rows.get(span.partition, []) if a.first != span.first]
+            rows[span.partition] = [*kept, (Attempts(span.first, span.last, 1), self.owner)]
         return earlier
 
     async def replace(self, partition: TopicPartition, rows: Sequence[Attempts]) -> None:
-        self._fail()
-        self.rows[partition] = list(rows)
+        self._rows_of()[partition] = [(row, self.owner) for row in rows]
 
     async def start(self, partition: TopicPartition, offset: int) -> None:
-        self._fail()
-        count = next((row.count for row in self.rows.get(partition, []) if row.first == offset), 0)
-        await self.set_count(partition, offset, count + 1)
+        rows = self._rows_of().get(partition, [])
+        count = next((a.count for a, _ in rows if a.first == offset), 0)
+        kept = [(a, owner) for a, owner in rows if a.first != offset]
+        self.database.rows[partition] = [*kept, (Attempts(offset, offset, count + 1), self.owner)]
 
     async def set_count(self, partition: TopicPartition, offset: int, count: int) -> None:
-        self._fail()
-        rows = [row for row in self.rows.get(partition, []) if row.first != offset]
-        self.rows[partition] = rows + ([Attempts(offset, offset, count)] if count else [])
+        rows = self._rows_of().get(partition, [])
+        mine = [(a, o) for a, o in rows if a.first == offset and o == self.owner]
+        kept = [row for row in rows if row not in mine]
+        self.database.rows[partition] = kept + (
+            [(Attempts(offset, offset, count), self.owner)] if mine and count else []
+        )
 
     async def finish(self, starts: Sequence[tuple[TopicPartition, int]]) -> None:
-        self._fail()
+        rows = self._rows_of()
         for tp, first in starts:
-            self.rows[tp] = [row for row in self.rows.get(tp, []) if row.first != first]
+            rows[tp] = [(a, owner) for a, owner in rows.get(tp, []) if not (a.first == first and owner == self.owner)]
 
     async def close(self) -> None:
-        pass
+        self.database.alive.discard(self.owner)
 
-    def _fail(self) -> None:
-        if self.error is not None:
-            raise self.error
+    def _alive(self, owner: int) -> bool:
+        return owner in self.database.alive
+
+    def _rows_of(self) -> dict[TopicPartition, list[tuple[Attempts, int]]]:
+        if self.database.error is not None:
+            raise self.database.error
+        self.database.alive.add(self.owner)  # connected: its session lock is held from now on
+        return self.database.rows
 
 
-__all__ = ["MAX_DEATHS", "AttemptStore", "Attempts", "FakeAttemptStore", "PoisonGuard", "PoisonMessage", "Span"]
+__all__ = [
+    "MAX_DEATHS",
+    "AttemptStore",
+    "Attempts",
+    "FakeAttemptDatabase",
+    "FakeAttemptStore",
+    "PoisonGuard",
+    "PoisonMessage",
+    "Span",
+]

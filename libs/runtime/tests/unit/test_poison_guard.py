@@ -10,7 +10,7 @@ import pytest
 from aiokafka import ConsumerRecord, TopicPartition
 
 from anpr_runtime.consumer import ConsumerRunner, DeadLetters, Hooked, RetryPolicy
-from anpr_runtime.poison import Attempts, FakeAttemptStore, PoisonGuard, one_by_one
+from anpr_runtime.poison import Attempts, FakeAttemptDatabase, FakeAttemptStore, PoisonGuard, Span, one_by_one
 
 from .fakes import FakeConsumer, FakeProducer, a_record
 from .test_consumer import run_until_drained
@@ -48,7 +48,7 @@ class Pipeline:
 
 
 async def a_life(
-    pipeline: Pipeline, store: FakeAttemptStore, pending: list[ConsumerRecord], producer: FakeProducer
+    pipeline: Pipeline, database: FakeAttemptDatabase, pending: list[ConsumerRecord], producer: FakeProducer
 ) -> list[ConsumerRecord]:
     """One consumer process over what is not committed yet; returns what is still not committed after it."""
     consumer = FakeConsumer(pending)
@@ -58,7 +58,7 @@ async def a_life(
         DeadLetters(producer, "anpr.dlq.v1", "recognition"),
         "recognition",
         FAST,
-        guard=PoisonGuard(store, "recognition"),
+        guard=PoisonGuard(FakeAttemptStore(database), "recognition"),
     )
     with contextlib.suppress(Died):
         await run_until_drained(runner, consumer)
@@ -73,16 +73,16 @@ def records(partition: int, count: int) -> list[ConsumerRecord]:
 
 
 async def test_a_message_that_killed_two_consumers_is_dead_lettered_and_the_next_ones_are_handled() -> None:
-    store, producer = FakeAttemptStore(), FakeProducer()
+    database, producer = FakeAttemptDatabase(), FakeProducer()
     pipeline = Pipeline(kills={(0, 3)})
     pending = records(0, 6)
 
-    pending = await a_life(pipeline, store, pending, producer)  # dies decoding the batch
+    pending = await a_life(pipeline, database, pending, producer)  # dies decoding the batch
     assert pipeline.deaths == 1
-    pending = await a_life(pipeline, store, pending, producer)  # one by one: 0..2 handled, dies on 3 alone
+    pending = await a_life(pipeline, database, pending, producer)  # one by one: 0..2 handled, dies on 3 alone
     assert pipeline.deaths == 2
     assert pipeline.handled == [(0, 0), (0, 1), (0, 2)]
-    pending = await a_life(pipeline, store, pending, producer)
+    pending = await a_life(pipeline, database, pending, producer)
 
     assert pipeline.deaths == 2, "no third death"
     assert pipeline.handled == [(0, 0), (0, 1), (0, 2), (0, 4), (0, 5)]
@@ -93,56 +93,67 @@ async def test_a_message_that_killed_two_consumers_is_dead_lettered_and_the_next
     assert fields["dlq.offset"] == b"3"
     assert fields["dlq.error_type"] == b"PoisonMessage"
     assert b"2 consumer processes of group recognition died" in fields["dlq.reason"]
-    assert store.rows == {P0: []}, "everything finished is crossed off"
+    assert database.attempts() == {}, "everything finished is crossed off"
 
 
 async def test_one_death_dead_letters_nothing_and_batches_come_back_after_the_suspect_range() -> None:
-    store, producer = FakeAttemptStore(), FakeProducer()
+    database, producer = FakeAttemptDatabase(), FakeProducer()
     pipeline = Pipeline(kills={(0, 2)}, times=1)  # an unrelated crash: the message is fine
 
-    pending = await a_life(pipeline, store, records(0, 4), producer)
+    pending = await a_life(pipeline, database, records(0, 4), producer)
     pipeline.prepared.clear()
-    pending = await a_life(pipeline, store, pending, producer)
+    pending = await a_life(pipeline, database, pending, producer)
 
     assert pending == []
     assert producer.sent == []
     assert pipeline.handled == [(0, 0), (0, 1), (0, 2), (0, 3)]
     assert pipeline.prepared == [], "the range a process died with is not decoded as a batch again"
 
-    await a_life(pipeline, store, [a_record(4, topic="anpr.frames.v1")], producer)
+    await a_life(pipeline, database, [a_record(4, topic="anpr.frames.v1")], producer)
     assert pipeline.prepared == [[(0, 4)]], "the next poll is a batch again"
-    assert store.rows == {P0: []}
+    assert database.attempts() == {}
 
 
 async def test_a_death_on_one_partition_leaves_the_others_batched() -> None:
-    store, producer = FakeAttemptStore(), FakeProducer()
+    database, producer = FakeAttemptDatabase(), FakeProducer()
     pipeline = Pipeline(kills={(0, 1)}, times=1)
 
-    pending = await a_life(pipeline, store, records(0, 3), producer)
+    pending = await a_life(pipeline, database, records(0, 3), producer)
     pipeline.prepared.clear()
-    await a_life(pipeline, store, pending + records(1, 3), producer)  # partition 1 was not in flight
+    await a_life(pipeline, database, pending + records(1, 3), producer)  # partition 1 was not in flight
 
     assert pipeline.prepared == [[(1, 0), (1, 1), (1, 2)]]
     assert sorted(pipeline.handled) == [(p, o) for p in (0, 1) for o in range(3)]
     assert producer.sent == []
 
 
-async def test_a_graceful_run_leaves_no_attempts() -> None:
-    store, producer = FakeAttemptStore(), FakeProducer()
+async def test_a_partition_taken_over_from_a_live_consumer_is_no_death() -> None:
+    database, producer = FakeAttemptDatabase(), FakeProducer()
+    await FakeAttemptStore(database).begin([Span(P0, 0, 2)])  # another instance, still handling them
     pipeline = Pipeline(kills=set())
 
-    await a_life(pipeline, store, records(0, 5) + records(1, 2), producer)
+    await a_life(pipeline, database, records(0, 3), producer)
 
-    assert store.rows == {P0: [], P1: []}
+    assert pipeline.prepared == [[(0, 0), (0, 1), (0, 2)]], "read as a batch, not one by one"
+    assert producer.sent == []
+
+
+async def test_a_graceful_run_leaves_no_attempts() -> None:
+    database, producer = FakeAttemptDatabase(), FakeProducer()
+    pipeline = Pipeline(kills=set())
+
+    await a_life(pipeline, database, records(0, 5) + records(1, 2), producer)
+
+    assert database.attempts() == {}
     assert len(pipeline.handled) == 7
 
 
 async def test_the_guard_fails_open_when_its_store_is_away() -> None:
-    store, producer = FakeAttemptStore(), FakeProducer()
-    store.error = ConnectionRefusedError()
+    database, producer = FakeAttemptDatabase(), FakeProducer()
+    database.error = ConnectionRefusedError()
     pipeline = Pipeline(kills=set())
 
-    pending = await a_life(pipeline, store, records(0, 3), producer)
+    pending = await a_life(pipeline, database, records(0, 3), producer)
 
     assert pending == []
     assert pipeline.handled == [(0, 0), (0, 1), (0, 2)]
