@@ -5,6 +5,7 @@ Exceptions: `ContractError` (a ValueError) for bytes that are not a valid event.
 """
 
 from anpr_contracts.events import (
+    ApplicationChanged,
     CandidateRaised,
     Direction,
     Envelope,
@@ -18,9 +19,10 @@ from anpr_contracts.events import (
     RegimeMode,
 )
 from anpr_contracts.serialisation import ContractError, event_to_bytes, parse_event
-from anpr_contracts.topics import CANDIDATES, COMMANDS, DLQ, EXEMPTIONS, FRAMES, READS, TOPICS, TopicSpec
+from anpr_contracts.topics import APPLICATIONS, CANDIDATES, COMMANDS, DLQ, EXEMPTIONS, FRAMES, READS, TOPICS, TopicSpec
 
 __all__ = [
+    "APPLICATIONS",
     "CANDIDATES",
     "COMMANDS",
     "DLQ",
@@ -28,6 +30,7 @@ __all__ = [
     "FRAMES",
     "READS",
     "TOPICS",
+    "ApplicationChanged",
     "CandidateRaised",
     "ContractError",
     "Direction",

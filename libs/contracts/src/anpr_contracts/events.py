@@ -165,7 +165,27 @@ class ExemptionChanged(Envelope):
     revoked: bool = Field(default=False, description="True when the exemption was withdrawn.")
 
 
+class ApplicationChanged(Envelope):
+    """An application at the permit counter changed status (keyed by application_id). Ids and status only:
+    no plate, no applicant, no reason (those stay in the exemptions service)."""
+
+    event_type: Literal["application.changed"] = Field(
+        default="application.changed", description="Event type discriminator."
+    )
+    application_id: str = Field(max_length=100, description="Stable id; the topic key.")
+    kind: str = Field(max_length=40, description="day-permit, resident, business, disabled, works.")
+    status: str = Field(max_length=40, description="submitted, needs_information, granted, refused, withdrawn.")
+    previous_status: str | None = Field(default=None, max_length=40, description="None for a new application.")
+    exemption_id: str | None = Field(default=None, max_length=100, description="The permit a grant created.")
+
+
 Event = Annotated[
-    FrameCaptured | PlateRecognized | CandidateRaised | ExemptionChanged | ReevaluateRead | ReadReevaluated,
+    FrameCaptured
+    | PlateRecognized
+    | CandidateRaised
+    | ExemptionChanged
+    | ApplicationChanged
+    | ReevaluateRead
+    | ReadReevaluated,
     Field(discriminator="event_type"),
 ]

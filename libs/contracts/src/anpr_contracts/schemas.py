@@ -6,6 +6,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from anpr_contracts.events import (
+    ApplicationChanged,
     CandidateRaised,
     ExemptionChanged,
     FrameCaptured,
@@ -19,6 +20,7 @@ SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "plate.recognized": PlateRecognized,
     "candidate.raised": CandidateRaised,
     "exemption.changed": ExemptionChanged,
+    "application.changed": ApplicationChanged,
     "read.reevaluate": ReevaluateRead,
     "read.reevaluated": ReadReevaluated,
 }

@@ -34,5 +34,7 @@ COMMANDS = TopicSpec("anpr.commands.v1", config={"retention.ms": str(7 * _DAY_MS
 DLQ = TopicSpec(
     "anpr.dlq.v1", partitions=1, config={"retention.ms": str(14 * _DAY_MS), "max.message.bytes": _FRAME_BYTES}
 )
+# Permit-counter applications' status changes: ids and status only; two weeks for consumers to catch up.
+APPLICATIONS = TopicSpec("anpr.applications.v1", config={"retention.ms": str(14 * _DAY_MS)})
 
-TOPICS: tuple[TopicSpec, ...] = (FRAMES, READS, CANDIDATES, EXEMPTIONS, COMMANDS, DLQ)
+TOPICS: tuple[TopicSpec, ...] = (FRAMES, READS, CANDIDATES, EXEMPTIONS, APPLICATIONS, COMMANDS, DLQ)
