@@ -51,7 +51,15 @@ def test_a_plain_reading_wins_a_tie_with_a_band_reading() -> None:
     reading = read_lattice(spelled(*"AB123CD"), yellow=False)
     assert reading is not None
     assert reading.text == "AB123CD"
-    assert reading.country in {"FR", "IT"}
+
+
+def test_a_text_several_countries_allow_is_named_by_the_country_met_most() -> None:
+    # AB-123-CD is French and Italian, HH-AB-123 German and Polish (HHA B123) and Austrian: on the same
+    # path the prior for broad rules (Austria, Poland) may not pick the country, the order does.
+    for text, country in (("AB123CD", "FR"), ("HHAB123", "DE")):
+        reading = read_lattice(spelled(*text), yellow=False)
+        assert reading is not None
+        assert (reading.text, reading.country) == (text, country)
 
 
 def test_a_doubtful_stray_character_before_the_plate_is_dropped() -> None:

