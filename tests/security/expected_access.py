@@ -12,7 +12,7 @@ notices' /review, a redirect to the staff console, carry no personal data and ar
 
 from anpr_runtime.auth import Role
 
-ADMIN, CAMERA, REVIEWER, SUPERVISOR, OPERATOR, PERMIT_DESK, SERVICE = (
+ADMIN, CAMERA, REVIEWER, SUPERVISOR, OPERATOR, PERMIT_DESK, SERVICE, APPLICANT = (
     Role.ADMIN,
     Role.CAMERA,
     Role.REVIEWER,
@@ -20,6 +20,7 @@ ADMIN, CAMERA, REVIEWER, SUPERVISOR, OPERATOR, PERMIT_DESK, SERVICE = (
     Role.OPERATOR,
     Role.PERMIT_DESK,
     Role.SERVICE,
+    Role.APPLICANT,
 )
 CAMERA_TOKEN = "camera_token"  # a per-camera token issued by an admin through ingest
 PUBLIC = "public"  # anyone, without a token
@@ -103,6 +104,20 @@ EXEMPTIONS: dict[tuple[str, str], Access] = {
     ("POST", "/v1/read-log/search"): allow(SUPERVISOR),
     ("POST", "/v1/retention/purge"): allow(),
     ("POST", "/v1/quota"): PERMIT_ISSUERS,  # day permits left for a plate: the desk, before it grants one
+    # The permit counter (issue 15). Applicants (role applicant, only ever from the applicants' issuer:
+    # DigiD / eHerkenning) reach these routes and nothing else, and only their own applications (404 for
+    # anyone else's id); the desk works the queue and decides; a payment provider marks paid (service).
+    ("POST", "/v1/applications/vehicle-check"): allow(APPLICANT, PERMIT_DESK),
+    ("POST", "/v1/applications"): allow(APPLICANT),
+    ("GET", "/v1/applications"): allow(APPLICANT, PERMIT_DESK),
+    ("GET", "/v1/applications/permits"): allow(APPLICANT),
+    ("GET", "/v1/applications/{application_id}"): allow(APPLICANT, PERMIT_DESK),
+    ("POST", "/v1/applications/{application_id}/documents"): allow(APPLICANT),
+    ("GET", "/v1/applications/{application_id}/documents/{document_id}"): allow(APPLICANT, PERMIT_DESK),
+    ("POST", "/v1/applications/{application_id}/decision"): allow(PERMIT_DESK),
+    ("POST", "/v1/applications/{application_id}/withdraw"): allow(APPLICANT),
+    ("POST", "/v1/applications/{application_id}/resubmit"): allow(APPLICANT),
+    ("POST", "/v1/applications/{application_id}/paid"): allow(PERMIT_DESK, SERVICE),
 }
 
 # Notices: reviewers and supervisors see and decide candidates; what leaves the system (exports,

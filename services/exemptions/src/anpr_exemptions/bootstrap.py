@@ -3,16 +3,21 @@ retention purge."""
 
 import asyncio
 import logging
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from anpr_contracts import EXEMPTIONS
+from anpr_exemptions.adapters.outbox import PostgresOutbox
 from anpr_exemptions.adapters.retention import PostgresRetentionRepository
+from anpr_exemptions.adapters.smtp import SmtpSender
 from anpr_exemptions.adapters.tombstones import KafkaTombstones, Tombstones
 from anpr_exemptions.config import ExemptionsSettings
 from anpr_exemptions.domain.permit import DayPermitPolicy
 from anpr_exemptions.handlers import purge
+from anpr_exemptions.handlers.outbox import drain
 from anpr_runtime.consumer import Handler
 from anpr_runtime.ports import Publisher
 from anpr_runtime.publisher import KafkaEventPublisher
@@ -61,4 +66,33 @@ def bootstrap(resources: Resources) -> Handler | None:
 
     if settings.purge_interval_seconds > 0:
         resources.background.append(purge_hourly)
+    if settings.smtp_host and settings.outbox_interval_seconds > 0:
+        resources.background.append(_mail_sender(resources, settings))
     return None
+
+
+def smtp_sender(settings: ExemptionsSettings) -> SmtpSender:
+    return SmtpSender(
+        settings.smtp_host,
+        settings.smtp_port,
+        settings.smtp_from,
+        settings.smtp_tls,
+        settings.smtp_username,
+        settings.smtp_password.get_secret_value(),
+    )
+
+
+def _mail_sender(resources: Resources, settings: ExemptionsSettings) -> Callable[[], Coroutine[Any, Any, None]]:
+    """Drains the status-mail outbox every few seconds; a relay that is down only delays the mails."""
+    sender = smtp_sender(settings)
+
+    async def send_mails() -> None:
+        while True:
+            try:
+                async with resources.engine.begin() as connection:
+                    await drain(PostgresOutbox(connection), sender.send, datetime.now(UTC))
+            except Exception as exc:  # the database away: the next round tries again, the mails stay queued
+                log.warning("status mails: %s", type(exc).__name__)
+            await asyncio.sleep(settings.outbox_interval_seconds)
+
+    return send_mails

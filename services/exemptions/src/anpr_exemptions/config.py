@@ -1,8 +1,10 @@
 from datetime import time
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
+from anpr_exemptions.domain.counter import CounterPolicy
 from anpr_exemptions.domain.retention import RetentionPolicy
 from anpr_runtime.auth import Role
 from anpr_runtime.purpose import default_purposes
@@ -26,3 +28,16 @@ class ExemptionsSettings(ServiceSettings):
     # The X-Purpose values each role may give for reading permit data, replacing the defaults whole:
     # ANPR_EXEMPTIONS_PURPOSES='{"reviewer": ["review"], "permit_desk": ["permit_desk"], ...}'
     purposes: dict[Role, tuple[str, ...]] = Field(default_factory=default_purposes)
+    # The permit counter (applications): ANPR_EXEMPTIONS_COUNTER='{"horizon_days": 60, ...}' (domain/counter.py).
+    counter: CounterPolicy = CounterPolicy()
+    # Status e-mails to applicants: the municipality's relay (locally the smtp component of deploy/local).
+    smtp_host: str = Field(default="", validation_alias="ANPR_SMTP_HOST")  # empty: mails wait in the outbox
+    smtp_port: int = Field(default=25, validation_alias="ANPR_SMTP_PORT")
+    smtp_from: str = Field(default="vergunningen@gemeente.invalid", validation_alias="ANPR_SMTP_FROM")
+    # none (local only), starttls, or tls (implicit, port 465)
+    smtp_tls: Literal["none", "starttls", "tls"] = Field(default="starttls", validation_alias="ANPR_SMTP_TLS")
+    smtp_username: str = Field(default="", validation_alias="ANPR_SMTP_USERNAME")
+    smtp_password: SecretStr = Field(default=SecretStr(""), validation_alias="ANPR_SMTP_PASSWORD")
+    outbox_interval_seconds: float = Field(default=5.0, ge=0)  # 0: no background sender (tests drive it)
+    # The public pages' address, in status mails (the console's /loket).
+    counter_url: str = "http://127.0.0.1:8106/loket"

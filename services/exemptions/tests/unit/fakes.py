@@ -100,6 +100,13 @@ class FakeRetentionRepository:
         self._reads.entries = kept
         return gone
 
+    # The permit fakes hold no applications: the counter's purge is tested against PostgreSQL.
+    async def delete_application_documents(self, cutoffs: Cutoffs) -> int:
+        return 0
+
+    async def delete_applications(self, cutoffs: Cutoffs) -> int:
+        return 0
+
     def _delete(self, record_class: str, cutoffs: Cutoffs) -> list[str]:
         gone = [
             e.exemption_id

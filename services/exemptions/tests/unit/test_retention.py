@@ -22,6 +22,8 @@ REVOKED_AT = datetime(2026, 3, 1, 12, tzinfo=UTC)
 ENDS = datetime(2026, 6, 1, tzinfo=UTC)
 DESK = Actor("desk-1", "Desk One")
 JUST = timedelta(seconds=1)
+# The permit fakes hold no applications: the counter's purge is tested against PostgreSQL.
+NO_APPLICATIONS = {"application_documents": 0, "applications": 0}
 
 
 @pytest.fixture
@@ -57,11 +59,31 @@ async def test_each_permit_class_is_kept_until_its_period_has_passed_then_purged
     revoked_goes = REVOKED_AT + timedelta(days=10)
     ended_goes = ENDS + timedelta(days=30)
 
-    assert await purge(revoked_goes, DAYS, store, tombstones) == {"expired": 0, "revoked": 0, "read_log": 0}
-    assert await purge(revoked_goes + JUST, DAYS, store, tombstones) == {"expired": 0, "revoked": 1, "read_log": 0}
+    assert await purge(revoked_goes, DAYS, store, tombstones) == {
+        "expired": 0,
+        "revoked": 0,
+        "read_log": 0,
+        **NO_APPLICATIONS,
+    }
+    assert await purge(revoked_goes + JUST, DAYS, store, tombstones) == {
+        "expired": 0,
+        "revoked": 1,
+        "read_log": 0,
+        **NO_APPLICATIONS,
+    }
     assert set(repo.exemptions) == {"ended", "open"}
-    assert await purge(ended_goes, DAYS, store, tombstones) == {"expired": 0, "revoked": 0, "read_log": 0}
-    assert await purge(ended_goes + JUST, DAYS, store, tombstones) == {"expired": 1, "revoked": 0, "read_log": 0}
+    assert await purge(ended_goes, DAYS, store, tombstones) == {
+        "expired": 0,
+        "revoked": 0,
+        "read_log": 0,
+        **NO_APPLICATIONS,
+    }
+    assert await purge(ended_goes + JUST, DAYS, store, tombstones) == {
+        "expired": 1,
+        "revoked": 0,
+        "read_log": 0,
+        **NO_APPLICATIONS,
+    }
 
     assert set(repo.exemptions) == {"open"}
     assert {a.exemption_id for a in repo.audit} == {"open"}, "the audit trail (plate included) goes too"
@@ -70,6 +92,7 @@ async def test_each_permit_class_is_kept_until_its_period_has_passed_then_purged
         "expired": 0,
         "revoked": 0,
         "read_log": 0,
+        **NO_APPLICATIONS,
     }, "an open-ended permit that is not revoked is never over"
 
 

@@ -3,6 +3,7 @@ from typing import Protocol
 from sqlalchemy import ColumnElement, and_, delete, exists, or_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from anpr_exemptions.adapters.application_tables import application_documents, applications
 from anpr_exemptions.adapters.tables import audit, exemptions, read_log
 from anpr_exemptions.domain.model import ExemptionKind
 from anpr_exemptions.domain.retention import Cutoffs
@@ -12,6 +13,8 @@ class RetentionRepository(Protocol):
     async def delete_expired(self, cutoffs: Cutoffs) -> list[str]: ...
     async def delete_revoked(self, cutoffs: Cutoffs) -> list[str]: ...
     async def delete_read_log(self, cutoffs: Cutoffs) -> int: ...
+    async def delete_application_documents(self, cutoffs: Cutoffs) -> int: ...
+    async def delete_applications(self, cutoffs: Cutoffs) -> int: ...
 
 
 class PostgresRetentionRepository:
@@ -40,6 +43,22 @@ class PostgresRetentionRepository:
     async def delete_read_log(self, cutoffs: Cutoffs) -> int:
         result = await self._db.execute(delete(read_log).where(read_log.c.at < cutoffs.read_log_before))
         return int(result.rowcount)
+
+    async def delete_application_documents(self, cutoffs: Cutoffs) -> int:
+        """Documents are kept only as long as their application needs them: until N days after its decision."""
+        if cutoffs.documents_decided_before is None:
+            return 0
+        decided = (
+            applications.c.application_id == application_documents.c.application_id,
+            applications.c.decided_at < cutoffs.documents_decided_before,
+        )
+        result = await self._db.execute(delete(application_documents).where(exists().where(*decided)))
+        return int(result.rowcount)
+
+    async def delete_applications(self, cutoffs: Cutoffs) -> int:
+        """A decided application (its steps and documents with it) as long as an ended permit is kept."""
+        condition = applications.c.decided_at < cutoffs.expired_before
+        return int((await self._db.execute(delete(applications).where(condition))).rowcount)
 
     async def _delete(self, condition: ColumnElement[bool]) -> list[str]:
         gone = await self._db.execute(delete(exemptions).where(condition).returning(exemptions.c.exemption_id))

@@ -25,6 +25,8 @@ class RetentionPolicy(BaseModel):
     expired_days: int = Field(default=365, ge=1)
     revoked_days: int = Field(default=365, ge=1)
     read_log_days: int = Field(default=365, ge=1)
+    # Documents uploaded with an application: kept this long after its decision (objection period), then deleted.
+    application_documents_days: int = Field(default=42, ge=0)
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class Cutoffs:
     day_permits_before: date  # day permits of an earlier calendar year (Amsterdam) than this date's
     revoked_before: datetime
     read_log_before: datetime
+    documents_decided_before: datetime | None = None
 
 
 def cutoffs(now: datetime, policy: RetentionPolicy) -> Cutoffs:
@@ -44,6 +47,7 @@ def cutoffs(now: datetime, policy: RetentionPolicy) -> Cutoffs:
         day_permits_before=date(expired_before.astimezone(LOCAL).year, 1, 1),
         revoked_before=now - timedelta(days=policy.revoked_days),
         read_log_before=now - timedelta(days=policy.read_log_days),
+        documents_decided_before=now - timedelta(days=policy.application_documents_days),
     )
 
 

@@ -20,7 +20,11 @@ async def purge(
     purged = {"expired": await repo.delete_expired(limits), "revoked": await repo.delete_revoked(limits)}
     for exemption_id in (i for ids in purged.values() for i in ids):
         await tombstones.bury(exemption_id)
-    counts = {name: len(ids) for name, ids in purged.items()} | {"read_log": await repo.delete_read_log(limits)}
+    counts = {name: len(ids) for name, ids in purged.items()} | {
+        "read_log": await repo.delete_read_log(limits),
+        "application_documents": await repo.delete_application_documents(limits),
+        "applications": await repo.delete_applications(limits),
+    }
     for name, count in counts.items():
         PURGED.labels(name).inc(count)
     return counts
