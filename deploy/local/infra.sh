@@ -6,7 +6,7 @@
 #
 #   deploy/local/infra.sh up               start all (idempotent), write <run>/env
 #   deploy/local/infra.sh down [--purge]   stop all; --purge also deletes their data
-#   deploy/local/infra.sh down keycloak|kafka|postgres
+#   deploy/local/infra.sh down smtp|keycloak|kafka|postgres
 #                                          stop only that one (data and <run>/env kept)
 #   deploy/local/infra.sh status           exit 0 when all run, 3 otherwise
 #   deploy/local/infra.sh restart keycloak|kafka|postgres
@@ -19,6 +19,7 @@
 #   ANPR_PG_PORT                 default 15432
 #   ANPR_KEYCLOAK_PORT           default 8180
 #   ANPR_CONSOLE_PORT            default 8106 (the staff console's port: the realm's redirect URIs follow it)
+#   ANPR_SMTP_PORT               default 1025 (the smtp component: status mails land in <run>/mail/*.eml)
 #   ANPR_CACHE_DIR               default $HOME/.cache/anpr (Kafka jars, Keycloak; shared by all run dirs)
 #
 # Needs only what a fresh Debian 12 has plus OpenJDK 17 and Maven; installs PostgreSQL with apt-get
@@ -34,7 +35,7 @@ readonly SCRIPT_DIR REPO_ROOT LIB_DIR
 # A component depends only on those after it: `up` starts them last to first, `down` stops them first
 # to last; status lines and <run>/env follow this order. Adding one: lib/<name>.sh (see commands.sh)
 # and its name here.
-readonly COMPONENTS=(keycloak kafka postgres)
+readonly COMPONENTS=(smtp keycloak kafka postgres)
 
 # shellcheck source=lib/common.sh
 source "$LIB_DIR/common.sh"
