@@ -35,7 +35,6 @@ class EmlDirectory:
 
 
 async def serve(host: str, port: int, directory: Path) -> None:
-    directory.mkdir(parents=True, exist_ok=True)
     loop = asyncio.get_running_loop()
     handler = EmlDirectory(directory)
 
@@ -56,6 +55,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--dir", type=Path, required=True)
     args = parser.parse_args()
+    args.dir.mkdir(parents=True, exist_ok=True)
     asyncio.run(serve(args.host, args.port, args.dir))
 
 
