@@ -50,8 +50,11 @@ async def test_a_business_buys_a_day_permit_and_it_is_issued_at_once(
         own = await api.get(f"/v1/applications/{made['application_id']}", headers=as_applicant("BUSINESS"))
         permits = await api.get("/v1/applications/permits", headers=as_applicant("BUSINESS"))
 
-    assert made["status"] == "granted" and made["exemption_id"], made
-    assert made["fee_cents"] == 2500 and made["payment_reference"].startswith("ANPR") and not made["paid"]
+    assert made["status"] == "granted", made
+    assert made["exemption_id"]
+    assert made["fee_cents"] == 2500
+    assert made["payment_reference"].startswith("ANPR")
+    assert not made["paid"]
     assert [(s["from_status"], s["to_status"]) for s in made["steps"]] == [
         (None, "submitted"),
         ("submitted", "granted"),
@@ -59,16 +62,14 @@ async def test_a_business_buys_a_day_permit_and_it_is_issued_at_once(
     assert made["applicant"] is None, "an applicant's view never carries identifiers"
     assert own.json()["number"] == made["number"]
     [permit] = [p for p in permits.json() if p["exemption_id"] == made["exemption_id"]]
-    assert (
-        permit["kind"] == "day-permit" and permit["regimes"] == ["ze-zone-centrum"] and permit["zones"] == ["centrum"]
-    )
+    assert (permit["kind"], permit["regimes"], permit["zones"]) == ("day-permit", ["ze-zone-centrum"], ["centrum"])
     assert permit["reference"] == made["number"]
     # Valid for the day until 06:00 the next morning (Amsterdam).
     assert datetime.fromisoformat(permit["valid_from"]).astimezone(LOCAL).date() == day
     until = datetime.fromisoformat(permit["valid_until"]).astimezone(LOCAL)
     assert (until.date(), until.hour) == (day + timedelta(days=1), 6)
     [(key, change)] = await published(settings, 1)
-    assert key == made["exemption_id"] and change.kind == "day-permit" and change.zones == ("centrum",)
+    assert (key, change.kind, change.zones) == (made["exemption_id"], "day-permit", ("centrum",))
     events = await application_events(settings, 2)
     assert [(e.previous_status, e.status) for e in events] == [(None, "submitted"), ("submitted", "granted")]
     assert events[1].exemption_id == made["exemption_id"]
@@ -109,7 +110,8 @@ async def test_the_same_day_twice_is_a_duplicate(isolated: Callable[..., Any], r
         assert (await api.post("/v1/applications", json=body, headers=as_applicant())).status_code == 201
         again = await api.post("/v1/applications", json=body, headers=as_applicant())
 
-    assert again.status_code == 409 and "already has a day permit" in again.json()["detail"]
+    assert again.status_code == 409
+    assert "already has a day permit" in again.json()["detail"]
     assert await stored_applications(settings, plate) == 1
 
 
@@ -141,7 +143,7 @@ async def test_bad_input_names_the_field_and_stores_nothing(
 ) -> None:
     settings = counter_settings(isolated)
     plate = a_dutch_plate()
-    facts = {
+    facts: dict[str, dict[str, Any]] = {
         REGISTERED: {},
         "car": {"category": "M1", "fuels": ("Benzine",)},
         "electric": {"fuels": ("Elektriciteit",)},
@@ -185,7 +187,8 @@ async def test_the_vehicle_check_shows_the_registry_and_the_day_permits_left(
         "notes": [],
         "day_permits_left": 11,
     }
-    assert classic.json()["automatic"] == ["age_40_years"] and not classic.json()["day_permit_needed"]
+    assert classic.json()["automatic"] == ["age_40_years"]
+    assert not classic.json()["day_permit_needed"]
     assert unknown.json()["registered"] is False
 
 
