@@ -118,7 +118,8 @@ async def register(
         await connection.execute(
             text(
                 "INSERT INTO rules.vehicles"
-                " (plate, kind, category, first_admission, fuels, emission_class, special_codes) VALUES (:plate, :kind, :category, :first, :fuels, 6, :codes)"
+                " (plate, kind, category, first_admission, fuels, emission_class, special_codes)"
+                " VALUES (:plate, :kind, :category, :first, :fuels, 6, :codes)"
                 " ON CONFLICT (plate) DO UPDATE SET category = EXCLUDED.category, fuels = EXCLUDED.fuels,"
                 " first_admission = EXCLUDED.first_admission, special_codes = EXCLUDED.special_codes"
             ),
