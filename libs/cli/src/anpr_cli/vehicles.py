@@ -41,7 +41,7 @@ def vehicles_import(
     from rich.progress import BarColumn, DownloadColumn, Task, TextColumn, TimeElapsedColumn
     from rich.text import Text
 
-    from anpr_rules import SPEC, ImportReport, RdwImportError, RulesSettings, import_vehicles
+    from anpr_rules import SPEC, ImportReport, RdwImportError, RulesSettings, build_snapshot, import_vehicles
     from anpr_runtime.db import create_engine, run_migrations
 
     load_run_env()
@@ -72,18 +72,25 @@ def vehicles_import(
         def building(self) -> None:
             self._progress.add_task("building the registry", total=None)
 
-    async def go() -> ImportReport:
+    async def go() -> tuple[ImportReport, Path]:
         await run_migrations(settings.database_url, SPEC.migrations_dir, SPEC.schema)
         engine = create_engine(settings.database_url)
         try:
             with Progress(TextColumn("{task.description}"), BarColumn(), FileColumn(), TimeElapsedColumn()) as progress:
-                return await import_vehicles(engine, base, fuel, roles["special"], roles["body"], Bars(progress))
+                report = await import_vehicles(engine, base, fuel, roles["special"], roles["body"], Bars(progress))
+                progress.add_task("writing the compact index snapshot", total=None)
+                # For instances that start later: they map it instead of building it (running ones
+                # apply the import's delta, or map this file when the delta was too large).
+                snapshot, _ = await build_snapshot(
+                    engine, settings.snapshot_dir, settings.pseudonym_key.get_secret_value()
+                )
+                return report, snapshot
         finally:
             await engine.dispose()
 
     started = time.perf_counter()
     try:
-        report = asyncio.run(go())
+        report, snapshot = asyncio.run(go())
     except RdwImportError as exc:
         typer.echo(f"import refused: {exc}", err=True)
         raise typer.Exit(1) from exc
@@ -96,4 +103,8 @@ def vehicles_import(
         f"imported {registry.vehicles:,} vehicles in {time.perf_counter() - started:.1f} s "
         f"({registry.added:,} added, {registry.changed:,} changed, {registry.removed:,} removed; "
         f"{report.duplicates:,} duplicate plates in the base file, the first row kept)"
+    )
+    typer.echo(
+        f"registry version {registry.version}; snapshot {snapshot}. Running rules instances will switch within "
+        f"{settings.registry_poll_seconds:g} s by themselves (ANPR_RULES_REGISTRY_POLL_SECONDS); no reload needed"
     )

@@ -61,6 +61,9 @@ class Resources:
     # Filled by a service's bootstrap: loops that run beside the consumer, and extra readiness checks.
     background: list[Callable[[], Coroutine[Any, Any, None]]] = field(default_factory=list)
     readiness: dict[str, Callable[[], Awaitable[None]]] = field(default_factory=dict)
+    # Awaited before the consumer joins its group: an instance still loading what it judges with (rules'
+    # vehicle registry) takes no partitions meanwhile, so the group's ready members keep them.
+    consume_after: Callable[[], Awaitable[None]] | None = None
 
     def component(self, kind: type[T]) -> T:
         """The service's components, typed: routes and tests ask for the class their bootstrap built."""
@@ -106,8 +109,20 @@ async def consuming(spec: ServiceSpec, resources: Resources, handle: Handler) ->
         guard=PoisonGuard(attempts, group),  # a message that killed two processes does not kill a third
     )
     lag = LagGauge(consumer, group, MetricSettings().lag_interval_seconds)
-    await consumer.start()
-    task = asyncio.create_task(runner.run(), name=f"{spec.name}-consumer")
+    gate = resources.consume_after
+    joined = asyncio.Event()
+
+    async def join_then_run() -> None:
+        if gate is not None:
+            await gate()
+            await consumer.start()
+            joined.set()
+        await runner.run()
+
+    if gate is None:
+        await consumer.start()
+        joined.set()
+    task = asyncio.create_task(join_then_run(), name=f"{spec.name}-consumer")
     task.add_done_callback(_report_crash)
     lag_task = asyncio.create_task(lag.run(), name=f"{spec.name}-consumer-lag")
     try:
@@ -115,6 +130,8 @@ async def consuming(spec: ServiceSpec, resources: Resources, handle: Handler) ->
     finally:
         lag_task.cancel()
         runner.stop()
+        if not joined.is_set():
+            task.cancel()  # stopped while still waiting to join: nothing consumed, nothing to finish
         with contextlib.suppress(asyncio.CancelledError):
             await lag_task
             await asyncio.wait_for(task, timeout=30)

@@ -4,12 +4,15 @@ permits in memory; candidates out, no-hits only counted.
 Its public face: what the CLI, tools and tests outside the service may use. Nothing outside imports a
 submodule (checked by import-linter in `make lint`)."""
 
+from anpr_rules.adapters.compact_index import CompactVehicleIndex
 from anpr_rules.adapters.permit_index import InMemoryPermitIndex
 from anpr_rules.adapters.rdw_files import RdwImportError
 from anpr_rules.adapters.rdw_import import ImportReport, import_vehicles
 from anpr_rules.adapters.regime_files import load_regimes
+from anpr_rules.adapters.registry_follow import build_snapshot
 from anpr_rules.adapters.tables import outcome_counts
 from anpr_rules.adapters.vehicle_index import InMemoryVehicleIndex
+from anpr_rules.adapters.vehicle_snapshot import SnapshotRefused, Stamp, open_snapshot, write_snapshot
 from anpr_rules.bootstrap import SPEC
 from anpr_rules.config import RulesSettings
 from anpr_rules.domain.decision import judge
@@ -22,6 +25,7 @@ from anpr_rules.handlers.evaluate import decide
 
 __all__ = [
     "SPEC",
+    "CompactVehicleIndex",
     "ImportReport",
     "InMemoryPermitIndex",
     "InMemoryVehicleIndex",
@@ -29,13 +33,18 @@ __all__ = [
     "RdwImportError",
     "Regime",
     "RulesSettings",
+    "SnapshotRefused",
+    "Stamp",
     "Vehicle",
     "Where",
+    "build_snapshot",
     "create_app",
     "decide",
     "import_vehicles",
     "judge",
     "load_regimes",
     "local_day",
+    "open_snapshot",
     "outcome_counts",
+    "write_snapshot",
 ]

@@ -1,5 +1,6 @@
 """Wires the rules service: regimes from files, the vehicle registry and permits in memory, state in
-PostgreSQL, candidates to Kafka. Reads wait until both indexes are loaded, so none is judged blind."""
+PostgreSQL, candidates to Kafka. Until both indexes are loaded the instance is not ready and does not
+join the consumer group (it takes no partitions), so no read is judged blind."""
 
 import asyncio
 import logging
@@ -11,10 +12,11 @@ from pathlib import Path
 from aiokafka import ConsumerRecord
 
 from anpr_contracts import COMMANDS, EXEMPTIONS, READS, PlateRecognized, ReevaluateRead
+from anpr_rules.adapters.compact_index import CompactVehicleIndex
 from anpr_rules.adapters.permit_index import InMemoryPermitIndex, PermitFeed
 from anpr_rules.adapters.regime_store import RegimeStore
+from anpr_rules.adapters.registry_follow import RegistryFollower
 from anpr_rules.adapters.state import BatchState, PostgresRulesState
-from anpr_rules.adapters.vehicle_index import InMemoryVehicleIndex
 from anpr_rules.config import RulesSettings
 from anpr_rules.handlers import Judging, RulesState, evaluate_read, recheck_due, reevaluate_read
 from anpr_runtime import RetriableError
@@ -38,7 +40,8 @@ class RulesComponents:
     """The service's object graph, as routes and tests see it (`resources.component(RulesComponents)`)."""
 
     regimes: RegimeStore
-    vehicles: InMemoryVehicleIndex
+    vehicles: CompactVehicleIndex
+    registry: RegistryFollower
     permits: InMemoryPermitIndex
     permit_feed: PermitFeed
     vehicles_loaded: asyncio.Event
@@ -48,24 +51,39 @@ def bootstrap(resources: Resources) -> Handler:
     settings = resources.settings
     assert isinstance(settings, RulesSettings)
     permits = InMemoryPermitIndex()
+    key = settings.pseudonym_key.get_secret_value()
+    vehicles = CompactVehicleIndex(key)
     parts = RulesComponents(
         regimes=RegimeStore(settings.regime_dir),
-        vehicles=InMemoryVehicleIndex(),
+        vehicles=vehicles,
+        registry=RegistryFollower(vehicles, resources.engine, settings.snapshot_dir, key),
         permits=permits,
         permit_feed=PermitFeed(partial(new_reader, settings), settings.topic(EXEMPTIONS.name), permits),
         vehicles_loaded=asyncio.Event(),
     )
     resources.components = parts
     publisher = KafkaEventPublisher(resources.producer, settings.topic_prefix)
-    key = settings.pseudonym_key.get_secret_value()
 
     def judging(state: RulesState, publisher: Publisher) -> Judging:
         # Once per transaction, not per read: the reads of one batch are judged by the same regimes.
         return Judging(parts.regimes.regimes, parts.vehicles, permits, state, publisher, key)
 
     async def load_vehicles() -> None:
-        await parts.vehicles.load(resources.engine)
-        parts.vehicles_loaded.set()
+        """The registry at start (a snapshot mapped, or built), then every import followed by polling its
+        version: PostgreSQL is the source of truth, so no event can be missed or seen before its commit."""
+        while not parts.vehicles_loaded.is_set():
+            try:
+                await parts.registry.start()
+                parts.vehicles_loaded.set()
+            except Exception as exc:  # the database away at start: try again, not ready meanwhile
+                log.warning("vehicle registry not loaded, retrying: %s: %s", type(exc).__name__, exc)
+                await asyncio.sleep(5)
+        while True:
+            await asyncio.sleep(settings.registry_poll_seconds)
+            try:
+                await parts.registry.follow()
+            except Exception as exc:  # keep judging with the registry we have; the next poll retries
+                log.warning("vehicle registry not followed: %s: %s", type(exc).__name__, exc)
 
     async def vehicles_ready() -> None:
         if not parts.vehicles_loaded.is_set():
@@ -94,6 +112,7 @@ def bootstrap(resources: Resources) -> Handler:
     resources.background += [parts.permit_feed.run, load_vehicles, housekeeping]
     resources.readiness["permits"] = parts.permit_feed.ready_check
     resources.readiness["vehicles"] = vehicles_ready
+    resources.consume_after = partial(_both, parts)
 
     async def handle(record: ConsumerRecord[bytes, bytes]) -> None:
         event = DISPATCH.parse(record)

@@ -1,4 +1,4 @@
-from sqlalchemy import BigInteger, Column, Date, DateTime, Integer, MetaData, SmallInteger, String, Table, Text
+from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, Integer, MetaData, SmallInteger, String, Table, Text
 from sqlalchemy.dialects.postgresql import ARRAY
 
 metadata = MetaData(schema="rules")
@@ -83,4 +83,25 @@ outcome_counts = Table(
     Column("hour", DateTime(timezone=True), primary_key=True),
     Column("outcome", String(30), primary_key=True),
     Column("count", BigInteger, nullable=False),
+)
+
+# One row per registry version (`anpr vehicles import` adds one): the token tells a snapshot of this
+# database's version N from one of another database's; `delta`: its changed plates are in vehicle_changes.
+registry_versions = Table(
+    "registry_versions",
+    metadata,
+    Column("version", BigInteger, primary_key=True),
+    Column("token", String(36), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("vehicles", BigInteger, nullable=False),
+    Column("delta", Boolean, nullable=False),
+)
+
+# The plates an import added, changed or removed, per version: how instances follow a daily update
+# without a full reload. Kept for the last versions only (`registry_versions.KEEP_CHANGES`).
+vehicle_changes = Table(
+    "vehicle_changes",
+    metadata,
+    Column("version", BigInteger, primary_key=True),
+    Column("plate", String(16), primary_key=True),
 )

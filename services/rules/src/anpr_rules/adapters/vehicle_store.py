@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from anpr_rules.adapters.registry_versions import next_version
 from anpr_rules.adapters.tables import vehicles
 from anpr_rules.domain.vehicle import Vehicle
 
@@ -84,6 +85,7 @@ class Replaced:
     added: int
     changed: int
     removed: int
+    version: int = 0  # the registry version it is now (`registry_versions`)
 
 
 # One row per plate from the staged files: the first base row of a plate wins; hybrids keep every fuel
@@ -100,8 +102,14 @@ LEFT JOIN (SELECT plate, array_agg(fuel ORDER BY seq, line) AS fuels, min(emissi
 LEFT JOIN (SELECT plate, array_agg(DISTINCT code) AS codes FROM rules.rdw_special GROUP BY plate) AS s USING (plate)
 LEFT JOIN (SELECT plate, array_agg(DISTINCT code) AS codes FROM rules.rdw_body GROUP BY plate) AS c USING (plate)
 """
-_REMOVE = "DELETE FROM rules.vehicles AS v WHERE NOT EXISTS (SELECT 1 FROM rdw_next AS n WHERE n.plate = v.plate)"
+# Each statement writes the plates it touched into rdw_changed: the version's delta (`registry_versions`).
+_REMOVE = """
+WITH gone AS (DELETE FROM rules.vehicles AS v WHERE NOT EXISTS (SELECT 1 FROM rdw_next AS n WHERE n.plate = v.plate)
+              RETURNING v.plate)
+INSERT INTO rdw_changed SELECT plate FROM gone
+"""
 _CHANGE = """
+WITH changed AS (
 UPDATE rules.vehicles AS v
 SET kind = n.kind, category = n.category, first_admission = n.first_admission, max_mass_kg = n.max_mass_kg,
     empty_mass_kg = n.empty_mass_kg, fuels = n.fuels, emission_class = n.emission_class,
@@ -114,11 +122,16 @@ WHERE v.plate = n.plate
       IS DISTINCT FROM
       (n.kind, n.category, n.first_admission, n.max_mass_kg, n.empty_mass_kg, n.fuels, n.emission_class,
        n.special_codes, n.body_codes, n.inrichting, n.make, n.model, n.colour)
+RETURNING v.plate)
+INSERT INTO rdw_changed SELECT plate FROM changed
 """
 # rdw_next is LIKE rules.vehicles: the same columns in the same order.
 _ADD = """
+WITH added AS (
 INSERT INTO rules.vehicles
 SELECT n.* FROM rdw_next AS n WHERE NOT EXISTS (SELECT 1 FROM rules.vehicles AS v WHERE v.plate = n.plate)
+RETURNING plate)
+INSERT INTO rdw_changed SELECT plate FROM added
 """
 _STAGING = "rules.rdw_base, rules.rdw_fuel, rules.rdw_special, rules.rdw_body"
 
@@ -131,13 +144,15 @@ async def replace_from_staging(pg: Any) -> Replaced:
     async with pg.transaction():
         await pg.execute("SET LOCAL work_mem = '256MB'")  # fewer sorts and hashes of millions of rows on disk
         await pg.execute("CREATE TEMP TABLE rdw_next (LIKE rules.vehicles) ON COMMIT DROP")
+        await pg.execute("CREATE TEMP TABLE rdw_changed (plate varchar(16)) ON COMMIT DROP")
         vehicles = _count(await pg.execute(_BUILD))
         await pg.execute("ANALYZE rdw_next")
         removed = _count(await pg.execute(_REMOVE))
         changed = _count(await pg.execute(_CHANGE))
         added = _count(await pg.execute(_ADD))
+        version = await next_version(pg, vehicles, removed + changed + added)
     await pg.execute(f"TRUNCATE {_STAGING}")  # no second copy of the national registry lying around
-    return Replaced(vehicles=vehicles, added=added, changed=changed, removed=removed)
+    return Replaced(vehicles=vehicles, added=added, changed=changed, removed=removed, version=version)
 
 
 def _count(status: str) -> int:

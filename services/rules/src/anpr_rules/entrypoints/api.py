@@ -1,6 +1,6 @@
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI
 
 from anpr_rules.bootstrap import SPEC, bootstrap
 from anpr_rules.config import RulesSettings
@@ -34,9 +34,10 @@ async def reload_regimes(_: Admin, parts: Components) -> dict[str, Any]:
 
 
 @router.post("/vehicles/reload")
-async def reload_vehicles(request: Request, _: Admin, parts: Components) -> dict[str, int]:
-    """After `anpr vehicles import`: swap in the new registry without a restart."""
-    return {"vehicles": await parts.vehicles.load(request.app.state.resources.engine)}
+async def reload_vehicles(_: Admin, parts: Components) -> dict[str, int]:
+    """Rebuild the registry's snapshot from PostgreSQL now. Not needed after `anpr vehicles import`:
+    every instance follows imports by itself within ANPR_RULES_REGISTRY_POLL_SECONDS."""
+    return {"vehicles": await parts.registry.rebuild()}
 
 
 @router.get("/status")
@@ -45,6 +46,9 @@ async def get_status(_: Reader, parts: Components) -> dict[str, Any]:
         "regimes": {r.id: r.version for r in parts.regimes.regimes},
         "regime_error": parts.regimes.last_error,
         "vehicles": len(parts.vehicles),
+        "registry_version": parts.vehicles.stamp.version if parts.vehicles.stamp else None,
+        "vehicle_snapshot": parts.vehicles.snapshot.path.name if parts.vehicles.snapshot else None,
+        "vehicle_changes_since_snapshot": parts.vehicles.pending_changes,
         "permits": len(parts.permits),
         "permits_caught_up": parts.permit_feed.caught_up.is_set(),
     }

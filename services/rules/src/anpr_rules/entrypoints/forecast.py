@@ -12,7 +12,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from anpr_pilot.forecast import ReviewRates, forecast
-from anpr_rules.adapters.pilot import RulesRegimeView, hour_counts, sample_vehicles
+from anpr_rules.adapters.pilot import RulesRegimeView, hour_counts
 from anpr_rules.adapters.tables import outcome_counts
 from anpr_rules.domain.regime import Regime
 from anpr_rules.entrypoints.deps import Components
@@ -58,7 +58,7 @@ async def post_forecast(request: Request, _: Planner, parts: Components, body: F
     )
     async with request.app.state.resources.engine.connect() as connection:
         rows = hour_counts([tuple(row) for row in await connection.execute(query)])
-    sample = sample_vehicles(parts.vehicles.all(), body.sample_size)
+    sample = parts.vehicles.sample(body.sample_size)
     rates = ReviewRates(body.decisions_per_hour, body.acceptance, body.exemption_request_rate)
     result = forecast(
         rows,

@@ -1,0 +1,169 @@
+"""Vehicles as a few small integers each, for the compact index (`compact_index`, `vehicle_snapshot`).
+
+What judging reads of a vehicle is kept exactly (decoding gives back an equal `Vehicle`): strings become
+codes into per-snapshot dictionaries (kinds, categories, inrichting), dates days since 1970, masses and
+the emission class integers with a sentinel for unknown, and fuels and RDW codes the code of their
+combination (few distinct combinations among millions; a combination keeps its order, which the facts
+shown to a reviewer follow). The plate itself is not stored: rows are keyed by a keyed 64-bit hash of it.
+"""
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from anpr_rules.domain.vehicle import Vehicle
+
+UNKNOWN = -(2**31)  # int32 sentinel for an unknown date or mass
+UNKNOWN_CLASS = -(2**15)  # int16 sentinel for an unregistered emission class
+_EPOCH = date(1970, 1, 1).toordinal()
+# name -> dtype while building; code columns shrink to uint16 when their dictionary fits (`narrowed`)
+COLUMNS: dict[str, Any] = {
+    "key": np.uint64,
+    "kind": np.uint32,
+    "category": np.uint32,
+    "first_admission": np.int32,
+    "max_mass_kg": np.int32,
+    "empty_mass_kg": np.int32,
+    "emission_class": np.int16,
+    "fuels": np.uint32,
+    "special_codes": np.uint32,
+    "body_codes": np.uint32,
+    "inrichting": np.uint32,
+}
+# column -> dictionary it codes into; None is always code 0 of a dictionary that may hold it
+DICTIONARY_OF = {
+    "kind": "kinds",
+    "category": "categories",
+    "inrichting": "inrichtingen",
+    "fuels": "combinations",
+    "special_codes": "combinations",
+    "body_codes": "combinations",
+}
+
+
+def key_material(pseudonym_key: str) -> bytes:
+    """A key of its own for the index's plate hashes, derived from the pseudonym key (blake2b takes 64 bytes)."""
+    return hashlib.blake2b(b"anpr rules vehicle index", key=pseudonym_key.encode()[:64], digest_size=32).digest()
+
+
+def fingerprint(pseudonym_key: str) -> str:
+    """Names the key a snapshot was made with, without revealing it."""
+    return hashlib.blake2b(b"fingerprint", key=key_material(pseudonym_key), digest_size=8).hexdigest()
+
+
+def plate_hash(plate: str, material: bytes) -> int:
+    """The plate exactly as given (the dict index matched it exactly too), keyed: the snapshot file holds
+    no plate and cannot be reversed by hashing every possible plate without the key."""
+    return int.from_bytes(hashlib.blake2b(plate.encode(), key=material, digest_size=8).digest(), "little")
+
+
+def _days(value: date | None) -> int:
+    return UNKNOWN if value is None else value.toordinal() - _EPOCH
+
+
+def _int(value: int | None, sentinel: int, low: int, high: int, what: str) -> int:
+    if value is None:
+        return sentinel
+    if not low <= value <= high:
+        raise ValueError(f"{what} {value} does not fit the compact index ({low}..{high})")
+    return value
+
+
+class Encoder:
+    """Turns vehicles into column chunks, growing the dictionaries as it meets new values."""
+
+    def __init__(self, material: bytes) -> None:
+        self._material = material
+        self.dictionaries: dict[str, dict[Any, int]] = {
+            "kinds": {},
+            "categories": {None: 0},
+            "inrichtingen": {None: 0},
+            "combinations": {(): 0},
+        }
+
+    def _code(self, dictionary: str, value: Any) -> int:
+        codes = self.dictionaries[dictionary]
+        found = codes.get(value)
+        if found is None:
+            found = codes[value] = len(codes)
+        return found
+
+    def encode(self, vehicles: Sequence[Vehicle]) -> dict[str, np.ndarray[Any, Any]]:
+        code, material = self._code, self._material
+        rows = [
+            (
+                plate_hash(v.plate, material),
+                code("kinds", v.kind),
+                code("categories", v.category),
+                _days(v.first_admission),
+                _int(v.max_mass_kg, UNKNOWN, -(2**31) + 1, 2**31 - 1, "mass"),
+                _int(v.empty_mass_kg, UNKNOWN, -(2**31) + 1, 2**31 - 1, "mass"),
+                _int(v.registered_emission_class, UNKNOWN_CLASS, -(2**15) + 1, 2**15 - 1, "emission class"),
+                code("combinations", v.fuels),
+                code("combinations", v.special_codes),
+                code("combinations", v.body_codes),
+                code("inrichtingen", v.inrichting),
+            )
+            for v in vehicles
+        ]
+        columns = list(zip(*rows, strict=True)) if rows else [() for _ in COLUMNS]
+        return {
+            name: np.array(values, dtype=dtype) for (name, dtype), values in zip(COLUMNS.items(), columns, strict=True)
+        }
+
+    def listed(self) -> dict[str, list[Any]]:
+        """The dictionaries as lists, code order (JSON: tuples become lists)."""
+        return {
+            name: [list(v) if isinstance(v, tuple) else v for v in codes] for name, codes in self.dictionaries.items()
+        }
+
+
+def narrowed(name: str, column: np.ndarray[Any, Any], dictionaries: dict[str, list[Any]]) -> np.ndarray[Any, Any]:
+    dictionary = DICTIONARY_OF.get(name)
+    if dictionary is not None and len(dictionaries[dictionary]) <= 2**16:
+        return column.astype(np.uint16)
+    return column
+
+
+class Decoder:
+    """Gives back the `Vehicle` of row i of a set of columns, with the plate that was asked for."""
+
+    def __init__(self, columns: dict[str, np.ndarray[Any, Any]], dictionaries: dict[str, list[Any]]) -> None:
+        self._columns = tuple(columns[name] for name in COLUMNS if name != "key")
+        self._kinds: list[str] = dictionaries["kinds"]
+        self._categories: list[str | None] = dictionaries["categories"]
+        self._inrichtingen: list[str | None] = dictionaries["inrichtingen"]
+        self._combinations: list[tuple[str, ...]] = [tuple(c) for c in dictionaries["combinations"]]
+        self._dates: dict[int, date] = {}
+
+    def vehicle(self, plate: str, i: int) -> Vehicle:
+        kind, category, admitted, mass, empty, klass, fuels, special, body, inrichting = (
+            int(column[i]) for column in self._columns
+        )
+        combinations = self._combinations
+        return Vehicle(
+            plate=plate,
+            kind=self._kinds[kind],
+            category=self._categories[category],
+            first_admission=None if admitted == UNKNOWN else self._date(admitted),
+            max_mass_kg=None if mass == UNKNOWN else mass,
+            empty_mass_kg=None if empty == UNKNOWN else empty,
+            fuels=combinations[fuels],
+            registered_emission_class=None if klass == UNKNOWN_CLASS else klass,
+            special_codes=combinations[special],
+            body_codes=combinations[body],
+            inrichting=self._inrichtingen[inrichting],
+        )
+
+    def _date(self, days: int) -> date:
+        found = self._dates.get(days)
+        if found is None:
+            found = self._dates[days] = date.fromordinal(days + _EPOCH)
+        return found
+
+
+def dictionaries_from_json(raw: dict[str, Iterable[Any]]) -> dict[str, list[Any]]:
+    return {name: [tuple(v) if isinstance(v, list) else v for v in values] for name, values in raw.items()}
