@@ -19,7 +19,7 @@
 #   ANPR_PG_PORT                 default 15432
 #   ANPR_KEYCLOAK_PORT           default 8180
 #   ANPR_CONSOLE_PORT            default 8106 (the staff console's port: the realm's redirect URIs follow it)
-#   ANPR_SMTP_PORT               default 1025 (the smtp component: status mails land in <run>/mail/*.eml)
+#   ANPR_SMTP_PORT               default ANPR_KEYCLOAK_PORT - 155, 8025 (the smtp component: mails in <run>/mail/*.eml)
 #   ANPR_CACHE_DIR               default $HOME/.cache/anpr (Kafka jars, Keycloak; shared by all run dirs)
 #
 # Needs only what a fresh Debian 12 has plus OpenJDK 17 and Maven; installs PostgreSQL with apt-get

@@ -12,8 +12,15 @@ from .conftest import ROOT
 
 INFRA = ROOT / "deploy" / "local" / "infra.sh"
 # Ports nobody uses here, so `status` on an empty run dir reports every component stopped.
-QUIET = {"ANPR_KAFKA_PORT": "1", "ANPR_KAFKA_CONTROLLER_PORT": "2", "ANPR_PG_PORT": "3", "ANPR_KEYCLOAK_PORT": "4"}
+QUIET = {
+    "ANPR_KAFKA_PORT": "1",
+    "ANPR_KAFKA_CONTROLLER_PORT": "2",
+    "ANPR_PG_PORT": "3",
+    "ANPR_KEYCLOAK_PORT": "4",
+    "ANPR_SMTP_PORT": "5",
+}
 PEOPLE = ("REVIEWER", "REVIEWER_2", "SUPERVISOR", "OPERATOR", "PERMIT_DESK", "ADMIN")
+APPLICANTS = ("RESIDENT", "RESIDENT_2", "BUSINESS")  # the applicants' realm anpr-public
 
 
 def infra(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -27,11 +34,12 @@ def test_status_reports_keycloak_with_the_other_components(tmp_path: Path) -> No
 
     assert done.returncode == 3
     assert [line.split()[:2] for line in done.stdout.splitlines()] == [
+        ["smtp", "stopped"],
         ["keycloak", "stopped"],
         ["kafka", "stopped"],
         ["postgres", "stopped"],
     ]
-    assert "port=4" in done.stdout.splitlines()[0]
+    assert "port=4" in done.stdout.splitlines()[1]
     assert not (tmp_path / "run").exists()  # status never creates anything
 
 
@@ -48,7 +56,7 @@ def test_only_a_component_can_be_stopped_or_restarted_alone(tmp_path: Path) -> N
     for command in ("down", "restart"):
         done = infra(command, "keycloack", ANPR_RUN_DIR=str(tmp_path), **QUIET)
         assert done.returncode == 1
-        assert "keycloak|kafka|postgres" in done.stderr
+        assert "smtp|keycloak|kafka|postgres" in done.stderr
 
 
 @pytest.mark.integration
@@ -71,6 +79,12 @@ def test_the_running_infrastructure_has_keycloak_and_its_lines_in_the_env_file()
     assert len(lines["ANPR_OIDC_CONSOLE_CLIENT_SECRET"]) >= 32
     assert lines["ANPR_OIDC_TEST_CLIENT_ID"] == "anpr-tests"
     assert lines["ANPR_CONSOLE_URL"] == f"http://127.0.0.1:{lines['ANPR_CONSOLE_PORT']}"
-    for person in PEOPLE:
+    assert lines["ANPR_PUBLIC_OIDC_ISSUER"] == f"{lines['ANPR_KEYCLOAK_URL']}/realms/anpr-public"
+    assert lines["ANPR_PUBLIC_OIDC_CONSOLE_CLIENT_ID"] == "anpr-loket"
+    assert len(lines["ANPR_PUBLIC_OIDC_CONSOLE_CLIENT_SECRET"]) >= 32
+    assert lines["ANPR_PUBLIC_OIDC_TEST_CLIENT_ID"] == "anpr-public-tests"
+    assert (lines["ANPR_SMTP_HOST"], lines["ANPR_SMTP_TLS"]) == ("127.0.0.1", "none")
+    assert Path(lines["ANPR_MAIL_DIR"]) == Path(os.environ["ANPR_RUN_DIR"]) / "mail"
+    for person in PEOPLE + APPLICANTS:
         assert lines[f"ANPR_DEMO_{person}_USER"].startswith("demo-")
         assert len(lines[f"ANPR_DEMO_{person}_PASSWORD"]) >= 32

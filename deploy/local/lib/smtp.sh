@@ -4,7 +4,13 @@
 # on 127.0.0.1; every message it accepts lands as a .eml file in <run>/mail/, nothing is relayed.
 # Implements the component functions infra.sh calls.
 
-readonly SMTP_PORT="${ANPR_SMTP_PORT:-1025}"
+# Default: next to Keycloak's port (8180 -> 8025, make test's 28180 -> 28025), so run dirs that already
+# keep their Keycloaks apart keep their mail servers apart too.
+_smtp_default_port() {
+  local kc="${ANPR_KEYCLOAK_PORT:-8180}"
+  if [[ "$kc" =~ ^[0-9]+$ ]] && ((kc > 155 && kc <= 65535)); then echo $((kc - 155)); else echo 8025; fi
+}
+readonly SMTP_PORT="${ANPR_SMTP_PORT:-$(_smtp_default_port)}"
 readonly SMTP_MAIL_DIR="$RUN_DIR/mail"
 readonly SMTP_PID_FILE="$RUN_DIR/smtp.pid"
 readonly SMTP_LOG="$RUN_DIR/smtp.log"
