@@ -111,6 +111,7 @@ async def register(
     fuels: tuple[str, ...] = ("Diesel",),
     first_admission: date = date(2019, 3, 1),
     special_codes: tuple[str, ...] = (),
+    emission_class: int = 6,
 ) -> str:
     """A vehicle in rules' RDW registry table, as `anpr vehicles import` leaves it."""
     await ensure_registry(settings)
@@ -119,9 +120,10 @@ async def register(
             text(
                 "INSERT INTO rules.vehicles"
                 " (plate, kind, category, first_admission, fuels, emission_class, special_codes)"
-                " VALUES (:plate, :kind, :category, :first, :fuels, 6, :codes)"
+                " VALUES (:plate, :kind, :category, :first, :fuels, :emission, :codes)"
                 " ON CONFLICT (plate) DO UPDATE SET category = EXCLUDED.category, fuels = EXCLUDED.fuels,"
-                " first_admission = EXCLUDED.first_admission, special_codes = EXCLUDED.special_codes"
+                " first_admission = EXCLUDED.first_admission, special_codes = EXCLUDED.special_codes,"
+                " emission_class = EXCLUDED.emission_class"
             ),
             {
                 "plate": plate,
@@ -130,6 +132,7 @@ async def register(
                 "first": first_admission,
                 "fuels": list(fuels),
                 "codes": list(special_codes),
+                "emission": emission_class,
             },
         )
     return plate
