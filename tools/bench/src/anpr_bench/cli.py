@@ -24,6 +24,8 @@ def shown(value: object) -> str:
     """A figure for the table: thousands separated, three decimals for a fraction, lists item by item."""
     if isinstance(value, list):
         return ", ".join(shown(item) for item in value)
+    if isinstance(value, str):
+        return value
     return f"{value:,.3f}" if isinstance(value, float) else f"{value:,}"
 
 
@@ -34,16 +36,20 @@ def bench_rules(
     reads: Annotated[int, typer.Option(help="reads judged on the in-memory path")] = 20_000,
     baseline_reads: Annotated[int, typer.Option(help="reads judged by the PostgreSQL baseline (0: skip)")] = 2_000,
     regimes: Annotated[int, typer.Option(help="regimes in force at the bench location")] = 10,
+    compare_vehicles: Annotated[
+        int, typer.Option(min=1, help="today's dict index is measured beside the compact one at this size at most")
+    ] = 1_000_000,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object on the last line")] = False,
 ) -> None:
-    """Rules decisions per second per core (in memory) against querying PostgreSQL per read."""
+    """Rules decisions per second per core with the compact vehicle index mapped from a snapshot (memory,
+    start to ready) against today's dict index and against querying PostgreSQL per read."""
     from anpr_bench.rules import BenchConfig, run
 
     load_run_env()
     database_url = os.environ.get("DATABASE_URL") if baseline_reads else None
     if baseline_reads and not database_url:
         raise typer.BadParameter("the baseline needs PostgreSQL: run `anpr up` first, or pass --baseline-reads 0")
-    config = BenchConfig(vehicles, permits, reads, baseline_reads, regimes)
+    config = BenchConfig(vehicles, permits, reads, baseline_reads, regimes, compare_vehicles=compare_vehicles)
     result = run(config, regimes_dir(), database_url, progress=lambda m: console.log(m))
     table = Table("figure", "value", title="anpr bench rules")
     for name, value in result.items():

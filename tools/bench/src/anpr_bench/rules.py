@@ -1,38 +1,47 @@
 """`anpr bench rules`: decisions per second per core on the in-memory path, against a naive baseline that
 queries PostgreSQL for the vehicle and the permits of every read, in the same run.
 
+The vehicle index is the compact one (`CompactVehicleIndex`, mapped from a snapshot): the registry is
+generated in the RDW shape and streamed into the snapshot (`rules_registry`), then a process of its own
+maps it and judges the reads (`rules_index`), so its resident memory and its time from start to ready
+(`load_s`) are its own. Today's dict index (`InMemoryVehicleIndex`) is measured the same way in the same
+run at a size both can hold (`--compare-vehicles`, 1M), as is the compact one at that size.
+
 A decision is one read judged against one regime in force; every synthetic read is at a location where
 all regimes apply, so each read makes as many decisions as there are regimes."""
 
 import asyncio
+import json
+import os
 import random
-import resource
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
+from anpr_bench.rules_registry import plate_of, registry_chunks
 from anpr_contracts import ExemptionChanged, PlateRecognized, ReadSource
 from anpr_rules import (
     InMemoryPermitIndex,
-    InMemoryVehicleIndex,
     Permit,
     Regime,
+    Stamp,
     Vehicle,
     Where,
     decide,
     judge,
     load_regimes,
+    write_snapshot,
 )
 from anpr_runtime.pseudonym import vehicle_key
 
 LOCATION, ZONE = "bench-loc", "bench-zone"
 KEY = "bench-pseudonym-key"
-LETTERS = "BDFGHJKLNPRSTVXZ"
-FUELS = (("Diesel",), ("Benzine",), ("Elektriciteit",), ("Diesel", "Elektriciteit"), ("LPG",))
-CATEGORIES = ("M1", "M1", "M1", "N1", "N2", "N3")
 KINDS = ("resident", "business", "works", "day-permit", "disabled", "national")
 
 
@@ -44,30 +53,8 @@ class BenchConfig:
     baseline_reads: int = 2_000
     regimes: int = 10
     seed: int = 7
-
-
-def plate_of(n: int) -> str:
-    """Sidecode 7 shaped plates (99-XXX-9), unique for n below 10 * 16^3 * 100."""
-    letters = "".join(LETTERS[(n // 10**1 // 100 // 16**i) % 16] for i in range(3))
-    return f"{n % 100:02d}{letters}{(n // 100) % 10}"
-
-
-def synthetic_vehicle(n: int, rng: random.Random) -> Vehicle:
-    category = rng.choice(CATEGORIES)
-    admitted = date(1975, 1, 1) + timedelta(days=rng.randrange(0, 18000))
-    return Vehicle(
-        plate=plate_of(n),
-        kind="Personenauto" if category == "M1" else "Bedrijfsauto",
-        category=category,
-        first_admission=admitted,
-        max_mass_kg=rng.choice((1500, 2200, 3500, 7500, 18000)),
-        empty_mass_kg=rng.choice((950, 1250, 1600, 2400)),
-        fuels=rng.choice(FUELS),
-        registered_emission_class=rng.choice((None, 2, 3, 4, 5, 6)),
-        special_codes=("145",) if rng.random() < 0.01 else (),
-        body_codes=("16",) if category in ("N2", "N3") and rng.random() < 0.05 else (),
-        inrichting="opleggertrekker" if category == "N3" and rng.random() < 0.5 else None,
-    )
+    compare_vehicles: int = 1_000_000  # today's dict index is measured at min(vehicles, this)
+    work_dir: Path | None = None  # where the snapshots are written (and removed): a temporary directory
 
 
 def bench_regimes(directory: Path, count: int) -> list[Regime]:
@@ -117,8 +104,8 @@ def synthetic_read(vehicles: int, rng: random.Random) -> PlateRecognized:
     )
 
 
-def rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+class VehicleLookup(Protocol):
+    def get(self, plate: str) -> Vehicle | None: ...
 
 
 def percentile(sorted_values: list[float], q: float) -> float:
@@ -126,24 +113,31 @@ def percentile(sorted_values: list[float], q: float) -> float:
 
 
 def run_in_memory(
-    reads: list[PlateRecognized], regimes: list[Regime], vehicles: InMemoryVehicleIndex, permits: InMemoryPermitIndex
+    reads: list[PlateRecognized], regimes: list[Regime], vehicles: VehicleLookup, permits: InMemoryPermitIndex
 ) -> dict[str, float]:
-    latencies = []
+    """Wall-clock figures as before, and the same on the thread's CPU clock: on a shared machine the
+    wall clock also counts the time other processes had the core, the CPU clock only this one's work."""
+    latencies, cpu = [], []
     decisions = 0
-    clock = time.perf_counter
-    started = clock()
+    clock, cpu_clock = time.perf_counter, time.thread_time
+    started, cpu_started = clock(), cpu_clock()
     for read in reads:
-        t0 = clock()
+        t0, c0 = clock(), cpu_clock()
         decisions += len(decide(read, regimes, vehicles, permits, vehicle_key(read.plate, KEY)))
+        cpu.append(cpu_clock() - c0)
         latencies.append(clock() - t0)
-    elapsed = clock() - started
+    elapsed, cpu_elapsed = clock() - started, cpu_clock() - cpu_started
     latencies.sort()
+    cpu.sort()
     return {
         "decisions_per_s_per_core": decisions / elapsed,
         "reads_per_s": len(reads) / elapsed,
         "p50_ms": percentile(latencies, 0.50) * 1000,
         "p99_ms": percentile(latencies, 0.99) * 1000,
         "decisions": decisions,
+        "decisions_per_cpu_s": decisions / cpu_elapsed,
+        "p50_cpu_ms": percentile(cpu, 0.50) * 1000,
+        "p99_cpu_ms": percentile(cpu, 0.99) * 1000,
     }
 
 
@@ -237,32 +231,87 @@ def _vehicle_from_row(row: Any) -> Vehicle:
 def run(
     config: BenchConfig, regime_dir: Path, database_url: str | None, progress: Callable[[str], None] = print
 ) -> dict[str, Any]:
-    rng = random.Random(config.seed)
-    regimes = bench_regimes(regime_dir, config.regimes)
-    rss_before = rss_mb()
-    progress(f"building {config.vehicles:,} vehicles")
-    vehicle_list = [synthetic_vehicle(n, rng) for n in range(config.vehicles)]
-    vehicles = InMemoryVehicleIndex({v.plate: v for v in vehicle_list})
-    progress(f"indexing {config.permits:,} permits")
-    permit_list = [synthetic_permit(n, config.vehicles, rng) for n in range(config.permits)]
-    permits = InMemoryPermitIndex()
-    for _, change in permit_list:
-        permits.apply(change)
-    rss_loaded = rss_mb()
-    reads = [synthetic_read(config.vehicles, rng) for _ in range(config.reads)]
-    progress(f"judging {config.reads:,} reads against {len(regimes)} regimes in memory")
-    result: dict[str, Any] = {
-        "regimes": len(regimes),
-        "vehicles": len(vehicles),
-        "permits": len(permits),
-        "reads": len(reads),
-        **run_in_memory(reads, regimes, vehicles, permits),
-        "rss_mb": round(rss_loaded, 1),
-        "rss_mb_for_indexes": round(rss_loaded - rss_before, 1),
-    }
+    compare = min(config.vehicles, config.compare_vehicles)
+    with tempfile.TemporaryDirectory(prefix="anpr-bench-rules-", dir=config.work_dir) as work:
+        progress(f"writing a snapshot of {config.vehicles:,} vehicles (generated in the RDW shape, streamed)")
+        snapshot, build_s = _snapshot(Path(work) / "main", config.vehicles, config.seed)
+        progress(f"a process maps it and judges {config.reads:,} reads against {config.regimes} regimes")
+        main = _process(config, regime_dir, "compact", config.vehicles, snapshot)
+        result: dict[str, Any] = {
+            "regimes": config.regimes,
+            "vehicles": main["vehicles"],
+            "permits": main["permits"],
+            "reads": config.reads,
+            **{k: main[k] for k in ("decisions_per_s_per_core", "reads_per_s", "p50_ms", "p99_ms", "decisions")},
+            **{k: main[k] for k in ("decisions_per_cpu_s", "p50_cpu_ms", "p99_cpu_ms")},
+            "rss_mb": main["rss_mb"],
+            "rss_mb_for_indexes": main["rss_mb_for_indexes"],
+            "index": "compact",
+            "load_s": main["load_s"],
+            "rss_mb_for_vehicle_index": main["rss_mb_for_vehicle_index"],
+            "snapshot_mb": snapshot.stat().st_size / 2**20,
+            "snapshot_build_s": build_s,
+            "compare_vehicles": compare,
+        }
+        snapshot.unlink()
+        progress(f"today's dict index at {compare:,} vehicles, in a process of its own")
+        _add(result, "dict_index_", _process(config, regime_dir, "dict", compare))
+        if compare != config.vehicles:
+            progress(f"the compact index at {compare:,} vehicles too")
+            small, small_build_s = _snapshot(Path(work) / "compare", compare, config.seed)
+            _add(result, "compact_at_compare_", _process(config, regime_dir, "compact", compare, small))
+            result["compact_at_compare_snapshot_build_s"] = small_build_s
+        else:
+            _add(result, "compact_at_compare_", main)
     if database_url:
         progress(f"baseline: {config.baseline_reads:,} reads with two PostgreSQL queries each")
-        baseline_reads = reads[: config.baseline_reads]
+        vehicle_list = [v for chunk in registry_chunks(compare, config.seed) for v in chunk]
+        rng = random.Random(config.seed + 1)
+        permit_list = [synthetic_permit(n, compare, rng) for n in range(config.permits)]
+        baseline_reads = [synthetic_read(compare, rng) for _ in range(config.baseline_reads)]
+        regimes = bench_regimes(regime_dir, config.regimes)
         result.update(asyncio.run(run_baseline(database_url, baseline_reads, regimes, vehicle_list, permit_list)))
-        result["speedup_vs_baseline"] = result["decisions_per_s_per_core"] / result["baseline_decisions_per_s"]
+        result["speedup_vs_baseline"] = (
+            result["compact_at_compare_decisions_per_s_per_core"] / result["baseline_decisions_per_s"]
+        )
     return {k: round(v, 3) if isinstance(v, float) else v for k, v in result.items()}
+
+
+def _snapshot(directory: Path, vehicles: int, seed: int) -> tuple[Path, float]:
+    started = time.perf_counter()
+    path = write_snapshot(directory, Stamp(1, "bench"), registry_chunks(vehicles, seed), KEY)
+    return path, time.perf_counter() - started
+
+
+def _process(
+    config: BenchConfig, regime_dir: Path, index: str, vehicles: int, snapshot: Path | None = None
+) -> dict[str, Any]:
+    """Start a measuring process (`rules_index`) and read its figures; `started` is taken just before."""
+    job = {
+        "index": index,
+        "snapshot": str(snapshot) if snapshot else None,
+        "vehicles": vehicles,
+        "permits": config.permits,
+        "reads": config.reads,
+        "regimes": config.regimes,
+        "regime_dir": str(regime_dir),
+        "seed": config.seed,
+        "started": time.time(),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "anpr_bench.rules_index", json.dumps(job)],
+        capture_output=True,
+        text=True,
+        env=os.environ | {"PYTHONHASHSEED": "0"},
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"the {index} index process failed: {done.stderr.strip()[-2000:]}")
+    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def _add(result: dict[str, Any], prefix: str, figures: dict[str, Any]) -> None:
+    keys = ("vehicles", "load_s", "rss_mb", "rss_mb_for_indexes", "rss_mb_for_vehicle_index")
+    for key in (*keys, "decisions_per_s_per_core", "p50_ms", "p99_ms", "decisions_per_cpu_s", "p99_cpu_ms"):
+        result[prefix + key] = figures[key]

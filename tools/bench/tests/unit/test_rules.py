@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from anpr_bench.rules import BenchConfig, plate_of, run
+from anpr_bench.rules_registry import SHAPE_SIZE, registry_chunks
 
 REGIMES = Path(__file__).resolve().parents[4] / "deploy" / "regimes"
 
@@ -22,3 +23,25 @@ def test_small_run_reports_every_figure_and_judges_every_read_against_every_regi
     # Every regime is in force at the bench location at every moment, whatever the rule set's start.
     assert 0.8 * 300 * 10 <= result["decisions"] <= 300 * 10
     assert "baseline_decisions_per_s" not in result
+
+
+def test_plates_stay_unique_and_plate_shaped_up_to_the_national_size() -> None:
+    edges = [n for shape in range(4) for n in range(shape * SHAPE_SIZE - 500, shape * SHAPE_SIZE + 500) if n >= 0]
+    sample = edges + list(range(0, 16_000_000, 9_973))
+    plates = [plate_of(n) for n in sample]
+    assert len(set(plates)) == len(set(sample))
+    assert all(len(p) == 6 and p.isalnum() and p.isupper() for p in plates)
+
+
+def test_the_registry_is_the_same_however_it_is_chunked() -> None:
+    assert [v for c in registry_chunks(1_000, 3, size=7) for v in c] == next(registry_chunks(1_000, 3, size=5_000))
+
+
+def test_small_run_compares_the_compact_index_with_todays_in_the_same_run() -> None:
+    result = run(
+        BenchConfig(vehicles=3_000, permits=100, reads=200, baseline_reads=0, compare_vehicles=1_000), REGIMES, None
+    )
+    assert (result["index"], result["vehicles"], result["dict_index_vehicles"]) == ("compact", 3_000, 1_000)
+    assert result["compact_at_compare_vehicles"] == 1_000
+    for figure in ("load_s", "snapshot_mb", "dict_index_load_s", "dict_index_decisions_per_s_per_core", "p99_cpu_ms"):
+        assert result[figure] > 0, figure

@@ -69,8 +69,9 @@ class CompactVehicleIndex:
         if now.overlay and key in now.overlay:
             found = now.overlay[key]
             return found if found is None or found.plate == plate else replace(found, plate=plate)
-        i = int(now.keys.searchsorted(np.uint64(key)))
-        if i < now.keys.size and int(now.keys[i]) == key:
+        keys = now.keys
+        i = int(keys.searchsorted(np.uint64(key)))
+        if i < keys.size and keys.item(i) == key:
             assert now.decoder is not None
             return now.decoder.vehicle(plate, i)
         return None

@@ -132,7 +132,7 @@ class Decoder:
     """Gives back the `Vehicle` of row i of a set of columns, with the plate that was asked for."""
 
     def __init__(self, columns: dict[str, np.ndarray[Any, Any]], dictionaries: dict[str, list[Any]]) -> None:
-        self._columns = tuple(columns[name] for name in COLUMNS if name != "key")
+        self._items = tuple(columns[name].item for name in COLUMNS if name != "key")  # item(i): a Python int
         self._kinds: list[str] = dictionaries["kinds"]
         self._categories: list[str | None] = dictionaries["categories"]
         self._inrichtingen: list[str | None] = dictionaries["inrichtingen"]
@@ -140,9 +140,9 @@ class Decoder:
         self._dates: dict[int, date] = {}
 
     def vehicle(self, plate: str, i: int) -> Vehicle:
-        kind, category, admitted, mass, empty, klass, fuels, special, body, inrichting = (
-            int(column[i]) for column in self._columns
-        )
+        kind, category, admitted, mass, empty, klass, fuels, special, body, inrichting = [
+            item(i) for item in self._items
+        ]
         combinations = self._combinations
         return Vehicle(
             plate=plate,
