@@ -41,3 +41,9 @@ class ExemptionsSettings(ServiceSettings):
     outbox_interval_seconds: float = Field(default=5.0, ge=0)  # 0: no background sender (tests drive it)
     # The public pages' address, in status mails (the console's /loket).
     counter_url: str = "http://127.0.0.1:8106/loket"
+
+    def _production_problems(self) -> list[str]:
+        problems = super()._production_problems()
+        if self.environment == "production" and self.smtp_host and self.smtp_tls == "none":
+            problems.append("ANPR_SMTP_TLS=none sends applicants' addresses unencrypted: use starttls or tls")
+        return problems

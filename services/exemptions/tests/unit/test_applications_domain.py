@@ -3,7 +3,9 @@
 from datetime import UTC, date, datetime
 
 import pytest
+from pydantic import ValidationError
 
+from anpr_exemptions.config import ExemptionsSettings
 from anpr_exemptions.domain import application_form as form
 from anpr_exemptions.domain.applications import Application, ApplicationKind, InvalidStep, Status, move
 from anpr_exemptions.domain.errors import InvalidExemption
@@ -149,3 +151,15 @@ def test_a_status_mail_says_number_and_status_only() -> None:
     for personal in ("VX123B", "bsn", "999990019"):
         assert personal not in mail.text + mail.html
     assert "refused" in mail.text
+
+
+def test_production_refuses_mail_without_tls() -> None:
+    secrets = {
+        "admin_token": "k3H9-" + "a" * 40,
+        "pseudonym_key": "k3H9-" + "b" * 40,
+        "dead_letter_key": "k3H9-" + "c" * 40,
+    }
+    with pytest.raises(ValidationError, match="ANPR_SMTP_TLS=none"):
+        ExemptionsSettings.model_validate(
+            {"environment": "production", "smtp_host": "relay.example.org", "smtp_tls": "none", **secrets}
+        )
