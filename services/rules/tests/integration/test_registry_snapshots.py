@@ -202,3 +202,19 @@ async def members(admin: AIOKafkaAdminClient, group: str) -> int:
     """Members of the consumer group (a DescribeGroups group is error, id, state, protocol type, protocol,
     members, ...)."""
     return sum(len(found[5]) for response in await admin.describe_consumer_groups([group]) for found in response.groups)
+
+
+async def test_a_directory_that_cannot_be_written_still_gives_a_ready_instance(
+    engine: AsyncEngine, isolated: Callable[..., Any], run_app: Callable[..., Any], tmp_path: Path
+) -> None:
+    (tmp_path / "a-file").write_text("not a directory")
+    settings: RulesSettings = isolated(RulesSettings, snapshot_dir=tmp_path / "a-file" / "snapshots")
+    app = create_app(settings)
+    async with run_app(app), client_of(app) as client:
+        await until_ready(client)
+        now = await status(client)
+        found = app.state.resources.component(RulesComponents).vehicles.get("63HKHD")
+
+    assert found is not None
+    assert now["vehicle_snapshot"] is None
+    assert now["vehicles"] > 100

@@ -23,10 +23,12 @@ from anpr_rules.adapters.vehicle_snapshot import (
     SnapshotBuilder,
     SnapshotRefused,
     Stamp,
+    in_memory,
     newest,
     open_snapshot,
     prune,
     version_of,
+    write_columns,
 )
 from anpr_rules.adapters.vehicle_store import asyncpg_connection
 
@@ -121,10 +123,22 @@ class RegistryFollower:
         async with reading_registry(self._engine) as (stamp, chunks):
             async for chunk in chunks:
                 await asyncio.to_thread(builder.add, chunk)
-        path = await asyncio.to_thread(builder.write, self._directory, stamp, self._index.fingerprint)
-        snapshot = await asyncio.to_thread(open_snapshot, path, self._index.fingerprint)
+        columns, dictionaries = await asyncio.to_thread(builder.finish)
+        try:
+            path = await asyncio.to_thread(
+                write_columns, self._directory, stamp, self._index.fingerprint, columns, dictionaries
+            )
+            snapshot = await asyncio.to_thread(open_snapshot, path, self._index.fingerprint)
+            prune(self._directory, path)
+        except OSError as exc:  # a read-only or full volume: judge all the same, from memory
+            log.warning(
+                "vehicle snapshot not written to %s (%s): the index is held in memory, the next start builds it again",
+                self._directory,
+                exc,
+            )
+            snapshot = in_memory(stamp, columns, dictionaries)
+        del columns
         self._index.use(snapshot)
-        prune(self._directory, path)
         # An import may have committed since the build read its version: its delta brings us level.
         await self._catch_up()
         log.info("vehicle registry version %d: %d vehicles from a new snapshot", stamp.version, len(self._index))

@@ -57,7 +57,7 @@ class Stamp:
 
 @dataclass(frozen=True)
 class Snapshot:
-    path: Path
+    path: Path | None  # None: held in memory only (the snapshot directory could not be written)
     stamp: Stamp
     rows: int
     columns: dict[str, np.ndarray[Any, Any]]  # views of the mapped file, read only
@@ -93,6 +93,11 @@ class SnapshotBuilder:
             self._parts[name].append(column)
 
     def write(self, directory: Path, stamp: Stamp, key_fingerprint: str) -> Path:
+        columns, dictionaries = self.finish()
+        return write_columns(directory, stamp, key_fingerprint, columns, dictionaries)
+
+    def finish(self) -> tuple[dict[str, np.ndarray[Any, Any]], dict[str, list[Any]]]:
+        """The columns sorted by plate hash, and the dictionaries (once: the chunks are let go)."""
         parts = self._parts
         keys = np.concatenate(parts.pop("key")) if parts["key"] else np.zeros(0, np.uint64)
         order = np.argsort(keys, kind="stable")
@@ -106,7 +111,7 @@ class SnapshotBuilder:
             whole = np.concatenate(pieces) if pieces else np.zeros(0, COLUMNS[name])
             pieces.clear()
             columns[name] = narrowed(name, whole[order], dictionaries)
-        return _write(directory, stamp, key_fingerprint, columns, dictionaries)
+        return columns, dictionaries
 
 
 def write_snapshot(directory: Path, stamp: Stamp, chunks: Iterable[Sequence[Vehicle]], pseudonym_key: str) -> Path:
@@ -117,7 +122,7 @@ def write_snapshot(directory: Path, stamp: Stamp, chunks: Iterable[Sequence[Vehi
     return builder.write(directory, stamp, fingerprint(pseudonym_key))
 
 
-def _write(
+def write_columns(
     directory: Path,
     stamp: Stamp,
     key_fingerprint: str,
@@ -225,3 +230,8 @@ def prune(directory: Path, keep: Path) -> None:
     for path in directory.glob("vehicles-v*.snap"):
         if path != keep and _NAME.fullmatch(path.name) and path.name < keep.name:
             path.unlink(missing_ok=True)
+
+
+def in_memory(stamp: Stamp, columns: dict[str, np.ndarray[Any, Any]], dictionaries: dict[str, list[Any]]) -> Snapshot:
+    """A snapshot that is not a file: what an instance judges with when it cannot write its directory."""
+    return Snapshot(None, stamp, int(columns["key"].size), columns, dictionaries)

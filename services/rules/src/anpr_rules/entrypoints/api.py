@@ -2,7 +2,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI
 
-from anpr_rules.bootstrap import SPEC, bootstrap
+from anpr_rules.bootstrap import SPEC, RulesComponents, bootstrap
 from anpr_rules.config import RulesSettings
 from anpr_rules.domain.regime import Regime
 from anpr_rules.entrypoints.deps import Components
@@ -47,11 +47,17 @@ async def get_status(_: Reader, parts: Components) -> dict[str, Any]:
         "regime_error": parts.regimes.last_error,
         "vehicles": len(parts.vehicles),
         "registry_version": parts.vehicles.stamp.version if parts.vehicles.stamp else None,
-        "vehicle_snapshot": parts.vehicles.snapshot.path.name if parts.vehicles.snapshot else None,
+        "vehicle_snapshot": _snapshot_name(parts),
         "vehicle_changes_since_snapshot": parts.vehicles.pending_changes,
         "permits": len(parts.permits),
         "permits_caught_up": parts.permit_feed.caught_up.is_set(),
     }
+
+
+def _snapshot_name(parts: RulesComponents) -> str | None:
+    """The snapshot file mapped; None while loading or when it is held in memory (directory not writable)."""
+    snapshot = parts.vehicles.snapshot
+    return snapshot.path.name if snapshot is not None and snapshot.path is not None else None
 
 
 def create_app(settings: RulesSettings | None = None) -> FastAPI:
