@@ -74,6 +74,16 @@ FAIL_OPEN = [
     ),
     pytest.param({"oidc_issuer": "http://idp/realms/anpr"}, "ANPR_OIDC_ISSUER must be an https", id="http issuer"),
     pytest.param({"oidc_jwks_url": "http://idp/certs"}, "ANPR_OIDC_JWKS_URL must be an https", id="http jwks"),
+    pytest.param(
+        {"public_oidc_issuer": "http://idp/realms/anpr-public"},
+        "ANPR_PUBLIC_OIDC_ISSUER must be an https",
+        id="http applicants' issuer",
+    ),
+    pytest.param(
+        {"public_oidc_jwks_url": "http://idp/public-certs"},
+        "ANPR_PUBLIC_OIDC_JWKS_URL must be an https",
+        id="http applicants' jwks",
+    ),
 ]
 
 
