@@ -12,7 +12,13 @@ from anpr_rules.adapters.regime_files import load_regimes
 from anpr_rules.adapters.registry_follow import build_snapshot
 from anpr_rules.adapters.tables import outcome_counts
 from anpr_rules.adapters.vehicle_index import InMemoryVehicleIndex
-from anpr_rules.adapters.vehicle_snapshot import SnapshotRefused, Stamp, open_snapshot, write_snapshot
+from anpr_rules.adapters.vehicle_snapshot import (
+    SnapshotBuilder,
+    SnapshotRefused,
+    Stamp,
+    open_snapshot,
+    write_snapshot,
+)
 from anpr_rules.bootstrap import SPEC
 from anpr_rules.config import RulesSettings
 from anpr_rules.domain.decision import judge
@@ -33,6 +39,7 @@ __all__ = [
     "RdwImportError",
     "Regime",
     "RulesSettings",
+    "SnapshotBuilder",
     "SnapshotRefused",
     "Stamp",
     "Vehicle",

@@ -24,19 +24,19 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
-from anpr_bench.rules_registry import plate_of, registry_chunks
+from anpr_bench.rules_registry import VALUES, plate_of, registry_blocks, registry_chunks
 from anpr_contracts import ExemptionChanged, PlateRecognized, ReadSource
 from anpr_rules import (
     InMemoryPermitIndex,
     Permit,
     Regime,
+    SnapshotBuilder,
     Stamp,
     Vehicle,
     Where,
     decide,
     judge,
     load_regimes,
-    write_snapshot,
 )
 from anpr_runtime.pseudonym import vehicle_key
 
@@ -278,8 +278,12 @@ def run(
 
 
 def _snapshot(directory: Path, vehicles: int, seed: int) -> tuple[Path, float]:
+    """Streamed: each block of the generated registry is encoded and let go before the next."""
     started = time.perf_counter()
-    path = write_snapshot(directory, Stamp(1, "bench"), registry_chunks(vehicles, seed), KEY)
+    builder = SnapshotBuilder(KEY)
+    for block in registry_blocks(vehicles, seed):
+        builder.add_columns(block.plates, block.columns, VALUES)
+    path = builder.write(directory, Stamp(1, "bench"))
     return path, time.perf_counter() - started
 
 

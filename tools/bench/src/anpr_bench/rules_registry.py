@@ -5,9 +5,12 @@ fuels (hybrids with two fuel rows), ages, masses and codes of `deploy/demo/rdw/n
 writes the same mix as CSV files for the importer. Plates are unique and plate-shaped for up to
 4 x 4,096,000 vehicles: the n-th plate is known without remembering any, so reads can name them."""
 
-import random
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
 
 from anpr_rules import Vehicle
 
@@ -15,7 +18,6 @@ LETTERS = "BDFGHJKLNPRSTVXZ"
 SHAPE_SIZE = 10 * 16**3 * 100  # plates per shape
 # 99-XXX-9 first (the bench's plates before the national size), then three more sidecodes.
 SHAPES = ("99XXX9", "9XXX99", "XX999X", "X999XX")
-EV = ("Elektriciteit",)
 
 
 def plate_of(n: int) -> str:
@@ -36,79 +38,112 @@ def plate_of(n: int) -> str:
     raise ValueError(f"no plate shape for vehicle {n:,}: at most {len(SHAPES) * SHAPE_SIZE:,}")
 
 
-def _class(year: int, rng: random.Random) -> int | None:
-    if rng.random() < 0.1:
-        return None  # not registered: derived from first admission and mass
-    limits = ((1993, None), (1997, 1), (2001, 2), (2006, 3), (2010, 4), (2015, 5))
-    return next((k for last, k in limits if year < last), 6)
+# What the generated columns point into (a coded column holds positions in these).
+KINDS = ("Personenauto", "Bedrijfsauto", "Bus", "Motorfiets", "Bromfiets")
+CATEGORIES = ("M1", "N1", "N2", "N3", "M3", "L3e", "L1e")
+INRICHTINGEN = ("hatchback", "stationwagen", "sedan", "mpv", "kampeerwagen", "gesloten opbouw", "opleggertrekker",
+                "bus", "N.v.t.")  # fmt: skip
+FUELS = (("Benzine",), ("Diesel",), ("Elektriciteit",), ("Benzine", "Elektriciteit"), ("Benzine", "LPG"), ("LNG",))
+SPECIAL = ((), ("70",), ("145",), ("146",), ("147",), ("149",), ("24",))
+_FIRST_BODY = ("AB", "AC", "AA", "AF", "SA", "CE", "BC", "BA", "BB", "SH")  # carrosserie, by inrichting
+_SECOND_BODY = (None, "03", "10", "15", "16", "19", "23", "26", "27", "31")  # carrosserie specifiek of trucks
+BODIES = ((), *(tuple(sorted({a} | ({b} if b else set()))) for a in _FIRST_BODY for b in _SECOND_BODY))
+VALUES = {"kind": KINDS, "category": CATEGORIES, "inrichting": INRICHTINGEN, "fuels": FUELS,
+          "special_codes": SPECIAL, "body_codes": BODIES}  # fmt: skip
+UNKNOWN, UNKNOWN_CLASS = -(2**31), -(2**15)
+BLOCK = 100_000  # vehicles generated at a time, each block from its own seed: the same registry however read
+_YEAR_START = np.array([(date(y, 1, 1) - date(1970, 1, 1)).days for y in range(1950, 2026)], dtype=np.int64)
 
 
-def national_vehicle(n: int, rng: random.Random) -> Vehicle:
-    """One vehicle of the national mix (national.py's `_vehicle` and `_codes`, as the importer stores them)."""
-    year = max(1950, 2025 - int(rng.expovariate(1 / 9)))
-    admitted = date(year, 1, 1) + timedelta(days=rng.randrange(0, 365))
-    klass, r, f = _class(year, rng), rng.random(), rng.random()
-    if r < 0.80:
-        empty = rng.randrange(850, 1800)
-        mix = ((0.62, ("Benzine",)), (0.80, ("Diesel",)), (0.90, EV), (0.97, ("Benzine", "Elektriciteit")),
-               (1.0, ("Benzine", "LPG")))  # fmt: skip
-        fuels = next(choice for limit, choice in mix if f < limit)
-        body = ("hatchback", "stationwagen", "sedan", "mpv", "kampeerwagen")[min(int(rng.random() * 4.02), 4)]
-        kind, category, inrichting, mass = "Personenauto", "M1", body, empty + rng.randrange(400, 700)
-    elif r < 0.90:
-        empty = rng.randrange(1300, 2300)
-        fuels = ("Diesel",) if f < 0.85 else EV if f < 0.93 else ("Benzine",)
-        kind, category, inrichting, mass = "Bedrijfsauto", "N1", "gesloten opbouw", rng.randrange(2500, 3501)
-    elif r < 0.92:
-        category = "N3" if f < 0.7 else "N2"
-        inrichting = "opleggertrekker" if rng.random() < 0.4 and category == "N3" else "gesloten opbouw"
-        fuels = ("Diesel",) if f < 0.93 else EV if f < 0.97 else ("LNG",)
-        kind, mass, empty = "Bedrijfsauto", 19500 if category == "N3" else 11990, 7500
-    elif r < 0.925:
-        kind, category, inrichting, mass, empty = "Bus", "M3", "bus", 19000, 11500
-        fuels = ("Diesel",) if f < 0.8 else EV
-    elif r < 0.975:
-        kind, category, inrichting, mass, empty = "Motorfiets", "L3e", "N.v.t.", 0, rng.randrange(150, 300)
-        fuels = ("Benzine",)
-    else:
-        kind, category, inrichting, mass, empty = "Bromfiets", "L1e", "N.v.t.", 0, rng.randrange(80, 120)
-        fuels = ("Benzine",) if f < 0.6 else EV
-    electric = fuels == EV
-    special, body_codes = _codes(rng, category, inrichting)
-    return Vehicle(
-        plate=plate_of(n),
-        kind=kind,
-        category=category,
-        first_admission=admitted,
-        max_mass_kg=mass or None,
-        empty_mass_kg=empty,
-        fuels=fuels,
-        registered_emission_class=None if electric else klass,
-        special_codes=special,
-        body_codes=body_codes,
-        inrichting=inrichting,
+@dataclass(frozen=True)
+class Block:
+    """A block of the registry as columns (`SnapshotBuilder.add_columns`), and its plates."""
+
+    plates: list[str]
+    columns: dict[str, np.ndarray[Any, Any]]
+
+    def vehicles(self) -> list[Vehicle]:
+        """The same vehicles as objects (today's dict index, the PostgreSQL baseline)."""
+        c = {name: column.tolist() for name, column in self.columns.items()}
+        epoch = date(1970, 1, 1)
+        return [
+            Vehicle(
+                plate=plate,
+                kind=KINDS[c["kind"][i]],
+                category=CATEGORIES[c["category"][i]],
+                first_admission=epoch + timedelta(days=c["first_admission"][i]),
+                max_mass_kg=None if c["max_mass_kg"][i] == UNKNOWN else c["max_mass_kg"][i],
+                empty_mass_kg=c["empty_mass_kg"][i],
+                fuels=FUELS[c["fuels"][i]],
+                registered_emission_class=None if c["emission_class"][i] == UNKNOWN_CLASS else c["emission_class"][i],
+                special_codes=SPECIAL[c["special_codes"][i]],
+                body_codes=BODIES[c["body_codes"][i]],
+                inrichting=INRICHTINGEN[c["inrichting"][i]],
+            )
+            for i, plate in enumerate(self.plates)
+        ]
+
+
+def registry_blocks(vehicles: int, seed: int) -> Iterator[Block]:
+    """The registry block by block: at most BLOCK vehicles in memory at a time."""
+    for number, start in enumerate(range(0, vehicles, BLOCK)):
+        yield _block(start, min(BLOCK, vehicles - start), np.random.default_rng([seed, number]))
+
+
+def registry_chunks(vehicles: int, seed: int) -> Iterator[list[Vehicle]]:
+    for block in registry_blocks(vehicles, seed):
+        yield block.vehicles()
+
+
+def _block(start: int, m: int, rng: np.random.Generator) -> Block:
+    """national.py's mix, vectorised: kinds, categories, fuels and hybrids, ages, masses and codes."""
+    year = np.maximum(1950, 2025 - np.floor(rng.exponential(9, m)).astype(np.int64))
+    admitted = _YEAR_START[year - 1950] + rng.integers(0, 365, m)
+    limits = [year < 1993, year < 1997, year < 2001, year < 2006, year < 2010, year < 2015]
+    klass = np.select(limits, [UNKNOWN_CLASS, 1, 2, 3, 4, 5], 6)
+    klass[rng.random(m) < 0.1] = UNKNOWN_CLASS  # not registered: derived from first admission and mass
+    r, f, b, c = rng.random(m), rng.random(m), rng.random(m), rng.random(m)
+    group = np.searchsorted(np.array([0.80, 0.90, 0.92, 0.925, 0.975]), r, side="right")
+    car, van, truck, bus, moto, moped = (group == g for g in range(6))
+    n3 = truck & (f < 0.7)
+    kind = np.select([car, van | truck, bus, moto], [0, 1, 2, 3], 4)
+    category = np.select([car, van, n3, truck, bus, moto], [0, 1, 3, 2, 4, 5], 6)
+    body = np.minimum((b * 4.02).astype(np.int64), 4)
+    inrichting = np.select([car, van, n3 & (b < 0.4), truck, bus], [body, 5, 6, 5, 7], 8)
+    fuels = np.select(
+        [car & (f < 0.62), car & (f < 0.80), car & (f < 0.90), car & (f < 0.97), car,
+         van & (f < 0.85), van & (f < 0.93), van,
+         truck & (f < 0.93), truck & (f < 0.97), truck,
+         bus & (f < 0.8), bus, moto, moped & (f < 0.6)],
+        [0, 1, 2, 3, 4, 1, 2, 0, 1, 2, 5, 1, 2, 0, 0],
+        2,
+    )  # fmt: skip
+    car_empty = rng.integers(850, 1800, m)
+    empty = np.select(
+        [car, van, truck, bus, moto], [car_empty, rng.integers(1300, 2300, m), 7500, 11500, rng.integers(150, 300, m)],
+        rng.integers(80, 120, m),
+    )  # fmt: skip
+    most = np.select(
+        [car, van, n3, truck, bus],
+        [car_empty + rng.integers(400, 700, m), rng.integers(2500, 3501, m), 19500, 11990, 19000],
+        UNKNOWN,
     )
-
-
-def _codes(rng: random.Random, category: str, inrichting: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    r = rng.random()
-    special: tuple[str, ...] = ()
-    if r < 0.003:
-        special = (rng.choice(("70", "145", "146", "147", "149")),)
-    elif r < 0.015:
-        special = ("24",)
-    if category.startswith("L"):
-        return special, ()
-    bodies = {"hatchback": "AB", "stationwagen": "AC", "sedan": "AA", "mpv": "AF", "kampeerwagen": "SA", "bus": "CE"}
-    code = "SH" if r < 0.001 else bodies.get(inrichting, "BC" if inrichting == "opleggertrekker" else "BA")
-    codes = ["BB" if category == "N1" else code]
-    if category in ("N1", "N2", "N3") and inrichting != "opleggertrekker":
-        codes.append("03" if category == "N1" or r > 0.2 else rng.choice(("10", "15", "16", "19", "23", "26", "27")))
-    return special, tuple(sorted(codes))
-
-
-def registry_chunks(vehicles: int, seed: int, size: int = 50_000) -> Iterator[list[Vehicle]]:
-    """The registry in chunks of `size`: the same vehicles for the same seed, however it is chunked."""
-    rng = random.Random(seed)
-    for start in range(0, vehicles, size):
-        yield [national_vehicle(n, rng) for n in range(start, min(vehicles, start + size))]
+    klass[fuels == 2] = UNKNOWN_CLASS  # electric: emission class "Z" is not a number
+    special = np.select([c < 0.003, c < 0.015], [1 + rng.integers(0, 5, m), 6], 0)
+    first = np.where(category == 1, 8, np.where(c < 0.001, 9, np.select([car, bus, inrichting == 6], [body, 5, 6], 7)))
+    trucks = ((category == 1) | (category == 2) | (category == 3)) & (inrichting != 6)
+    second = np.where(~trucks, 0, np.where((category == 1) | (c > 0.2), 1, 2 + rng.integers(0, 8, m)))
+    bodies = np.where(moto | moped, 0, 1 + first * len(_SECOND_BODY) + second)
+    columns = {
+        "kind": kind,
+        "category": category,
+        "first_admission": admitted,
+        "max_mass_kg": most,
+        "empty_mass_kg": empty,
+        "emission_class": klass,
+        "fuels": fuels,
+        "special_codes": special,
+        "body_codes": bodies,
+        "inrichting": inrichting,
+    }
+    return Block([plate_of(n) for n in range(start, start + m)], columns)

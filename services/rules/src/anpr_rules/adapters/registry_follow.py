@@ -17,7 +17,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from anpr_rules.adapters.compact_index import CompactVehicleIndex
 from anpr_rules.adapters.registry_feed import changes_since, reading_registry
 from anpr_rules.adapters.registry_versions import newest_stamp, stamp_of
-from anpr_rules.adapters.vehicle_codec import fingerprint, key_material
 from anpr_rules.adapters.vehicle_snapshot import (
     Snapshot,
     SnapshotBuilder,
@@ -41,7 +40,7 @@ class RegistryFollower:
         self._index = index
         self._engine = engine
         self._directory = directory
-        self._material = key_material(pseudonym_key)
+        self._key = pseudonym_key
         self._lock = asyncio.Lock()  # the poll and POST /v1/vehicles/reload never build at once
 
     async def start(self) -> int:
@@ -119,7 +118,7 @@ class RegistryFollower:
         return self._index.pending_changes <= COMPACT_AT
 
     async def _rebuild(self) -> None:
-        builder = SnapshotBuilder(self._material)
+        builder = SnapshotBuilder(self._key)
         async with reading_registry(self._engine) as (stamp, chunks):
             async for chunk in chunks:
                 await asyncio.to_thread(builder.add, chunk)
@@ -146,10 +145,10 @@ class RegistryFollower:
 
 async def build_snapshot(engine: AsyncEngine, directory: Path, pseudonym_key: str) -> tuple[Path, Stamp]:
     """The import's part: a snapshot of the registry as it now stands, for instances to map at start."""
-    builder = SnapshotBuilder(key_material(pseudonym_key))
+    builder = SnapshotBuilder(pseudonym_key)
     async with reading_registry(engine) as (stamp, chunks):
         async for chunk in chunks:
             builder.add(chunk)
-    path = await asyncio.to_thread(builder.write, directory, stamp, fingerprint(pseudonym_key))
+    path = await asyncio.to_thread(builder.write, directory, stamp)
     prune(directory, path)
     return path, stamp

@@ -17,7 +17,7 @@ import os
 import re
 import struct
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -84,17 +84,25 @@ class SnapshotBuilder:
     """Encodes vehicles chunk by chunk (only their codes stay, never the chunks), then sorts them by
     plate hash and writes the file. The sort and the write release the GIL: run `write` in a thread."""
 
-    def __init__(self, material: bytes) -> None:
-        self._encoder = Encoder(material)
+    def __init__(self, pseudonym_key: str) -> None:
+        self._encoder = Encoder(key_material(pseudonym_key))
+        self.key_fingerprint = fingerprint(pseudonym_key)
         self._parts: dict[str, list[np.ndarray[Any, Any]]] = {name: [] for name in COLUMNS}
 
     def add(self, chunk: Sequence[Vehicle]) -> None:
         for name, column in self._encoder.encode(chunk).items():
             self._parts[name].append(column)
 
-    def write(self, directory: Path, stamp: Stamp, key_fingerprint: str) -> Path:
+    def add_columns(
+        self, plates: Sequence[str], columns: Mapping[str, np.ndarray[Any, Any]], values: Mapping[str, Sequence[Any]]
+    ) -> None:
+        """Vehicles column by column (`Encoder.encode_columns`): what a generator of millions hands over."""
+        for name, column in self._encoder.encode_columns(plates, columns, values).items():
+            self._parts[name].append(column)
+
+    def write(self, directory: Path, stamp: Stamp) -> Path:
         columns, dictionaries = self.finish()
-        return write_columns(directory, stamp, key_fingerprint, columns, dictionaries)
+        return write_columns(directory, stamp, self.key_fingerprint, columns, dictionaries)
 
     def finish(self) -> tuple[dict[str, np.ndarray[Any, Any]], dict[str, list[Any]]]:
         """The columns sorted by plate hash, and the dictionaries (once: the chunks are let go)."""
@@ -116,10 +124,10 @@ class SnapshotBuilder:
 
 def write_snapshot(directory: Path, stamp: Stamp, chunks: Iterable[Sequence[Vehicle]], pseudonym_key: str) -> Path:
     """A snapshot of the vehicles, streamed: one chunk of `Vehicle`s in memory at a time."""
-    builder = SnapshotBuilder(key_material(pseudonym_key))
+    builder = SnapshotBuilder(pseudonym_key)
     for chunk in chunks:
         builder.add(chunk)
-    return builder.write(directory, stamp, fingerprint(pseudonym_key))
+    return builder.write(directory, stamp)
 
 
 def write_columns(
