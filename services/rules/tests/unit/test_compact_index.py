@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -12,8 +13,9 @@ from anpr_contracts import PlateRecognized, ReadSource
 from anpr_rules.adapters.compact_index import CompactVehicleIndex
 from anpr_rules.adapters.permit_index import InMemoryPermitIndex
 from anpr_rules.adapters.regime_files import load_regimes
+from anpr_rules.adapters.vehicle_codec import DICTIONARY_OF, UNKNOWN, UNKNOWN_CLASS
 from anpr_rules.adapters.vehicle_index import InMemoryVehicleIndex
-from anpr_rules.adapters.vehicle_snapshot import Stamp, open_snapshot, write_snapshot
+from anpr_rules.adapters.vehicle_snapshot import SnapshotBuilder, Stamp, open_snapshot, write_snapshot
 from anpr_rules.domain.vehicle import Vehicle
 from anpr_rules.handlers import decide
 from anpr_runtime.pseudonym import vehicle_key
@@ -126,3 +128,41 @@ def test_an_empty_registry_is_a_snapshot_too(tmp_path: Path) -> None:
 def test_the_snapshot_holds_no_plate(tmp_path: Path) -> None:
     compact(tmp_path, [a_vehicle(plate="PLATE9X")])
     assert b"PLATE9X" not in next(tmp_path.glob("*.snap")).read_bytes()
+
+
+def test_vehicles_given_column_by_column_are_the_same_as_given_one_by_one(tmp_path: Path) -> None:
+    registry = [
+        a_vehicle(plate="COL001"),
+        a_vehicle(plate="COL002", fuels=("Benzine", "Elektriciteit"), max_mass_kg=None, registered_emission_class=None),
+        a_vehicle(plate="COL003", first_admission=date(1961, 2, 3), inrichting="betonmixer", body_codes=("15", "BA")),
+    ]
+    values: dict[str, list[Any]] = {name: [] for name in DICTIONARY_OF}
+
+    def at(name: str, value: Any) -> int:
+        if value not in values[name]:
+            values[name].append(value)
+        return values[name].index(value)
+
+    def days(value: date | None) -> int:
+        return UNKNOWN if value is None else (value - date(1970, 1, 1)).days
+
+    columns = {
+        "kind": np.array([at("kind", v.kind) for v in registry]),
+        "category": np.array([at("category", v.category) for v in registry]),
+        "first_admission": np.array([days(v.first_admission) for v in registry]),
+        "max_mass_kg": np.array([UNKNOWN if v.max_mass_kg is None else v.max_mass_kg for v in registry]),
+        "empty_mass_kg": np.array([UNKNOWN if v.empty_mass_kg is None else v.empty_mass_kg for v in registry]),
+        "emission_class": np.array(
+            [UNKNOWN_CLASS if v.registered_emission_class is None else v.registered_emission_class for v in registry]
+        ),
+        "fuels": np.array([at("fuels", v.fuels) for v in registry]),
+        "special_codes": np.array([at("special_codes", v.special_codes) for v in registry]),
+        "body_codes": np.array([at("body_codes", v.body_codes) for v in registry]),
+        "inrichting": np.array([at("inrichting", v.inrichting) for v in registry]),
+    }
+    builder = SnapshotBuilder(KEY)
+    builder.add_columns([v.plate for v in registry], columns, values)
+    index = CompactVehicleIndex(KEY)
+    index.use(open_snapshot(builder.write(tmp_path, Stamp(1, "c")), index.fingerprint))
+
+    assert [index.get(v.plate) for v in registry] == registry
