@@ -144,8 +144,8 @@ def permits_api(exemptions: str) -> Callable[[httpx.AsyncClient, str, str], Awai
 
     async def call(http: httpx.AsyncClient, token: str, plate: str) -> None:
         params = {"plate": plate, "limit": SEARCH_LIMIT + 1}
-        quota = http.post(f"{exemptions}/v1/quota", json={"plate": plate}, headers=_bearer(token))
-        await asyncio.gather(_ok(_get(http, f"{exemptions}/v1/exemptions", token, params, None)), _ok(quota))
+        quota = http.post(f"{exemptions}/v1/quota", json={"plate": plate}, headers=_bearer(token, "permit_desk"))
+        await asyncio.gather(_ok(_get(http, f"{exemptions}/v1/exemptions", token, params, "permit_desk")), _ok(quota))
 
     return call
 
