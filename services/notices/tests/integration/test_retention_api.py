@@ -112,7 +112,17 @@ async def test_purge_removes_what_expired_and_nothing_else(
 async def test_a_chosen_clock_is_refused_in_production(
     isolated: Callable[..., Any], run_app: Callable[..., Any]
 ) -> None:
-    settings = notices_settings(isolated, environment="production", pseudonym_key=f"k-{uuid.uuid4()}")
+    # Production against the test run's plain Kafka and PostgreSQL, without the local (http) issuers and the
+    # unnamed test camera token that production refuses: only the clock rule is under test here.
+    settings = notices_settings(
+        isolated,
+        environment="production",
+        pseudonym_key=f"k-{uuid.uuid4()}",
+        allow_plaintext_backends=True,
+        oidc_issuer="",
+        public_oidc_issuer="",
+        extra_tokens="",
+    )
     app = create_app(settings)
     async with run_app(app), api(app) as client:
         chosen = await client.post("/v1/retention/purge", json={"now": "2001-01-01T00:00:00Z"}, headers=ADMIN)
