@@ -1,6 +1,7 @@
 """What the deployment files are checked against: the settings each service reads, from the code itself."""
 
 import importlib
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -64,3 +65,15 @@ def load_documents(path: Path) -> list[dict[str, Any]]:
 @pytest.fixture(scope="session")
 def readable() -> Callable[[str], set[str]]:
     return readable_by
+
+
+# What the test run itself exports (<run>/env: a local http issuer, the test broker, ...) would otherwise
+# join a deployment's settings under test.
+RUN_ENV_PREFIXES = ("ANPR_", "KAFKA_", "DATABASE_")
+
+
+def without_run_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Start a settings test from none of the test run's own variables: only what the test sets counts."""
+    for name in list(os.environ):
+        if name.startswith(RUN_ENV_PREFIXES):
+            monkeypatch.delenv(name)

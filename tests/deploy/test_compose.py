@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from anpr_cli.paths import SERVICES as CLI_SERVICES
 
-from .conftest import ROOT, SERVICES, default_port, readable_by, settings_class
+from .conftest import ROOT, SERVICES, default_port, readable_by, settings_class, without_run_environment
 
 COMPOSE = ROOT / "docker-compose.yml"
 
@@ -167,6 +167,7 @@ def test_only_a_private_kafka_and_postgres_may_be_plaintext_in_production(compos
 def test_the_services_start_in_production_on_compose_settings_only_with_the_private_network(
     compose: dict[str, Any], monkeypatch: pytest.MonkeyPatch, allowed: bool
 ) -> None:
+    without_run_environment(monkeypatch)
     secrets = {"POSTGRES_PASSWORD": "k3H9-postgres-password", "ANPR_ADMIN_TOKEN": "k3H9-admin-token-secret"}
     secrets |= {"ANPR_PSEUDONYM_KEY": "k3H9-pseudonym-key-secret", "ANPR_DEAD_LETTER_KEY": "k3H9-dead-letter-secret"}
     for name, value in compose["services"]["ingest"]["environment"].items():

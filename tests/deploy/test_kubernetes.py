@@ -19,7 +19,15 @@ from pydantic import ValidationError
 from anpr_contracts import TOPICS
 from anpr_runtime.service import ServiceSpec
 
-from .conftest import ROOT, SERVICES, default_port, load_documents, readable_by, settings_class
+from .conftest import (
+    ROOT,
+    SERVICES,
+    default_port,
+    load_documents,
+    readable_by,
+    settings_class,
+    without_run_environment,
+)
 
 K8S = ROOT / "deploy" / "k8s"
 KUBERNETES_VERSION = "1.33"
@@ -215,6 +223,7 @@ def test_production_settings_ask_for_tls_to_kafka_and_postgres(monkeypatch: pyte
     config = objects("ConfigMap")["anpr-config"]["data"]
     assert (config["ANPR_ENV"], config["KAFKA_SECURITY_PROTOCOL"]) == ("production", "SSL")
     assert config["DATABASE_SSLMODE"] == "verify-full"
+    without_run_environment(monkeypatch)
     for name, value in config.items():
         monkeypatch.setenv(name, value)
     for name in ("ANPR_ADMIN_TOKEN", "ANPR_PSEUDONYM_KEY", "ANPR_DEAD_LETTER_KEY"):
