@@ -104,7 +104,10 @@ def vehicles_import(
         f"({registry.added:,} added, {registry.changed:,} changed, {registry.removed:,} removed; "
         f"{report.duplicates:,} duplicate plates in the base file, the first row kept)"
     )
-    typer.echo(
-        f"registry version {registry.version}; snapshot {snapshot}. Running rules instances will switch within "
-        f"{settings.registry_poll_seconds:g} s by themselves (ANPR_RULES_REGISTRY_POLL_SECONDS); no reload needed"
-    )
+    if registry.added or registry.changed or registry.removed:
+        typer.echo(
+            f"registry version {registry.version}; snapshot {snapshot}. Running rules instances will switch within "
+            f"{settings.registry_poll_seconds:g} s by themselves (ANPR_RULES_REGISTRY_POLL_SECONDS); no reload needed"
+        )
+    else:
+        typer.echo(f"registry version {registry.version} unchanged: running rules instances already judge with it")

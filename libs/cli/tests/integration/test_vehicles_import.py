@@ -171,6 +171,7 @@ async def test_an_import_is_honoured_by_two_running_instances_without_a_reload(
                 await asyncio.sleep(0.2)
             took = time.monotonic() - imported
             after = [await status(client) for client in clients]
+            again = await anpr_vehicles_import(first, tmp_path, shared)  # the same files: nothing to switch to
 
             for plate in NEW:
                 await producer.send_and_wait(first.topic(READS.name), event_to_bytes(a_read(plate)), key=plate.encode())
@@ -186,6 +187,7 @@ async def test_an_import_is_honoured_by_two_running_instances_without_a_reload(
         await import_demo(first.database_url)
 
     assert f"will switch within {POLL_SECONDS} s" in said, said
+    assert f"registry version {version} unchanged" in again, again
     assert took < POLL_SECONDS + 10, f"the instances took {took:.1f} s to switch"
     assert [s["vehicles"] for s in after] == [s["vehicles"] + 3 for s in before]
     assert all(s["registry_version"] < version for s in before)
