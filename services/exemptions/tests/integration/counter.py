@@ -23,7 +23,7 @@ from anpr_runtime.db import create_engine, run_migrations
 
 from .conftest import TOKENS
 
-DESK = {"Authorization": "Bearer test-desk-token"}
+DESK = {"Authorization": "Bearer test-desk-token", "X-Purpose": "permit_desk: aanvraag"}
 SERVICE = {"Authorization": "Bearer test-service-token"}
 ADMIN = {"Authorization": "Bearer test-admin-token"}
 _tokens: dict[str, tuple[float, str]] = {}

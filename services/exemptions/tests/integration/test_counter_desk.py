@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from anpr_exemptions.adapters.application_tables import application_documents, application_steps
 
-from .conftest import published
+from .conftest import SUPERVISOR, published
 from .counter import (
     ADMIN,
     DESK,
@@ -249,3 +249,23 @@ async def test_documents_are_purged_after_the_decision_and_the_application_later
     async with database(settings) as connection:
         steps = select(func.count()).where(application_steps.c.application_id == app_id)
         assert (await connection.execute(steps)).scalar_one() == 0, "its steps went with it"
+
+
+async def test_the_desk_says_why_it_reads_an_application_and_each_read_is_logged(
+    isolated: Callable[..., Any], run_app: Callable[..., Any]
+) -> None:
+    settings = counter_settings(isolated)
+    plate = await register(settings, a_dutch_plate(), category="M1", fuels=("Benzine",))
+    async with counter_api(settings, run_app) as api:
+        app_id = (await apply(api, disabled_exemption(plate)))["application_id"]
+        bare = {"Authorization": DESK["Authorization"]}
+        without = await api.get(f"/v1/applications/{app_id}", headers=bare)
+        wrong = await api.get(f"/v1/applications/{app_id}", headers={**bare, "X-Purpose": "enforcement"})
+        read = await api.get(f"/v1/applications/{app_id}", headers=DESK)
+        own = await api.get(f"/v1/applications/{app_id}", headers=as_applicant())
+        log = await api.post("/v1/read-log/search", json={"plate": plate}, headers=SUPERVISOR)
+
+    assert (without.status_code, wrong.status_code, read.status_code, own.status_code) == (400, 400, 200, 200)
+    assert "X-Purpose is required" in without.json()["detail"]
+    [entry] = log.json()
+    assert (entry["actor"], entry["action"], entry["purpose"]) == ("desk-1", "application", "permit_desk: aanvraag")

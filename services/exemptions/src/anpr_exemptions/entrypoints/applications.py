@@ -24,6 +24,7 @@ from anpr_exemptions.entrypoints.counter_deps import (
     ApplicantOrDesk,
     Cashier,
     Desk,
+    StaffPurpose,
     counter,
     is_staff,
     own_scope,
@@ -42,11 +43,14 @@ class TooLarge(PermanentError):
 
 
 @router.post("/vehicle-check")
-async def post_vehicle_check(request: Request, who: ApplicantOrDesk, body: VehicleCheckIn) -> VehicleChecksOut:
+async def post_vehicle_check(
+    request: Request, who: ApplicantOrDesk, purpose: StaffPurpose, body: VehicleCheckIn
+) -> VehicleChecksOut:
     """What the registry says about the vehicle, and whether it is exempt without an application."""
     now = datetime.now(UTC)
     async with counter(request) as ports:
         checks = await use.check_vehicle(body.plate, body.country, now, ports)
+        await use.log_staff_read(ports, now, actor_of(who), "vehicle_check", purpose, [], checks.plate)
         left = None
         if checks.day_permit_needed:
             year = now.astimezone(LOCAL).year
@@ -68,12 +72,14 @@ async def post_application(request: Request, who: Applicant, body: ApplicationIn
 async def get_applications(
     request: Request,
     who: ApplicantOrDesk,
+    purpose: StaffPurpose,
     status_is: Annotated[Status | None, Query(alias="status")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[ApplicationOut]:
     """An applicant's own applications (newest first); for the desk every applicant's, oldest first."""
     async with counter(request) as ports:
         found = await ports.applications.listed(own_scope(who), status_is, limit)
+        await use.log_staff_read(ports, datetime.now(UTC), actor_of(who), "applications", purpose, found)
     return [ApplicationOut.of(a, is_staff(who)) for a in found]
 
 
@@ -87,11 +93,14 @@ async def get_my_permits(request: Request, who: Applicant) -> list[ExemptionOut]
 
 
 @router.get("/{application_id}")
-async def get_application(request: Request, who: ApplicantOrDesk, application_id: UUID) -> ApplicationOut:
+async def get_application(
+    request: Request, who: ApplicantOrDesk, purpose: StaffPurpose, application_id: UUID
+) -> ApplicationOut:
     async with counter(request) as ports:
         found = await ports.applications.get(str(application_id), own_scope(who))
         if found is None:
             raise NotFound(f"application {application_id} not found")
+        await use.log_staff_read(ports, datetime.now(UTC), actor_of(who), "application", purpose, [found])
         steps = await ports.applications.steps(found.application_id)
         documents = await ports.applications.documents(found.application_id)
     return ApplicationOut.of(found, is_staff(who), steps, documents)
@@ -115,10 +124,14 @@ async def post_document(request: Request, who: Applicant, application_id: UUID) 
 
 
 @router.get("/{application_id}/documents/{document_id}")
-async def get_document(request: Request, who: ApplicantOrDesk, application_id: UUID, document_id: UUID) -> Response:
+async def get_document(
+    request: Request, who: ApplicantOrDesk, purpose: StaffPurpose, application_id: UUID, document_id: UUID
+) -> Response:
     async with counter(request) as ports:
         owned = await ports.applications.get(str(application_id), own_scope(who))
         found = None if owned is None else await ports.applications.document(str(application_id), str(document_id))
+        if owned is not None and found is not None:
+            await use.log_staff_read(ports, datetime.now(UTC), actor_of(who), "application_document", purpose, [owned])
     if found is None:
         raise NotFound(f"document {document_id} not found")
     # Served as an attachment, never rendered inline by the browser on the console's origin.

@@ -6,19 +6,22 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 
 from anpr_exemptions.adapters.applications import PostgresApplicationRepository
 from anpr_exemptions.adapters.outbox import PostgresOutbox
+from anpr_exemptions.adapters.reads import PostgresReadLog
 from anpr_exemptions.adapters.registry import PostgresVehicleRegistry
 from anpr_exemptions.adapters.repository import PostgresExemptionRepository
 from anpr_exemptions.entrypoints.deps import components, resources, settings
 from anpr_exemptions.handlers import Ports
 from anpr_exemptions.handlers.counter_ports import CounterPorts
 from anpr_runtime.auth import Principal, Role, require_roles
+from anpr_runtime.purpose import HEADER, checked_purpose
 
 Applicant = Annotated[Principal, Depends(require_roles(Role.APPLICANT))]
-ApplicantOrDesk = Annotated[Principal, Depends(require_roles(Role.APPLICANT, Role.PERMIT_DESK))]
+_applicant_or_desk = require_roles(Role.APPLICANT, Role.PERMIT_DESK)
+ApplicantOrDesk = Annotated[Principal, Depends(_applicant_or_desk)]
 Desk = Annotated[Principal, Depends(require_roles(Role.PERMIT_DESK))]
 # A payment provider's integration marks an application paid with a service token.
 Cashier = Annotated[Principal, Depends(require_roles(Role.PERMIT_DESK, Role.SERVICE))]
@@ -31,6 +34,21 @@ def own_scope(who: Principal) -> str | None:
 
 def is_staff(who: Principal) -> bool:
     return own_scope(who) is None
+
+
+async def _staff_purpose(
+    request: Request,
+    who: Annotated[Principal, Depends(_applicant_or_desk)],
+    given: Annotated[str | None, Header(alias=HEADER)] = None,
+) -> str | None:
+    """Staff reading applicants' data say why (X-Purpose, as for permits) and each read is logged;
+    an applicant reading their own data needs neither: None."""
+    if not is_staff(who):
+        return None
+    return checked_purpose(given, who, settings(request).purposes)
+
+
+StaffPurpose = Annotated[str | None, Depends(_staff_purpose)]
 
 
 @contextlib.asynccontextmanager
@@ -52,4 +70,5 @@ async def counter(request: Request) -> AsyncIterator[CounterPorts]:
             registry=PostgresVehicleRegistry(engine),
             counter=config.counter,
             counter_url=config.counter_url,
+            reads=PostgresReadLog(connection),
         )

@@ -3,6 +3,7 @@ question, mark paid. Each step is stored with its audit row, an ApplicationChang
 and a status mail in the outbox, all in the caller's one transaction."""
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from uuid import uuid4
@@ -16,10 +17,12 @@ from anpr_exemptions.domain.local_time import LOCAL
 from anpr_exemptions.domain.mail import status_mail
 from anpr_exemptions.domain.model import Exemption, ExemptionKind
 from anpr_exemptions.domain.permit import Terms, issue
+from anpr_exemptions.domain.reads import ReadEntry
 from anpr_exemptions.domain.vehicle_checks import CheckPolicy, VehicleChecks, day_permit_refusal, vehicle_checks
 from anpr_exemptions.handlers.counter_ports import CounterPorts
 from anpr_exemptions.handlers.grant import grant
 from anpr_runtime import NotFound, RetriableError
+from anpr_runtime.pseudonym import vehicle_key
 
 # Who grants a day permit: nobody at the desk; the audit trail says so.
 COUNTER = Actor("permit-counter", "granted automatically at the permit counter")
@@ -231,3 +234,23 @@ async def attach(
     document_id = str(uuid4())
     await ports.applications.add_document(document_id, application_id, content_type, content, now)
     return document_id, content_type
+
+
+async def log_staff_read(
+    ports: CounterPorts,
+    now: datetime,
+    actor: Actor,
+    action: str,
+    purpose: str | None,
+    shown: Sequence[Application],
+    plate: str | None = None,
+) -> None:
+    """A staff read of applicants' data in the read log, as permit reads are (None: the applicant's own
+    read, not logged). The vehicle as its pseudonym; the permits the applications led to."""
+    if purpose is None:
+        return
+    plates = {a.plate for a in shown}
+    asked = plate if plate is not None else (next(iter(plates)) if len(plates) == 1 else None)
+    key = None if asked is None else vehicle_key(asked, ports.permits.pseudonym_key)
+    permits = tuple(a.exemption_id for a in shown if a.exemption_id)
+    await ports.reads.record(ReadEntry(now, actor.subject, actor.name, action, purpose, key, permits))

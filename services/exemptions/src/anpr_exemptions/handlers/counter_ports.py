@@ -2,6 +2,7 @@ from dataclasses import dataclass
 
 from anpr_exemptions.adapters.applications import ApplicationRepository
 from anpr_exemptions.adapters.outbox import Outbox
+from anpr_exemptions.adapters.reads import ReadLog
 from anpr_exemptions.adapters.registry import VehicleRegistry
 from anpr_exemptions.domain.counter import CounterPolicy
 from anpr_exemptions.handlers.ports import Ports
@@ -18,3 +19,4 @@ class CounterPorts:
     registry: VehicleRegistry
     counter: CounterPolicy
     counter_url: str
+    reads: ReadLog  # staff reads of applicants' data, with their purpose
