@@ -107,6 +107,7 @@ async def test_a_resident_applies_the_desk_asks_grants_and_the_permit_is_publish
     assert paid.json()["paid"] is True
     [permit] = [p for p in permits if p["exemption_id"] == granted.json()["exemption_id"]]
     assert (permit["kind"], permit["plate"], permit["reference"]) == ("disabled", plate, number)
+    assert permit["issuer"] == "loket", "the applicant never learns the desk member's name"
     assert permit["zones"] == ["voetgangersgebied"]
     assert desk_view["applicant"] == "bsn:999990019"
     assert [(s["from_status"], s["to_status"], s["actor"]) for s in desk_view["steps"]] == [
