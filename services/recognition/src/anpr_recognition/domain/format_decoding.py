@@ -8,8 +8,11 @@ as leading slots that the text then leaves out.
 Formats are ranked by path score plus a prior: a band reading must be clearly better than a plain one
 (a real character is never dropped for a close call; D + B-AB-123 against DBA-B-123 keeps the D), and a
 country whose rules allow many shapes (Austria 44, Germany 23) fits any text more easily, so each of
-its shapes weighs less. The prior ranks formats only; whether a format reading is accepted at all is
-decided on its path score alone (reading.py)."""
+its shapes weighs less. That also names the country of a text several countries allow when no band
+was legible: every country alike a priori, the one with fewer shapes made that text more likely
+(AB-123-CD: Italy's one shape before France's four; HH-AB-123 Germany's 23 before Austria's 44).
+The prior ranks formats only; whether a format reading is accepted at all is decided on its path score
+alone (reading.py)."""
 
 import math
 from collections import Counter
@@ -19,7 +22,7 @@ from functools import cache
 import numpy as np
 from numpy.typing import NDArray
 
-from anpr_recognition.domain.constrained import Masks, Trellis, backtrace, pattern_scores
+from anpr_recognition.domain.constrained import Masks, backtrace, pattern_scores
 from anpr_recognition.domain.ctc import ALPHABET, Decoded, Lattice
 from anpr_recognition.domain.european_formats import PlateFormat, european_formats
 
@@ -32,7 +35,6 @@ BAND_PRIOR = -1.0  # log-probability
 SHAPES_PRIOR = -0.3  # times the log of the number of the country's shapes
 _UNFIT = -1e8
 MAX_EDITS = 2
-_SAME_PATH = 1e-4  # log-probability: scores this close are one path decoded under two formats
 
 
 @dataclass(frozen=True)
@@ -97,24 +99,11 @@ def best_format(
         index = int(ranked.argmax())
         if scores[index] > _UNFIT and ranked[index] > best_rank:
             whole = backtrace(lattice, trellis, index, float(scores[index]))
-            index = _first_country_of_the_same_reading(lattice, trellis, scores, index, whole.text)
             pattern = members[int(kept[index])]
             skip = len(pattern.band)
             plate = Decoded(whole.text[skip:], whole.character_probabilities[skip:], whole.path_score)
             best, best_rank = FormatMatch(plate, pattern.plate_format, pattern.band), float(ranked[index])
     return best
-
-
-def _first_country_of_the_same_reading(
-    lattice: Lattice, trellis: Trellis, scores: NDArray[np.float32], index: int, text: str
-) -> int:
-    """Of the patterns that read the same text on the same path (AB-123-CD is French and Italian alike,
-    the prior aside), the first in the patterns' order, which is COUNTRIES order: the prior may choose
-    between readings, never between countries of one reading."""
-    for other in np.flatnonzero(np.abs(scores - scores[index]) <= _SAME_PATH).tolist():
-        if other < index and backtrace(lattice, trellis, other, float(scores[other])).text == text:
-            return int(other)
-    return index
 
 
 def _edits(masks: Masks, text: str) -> NDArray[np.int64]:
