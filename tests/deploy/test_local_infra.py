@@ -85,6 +85,7 @@ def test_the_running_infrastructure_has_keycloak_and_its_lines_in_the_env_file()
     assert lines["ANPR_PUBLIC_OIDC_TEST_CLIENT_ID"] == "anpr-public-tests"
     assert (lines["ANPR_SMTP_HOST"], lines["ANPR_SMTP_TLS"]) == ("127.0.0.1", "none")
     assert Path(lines["ANPR_MAIL_DIR"]) == Path(os.environ["ANPR_RUN_DIR"]) / "mail"
+    assert lines["ANPR_EXEMPTIONS_COUNTER_URL"] == f"{lines['ANPR_CONSOLE_URL']}/loket"
     for person in PEOPLE + APPLICANTS:
         assert lines[f"ANPR_DEMO_{person}_USER"].startswith("demo-")
         assert len(lines[f"ANPR_DEMO_{person}_PASSWORD"]) >= 32

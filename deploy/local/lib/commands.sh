@@ -41,6 +41,8 @@ write_env() {
       echo "export ANPR_NOTICES_URL='http://127.0.0.1:8105'"
       echo "export ANPR_CONSOLE_PORT='$CONSOLE_PORT'"
       echo "export ANPR_CONSOLE_URL='http://127.0.0.1:$CONSOLE_PORT'"
+      # The permit counter's public pages (the console's /loket), linked from exemptions' status mails.
+      echo "export ANPR_EXEMPTIONS_COUNTER_URL='http://127.0.0.1:$CONSOLE_PORT/loket'"
     } >"$RUN_DIR/env.tmp"
     mv "$RUN_DIR/env.tmp" "$RUN_DIR/env"
   )
