@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from anpr_rules.adapters.vehicle_codec import Decoder, fingerprint, key_material, plate_hash
+from anpr_rules.adapters.vehicle_codec import Decoder, fingerprint, key_material, plate_hasher
 from anpr_rules.adapters.vehicle_snapshot import Snapshot, Stamp
 from anpr_rules.domain.vehicle import Vehicle
 
@@ -36,7 +36,7 @@ _EMPTY = _Generation(None, np.zeros(0, np.uint64), None, {}, None, 0)
 
 class CompactVehicleIndex:
     def __init__(self, pseudonym_key: str) -> None:
-        self._material = key_material(pseudonym_key)
+        self._hash = plate_hasher(key_material(pseudonym_key))
         self.fingerprint = fingerprint(pseudonym_key)
         self._now = _EMPTY
 
@@ -65,7 +65,7 @@ class CompactVehicleIndex:
 
     def get(self, plate: str) -> Vehicle | None:
         now = self._now
-        key = plate_hash(plate, self._material)
+        key = self._hash(plate)
         if now.overlay and key in now.overlay:
             found = now.overlay[key]
             return found if found is None or found.plate == plate else replace(found, plate=plate)
@@ -91,7 +91,7 @@ class CompactVehicleIndex:
         overlay = dict(now.overlay)
         count = now.count
         for plate, vehicle in changed:
-            key = plate_hash(plate, self._material)
+            key = self._hash(plate)
             count += (vehicle is not None) - self._present(now, overlay, key)
             overlay[key] = vehicle
         self._now = _Generation(now.snapshot, now.keys, now.decoder, overlay, stamp, count)
