@@ -53,11 +53,12 @@ def test_a_plain_reading_wins_a_tie_with_a_band_reading() -> None:
     assert reading.text == "AB123CD"
 
 
-def test_a_text_several_countries_allow_is_named_by_the_country_with_fewer_shapes() -> None:
-    # No band: every country alike a priori, and a country with fewer shapes made the text more likely.
-    # AB-123-CD: Italy (one shape) before France (four). HHA C123 is German (23 shapes), Polish (16) and
-    # Austrian (44): Poland; HHA B123 is no Polish plate (no B in a Polish serial): Germany.
-    for text, country in (("AB123CD", "IT"), ("HHAC123", "PL"), ("HHAB123", "DE")):
+def test_a_text_several_countries_allow_is_named_by_the_commoner_country_then_fewer_shapes() -> None:
+    # No band. AB-123-CD: France (common here) before Italy; AB12-CDE: Britain before Romania. HHA C123 is
+    # German (23 shapes), Polish (16) and Austrian (44): Poland; HHA B123 is no Polish plate (no B in a
+    # Polish serial): Germany.
+    cases = (("AB123CD", "FR"), ("AB12CDE", "GB"), ("HHAC123", "PL"), ("HHAB123", "DE"))
+    for text, country in cases:
         reading = read_lattice(spelled(*text), yellow=False)
         assert reading is not None
         assert (reading.text, reading.country) == (text, country)

@@ -9,8 +9,10 @@ Formats are ranked by path score plus a prior: a band reading must be clearly be
 (a real character is never dropped for a close call; D + B-AB-123 against DBA-B-123 keeps the D), and a
 country whose rules allow many shapes (Austria 44, Germany 23) fits any text more easily, so each of
 its shapes weighs less. That also names the country of a text several countries allow when no band
-was legible: every country alike a priori, the one with fewer shapes made that text more likely
-(AB-123-CD: Italy's one shape before France's four; HH-AB-123 Germany's 23 before Austria's 44).
+was legible, together with how often a country's cars are met here: the neighbours and the largest
+senders of foreign cars (COMMON) before the rest, then the country with fewer shapes, which made the
+text likelier (AB-123-CD: France before Italy, though Italy has one shape and France four; AB12-CDE
+Britain before Romania; HH-AB-123 Germany's 23 shapes before Austria's 44).
 The prior ranks formats only; whether a format reading is accepted at all is decided on its path score
 alone (reading.py)."""
 
@@ -33,6 +35,8 @@ BAND_LETTERS = {
 }  # fmt: skip
 BAND_PRIOR = -1.0  # log-probability
 SHAPES_PRIOR = -0.3  # times the log of the number of the country's shapes
+COMMON = frozenset({"DE", "BE", "FR", "GB", "PL"})
+RARE_PRIOR = -0.6  # log-probability: a country not in COMMON
 _UNFIT = -1e8
 MAX_EDITS = 2
 
@@ -56,7 +60,7 @@ def _groups(countries: tuple[str, ...], with_band: bool) -> tuple[tuple[tuple[_P
     """The patterns by number of slots (the trellis needs one slot count per run), with their masks."""
     formats = [f for f in european_formats() if f.country in countries]
     shapes = Counter(f.country for f in formats)
-    patterns = [_Pattern(f, "", SHAPES_PRIOR * math.log(shapes[f.country])) for f in formats]
+    patterns = [_Pattern(f, "", _country_prior(f.country, shapes[f.country])) for f in formats]
     if with_band:
         patterns += [
             _Pattern(p.plate_format, BAND_LETTERS[p.plate_format.country], p.prior + BAND_PRIOR) for p in patterns
@@ -70,6 +74,10 @@ def _groups(countries: tuple[str, ...], with_band: bool) -> tuple[tuple[tuple[_P
         masks.setflags(write=False)
         groups.append((members, masks))
     return tuple(groups)
+
+
+def _country_prior(country: str, shapes: int) -> float:
+    return SHAPES_PRIOR * math.log(shapes) + (0.0 if country in COMMON else RARE_PRIOR)
 
 
 def _slot_sets(pattern: _Pattern) -> tuple[frozenset[str], ...]:
