@@ -92,6 +92,8 @@ async def test_a_mail_waits_while_smtp_is_down_and_goes_when_it_is_back(
     [mail] = [m for m in inbox.messages if number in m["Subject"]]
     assert mail["Subject"] == f"Aanvraag {number}: ingediend"
     assert mail["To"] == "loket-test@anpr.invalid"
+    assert mail["Date"]
+    assert mail["Message-ID"].endswith("@gemeente.invalid>")
     assert mail.get_content_type() == "multipart/alternative"
     text, html = mail.get_body(("plain",)), mail.get_body(("html",))
     assert text is not None

@@ -4,6 +4,7 @@ import asyncio
 import smtplib
 import ssl
 from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
 
 from anpr_exemptions.domain.mail import Mail
 
@@ -38,6 +39,9 @@ def _message(sender: str, mail: Mail) -> EmailMessage:
     message["From"] = sender
     message["To"] = mail.recipient
     message["Subject"] = mail.subject
+    # Relays and spam filters expect both; the id's domain is the sender's, never this host's name.
+    message["Date"] = formatdate(usegmt=True)
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     message.set_content(mail.text)
     message.add_alternative(mail.html, subtype="html")
     return message
