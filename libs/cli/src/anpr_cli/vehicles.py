@@ -72,7 +72,7 @@ def vehicles_import(
         def building(self) -> None:
             self._progress.add_task("building the registry", total=None)
 
-    async def go() -> tuple[ImportReport, Path]:
+    async def go() -> tuple[ImportReport, Path | str]:
         await run_migrations(settings.database_url, SPEC.migrations_dir, SPEC.schema)
         engine = create_engine(settings.database_url)
         try:
@@ -81,9 +81,12 @@ def vehicles_import(
                 progress.add_task("writing the compact index snapshot", total=None)
                 # For instances that start later: they map it instead of building it (running ones
                 # apply the import's delta, or map this file when the delta was too large).
-                snapshot, _ = await build_snapshot(
-                    engine, settings.snapshot_dir, settings.pseudonym_key.get_secret_value()
-                )
+                try:
+                    snapshot, _ = await build_snapshot(
+                        engine, settings.snapshot_dir, settings.pseudonym_key.get_secret_value()
+                    )
+                except OSError as exc:  # the registry is imported all the same; instances build their own
+                    return report, f"not written to {settings.snapshot_dir} ({exc.strerror or exc})"
                 return report, snapshot
         finally:
             await engine.dispose()

@@ -196,3 +196,20 @@ async def test_an_import_is_honoured_by_two_running_instances_without_a_reload(
     assert raised[0].enforceable
     assert not any("not in the vehicle registry" in line for line in raised[0].explanation)
     assert raised[0].vehicle["brandstof"] == "Diesel"
+
+
+async def test_an_import_whose_snapshot_cannot_be_written_still_imports(
+    isolated: Callable[..., Any], tmp_path: Path
+) -> None:
+    settings: RulesSettings = isolated(RulesSettings)
+    (tmp_path / "a-file").write_text("not a directory")
+    await import_demo(settings.database_url)
+    files = files_with_three_more(tmp_path)
+    try:
+        said = await anpr_vehicles_import(settings, files, tmp_path / "a-file" / "snapshots")
+    finally:
+        await import_demo(settings.database_url)
+
+    assert "3 added" in said, said
+    assert f"snapshot not written to {tmp_path / 'a-file' / 'snapshots'}" in said, said
+    assert "will switch within" in said
