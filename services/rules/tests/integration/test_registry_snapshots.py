@@ -218,3 +218,30 @@ async def test_a_directory_that_cannot_be_written_still_gives_a_ready_instance(
     assert found is not None
     assert now["vehicle_snapshot"] is None
     assert now["vehicles"] > 100
+
+
+async def test_an_import_too_large_for_a_delta_is_followed_by_a_new_snapshot(
+    engine: AsyncEngine,
+    isolated: Callable[..., Any],
+    run_app: Callable[..., Any],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings: RulesSettings = isolated(RulesSettings, snapshot_dir=tmp_path / "snapshots", registry_poll_seconds=0.2)
+    app = create_app(settings)
+    async with run_app(app), client_of(app) as client:
+        await until_ready(client)
+        before = await status(client)
+        monkeypatch.setattr("anpr_rules.adapters.registry_versions.DELTA_LIMIT", 0)  # no delta kept
+
+        report = await import_demo(engine, demo_with_a_new_car(tmp_path))
+        deadline = time.monotonic() + 30
+        while (now := await status(client))["registry_version"] != report.registry.version:
+            assert time.monotonic() < deadline, now
+            await asyncio.sleep(0.1)
+        added = app.state.resources.component(RulesComponents).vehicles.get("ZB123Z")
+
+    assert added is not None
+    assert now["vehicle_snapshot"] != before["vehicle_snapshot"]  # rebuilt: a snapshot of the new version
+    assert now["vehicle_snapshot"] == f"vehicles-v{report.registry.version:012d}.snap"
+    assert now["vehicle_changes_since_snapshot"] == 0
