@@ -2,14 +2,16 @@
 refused whole with what is wrong, and the index keeps what it held (never half-loaded)."""
 
 import json
+import os
 import struct
+import time
 import zlib
 from pathlib import Path
 
 import pytest
 
 from anpr_rules.adapters.compact_index import CompactVehicleIndex
-from anpr_rules.adapters.vehicle_snapshot import SnapshotRefused, Stamp, open_snapshot, write_snapshot
+from anpr_rules.adapters.vehicle_snapshot import SnapshotRefused, Stamp, open_snapshot, prune, write_snapshot
 
 from .fakes import KEY, a_vehicle
 
@@ -96,3 +98,16 @@ def test_a_refused_file_leaves_the_index_as_it_was(snapshot: Path, tmp_path: Pat
     with pytest.raises(SnapshotRefused):
         index.use(open_snapshot(bad, index.fingerprint))
     assert (len(index), index.get("AB007C"), index.get("ZZ999Z")) == (300, REGISTRY[7], None)
+
+
+def test_pruning_keeps_the_newest_and_removes_older_snapshots_and_stale_partial_writes(tmp_path: Path) -> None:
+    old = write_snapshot(tmp_path, Stamp(1, "a"), [REGISTRY[:3]], KEY)
+    new = write_snapshot(tmp_path, Stamp(2, "b"), [REGISTRY[:4]], KEY)
+    stale, fresh = tmp_path / f".{new.name}.11.tmp", tmp_path / f".{new.name}.12.tmp"
+    stale.write_bytes(b"cut short")
+    fresh.write_bytes(b"being written")
+    os.utime(stale, (time.time() - 7200, time.time() - 7200))
+
+    prune(tmp_path, new)
+
+    assert (old.exists(), new.exists(), stale.exists(), fresh.exists()) == (False, True, False, True)

@@ -11,11 +11,13 @@ another registry is refused whole (`SnapshotRefused`) with what is wrong: never 
 Written to a temporary name and renamed, so a reader sees a whole file or the previous one.
 """
 
+import contextlib
 import json
 import logging
 import os
 import re
 import struct
+import time
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -238,6 +240,11 @@ def prune(directory: Path, keep: Path) -> None:
     for path in directory.glob("vehicles-v*.snap"):
         if path != keep and _NAME.fullmatch(path.name) and path.name < keep.name:
             path.unlink(missing_ok=True)
+    # A write cut short by a crash leaves its temporary file; one an hour old is no write in progress.
+    for path in directory.glob(".vehicles-v*.tmp"):
+        with contextlib.suppress(FileNotFoundError):
+            if time.time() - path.stat().st_mtime > 3600:
+                path.unlink()
 
 
 def in_memory(stamp: Stamp, columns: dict[str, np.ndarray[Any, Any]], dictionaries: dict[str, list[Any]]) -> Snapshot:
