@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 from fastapi import FastAPI
 
+from anpr_console.adapters.applicants import ApplicantTokens
 from anpr_console.adapters.oidc_client import OidcClient
 from anpr_console.adapters.services_api import ServicesApi
 from anpr_console.adapters.sessions import PostgresSessionStore
@@ -22,12 +23,13 @@ from anpr_runtime.auth import TokenStore
 from anpr_runtime.correlation import bound
 from anpr_runtime.db import create_engine, database_check, run_migrations
 from anpr_runtime.logs import configure_logging
-from anpr_runtime.oidc import OidcVerifier
+from anpr_runtime.oidc import ApplicantVerifier, OidcVerifier
 from anpr_runtime.service import ServiceSpec
 
 SPEC = ServiceSpec(name="console", migrations_dir=Path(__file__).parent / "migrations")
 PURGE_INTERVAL_SECONDS = 600
 LOGIN_LIFETIME = timedelta(minutes=10)
+LOKET_NAMESPACE = "loket:"
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +41,10 @@ class ConsoleComponents:
     settings: ConsoleSettings
     identity: Identity | None  # None without ANPR_OIDC_ISSUER: the login page says sign-in is not configured
     services: ServicesApi
+    # The permit counter's applicants: None without ANPR_PUBLIC_OIDC_ISSUER. Their sessions live in the same
+    # tables under another namespace, so a staff cookie is no applicant session and the other way round.
+    loket: Identity | None = None
+    applicants: ApplicantTokens | None = None
 
 
 def build_components(
@@ -53,16 +59,26 @@ def build_components(
             "notices": settings.notices_url,
         },
     )
-    verifier = OidcVerifier.from_settings(settings)
-    if verifier is None:
-        return ConsoleComponents(settings, None, services)
-    provider = OidcClient(settings.oidc_issuer, settings.client_id, settings.client_secret.get_secret_value(), http)
     lifetimes = Lifetimes(
         login=LOGIN_LIFETIME,
         idle=timedelta(minutes=settings.session_idle_minutes),
         maximum=timedelta(hours=settings.session_max_hours),
     )
-    return ConsoleComponents(settings, Identity(store, provider, verifier, lifetimes, settings.redirect_uri), services)
+    loket, applicants = None, None
+    public = ApplicantVerifier.from_settings(settings)
+    if public is not None:
+        applicants = ApplicantTokens(public, settings.public_oidc_id_claims)
+        secret = settings.public_client_secret.get_secret_value()
+        public_provider = OidcClient(settings.public_oidc_issuer, settings.public_client_id, secret, http)
+        loket = Identity(
+            store.namespaced(LOKET_NAMESPACE), public_provider, applicants, lifetimes, settings.loket_redirect_uri
+        )
+    verifier = OidcVerifier.from_settings(settings)
+    if verifier is None:
+        return ConsoleComponents(settings, None, services, loket, applicants)
+    provider = OidcClient(settings.oidc_issuer, settings.client_id, settings.client_secret.get_secret_value(), http)
+    staff = Identity(store, provider, verifier, lifetimes, settings.redirect_uri)
+    return ConsoleComponents(settings, staff, services, loket, applicants)
 
 
 def console_lifespan(

@@ -39,6 +39,23 @@ class ConsoleSettings(ServiceSettings):
     # A session ends after this long without a request, and in any case after session_max_hours.
     session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
     session_max_hours: int = Field(default=10, ge=1, le=24 * 7)
+    # The permit counter (/loket): applicants sign in at the applicants' issuer (ANPR_PUBLIC_OIDC_ISSUER, the
+    # DigiD/eHerkenning stand-in) as this client. An empty issuer: the counter says sign-in is not configured.
+    public_client_id: str = Field(
+        default="anpr-loket",
+        validation_alias=_either("ANPR_CONSOLE_PUBLIC_CLIENT_ID", "ANPR_PUBLIC_OIDC_CONSOLE_CLIENT_ID"),
+    )
+    public_client_secret: SecretStr = Field(
+        default=SecretStr(""),
+        validation_alias=_either("ANPR_CONSOLE_PUBLIC_CLIENT_SECRET", "ANPR_PUBLIC_OIDC_CONSOLE_CLIENT_SECRET"),
+    )
+    # Requests per address and minute on the counter's sign-in and form posts (the pages anyone can reach).
+    loket_posts_per_minute: int = Field(default=30, ge=1, le=10_000)
+    # The prices the start page shows, in cents per kind: the same as exemptions' `fees_cents` (the
+    # application itself carries the fee exemptions charged).
+    loket_fees_cents: dict[str, int] = Field(
+        default_factory=lambda: {"day-permit": 2500, "resident": 5000, "business": 10000, "disabled": 0, "works": 7500}
+    )
     review_queue_size: int = Field(default=50, ge=1, le=500)
     upstream_timeout_seconds: float = Field(default=10.0, gt=0)
 
@@ -51,8 +68,14 @@ class ConsoleSettings(ServiceSettings):
     def redirect_uri(self) -> str:
         return f"{self.public_url.rstrip('/')}/auth/callback"
 
+    @property
+    def loket_redirect_uri(self) -> str:
+        return f"{self.public_url.rstrip('/')}/loket/auth/callback"
+
     def named_secrets(self) -> dict[str, str]:
         found = super().named_secrets()
         if self.oidc_issuer:
             found["ANPR_OIDC_CONSOLE_CLIENT_SECRET"] = self.client_secret.get_secret_value()
+        if self.public_oidc_issuer:
+            found["ANPR_PUBLIC_OIDC_CONSOLE_CLIENT_SECRET"] = self.public_client_secret.get_secret_value()
         return found

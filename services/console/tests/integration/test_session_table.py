@@ -95,3 +95,23 @@ async def test_a_login_attempt_is_taken_once(engine: AsyncEngine) -> None:
     expired = secrets.token_urlsafe(24)
     await store.begin_login(LoginAttempt(expired, "nonce", "verifier", "/", NOW - timedelta(seconds=1)))
     assert await store.take_login(expired, NOW) is None
+
+
+async def test_an_applicants_session_and_login_are_invisible_to_staff_and_the_other_way_round(
+    engine: AsyncEngine,
+) -> None:
+    """The permit counter keeps its sessions in the same tables under the namespace "loket:": a cookie
+    of one kind, or a login state, used on the other kind's routes finds nothing there."""
+    staff, applicants = PostgresSessionStore(engine), PostgresSessionStore(engine).namespaced("loket:")
+    theirs, ours = a_session(), a_session()
+    await applicants.save(theirs)
+    await staff.save(ours)
+    assert await staff.get(theirs.session_id, NOW) is None
+    assert await applicants.get(ours.session_id, NOW) is None
+    assert await applicants.get(theirs.session_id, NOW) == theirs
+    await staff.delete(theirs.session_id)  # a staff sign-out with an applicant's id ends nothing
+    assert await applicants.get(theirs.session_id, NOW) == theirs
+    attempt = LoginAttempt(secrets.token_urlsafe(24), "nonce", "verifier", "/loket", NOW + timedelta(minutes=10))
+    await applicants.begin_login(attempt)
+    assert await staff.take_login(attempt.state, NOW) is None
+    assert await applicants.take_login(attempt.state, NOW) == attempt

@@ -16,13 +16,22 @@ def session_key(session_id: str) -> str:
 
 
 class PostgresSessionStore:
-    def __init__(self, engine: AsyncEngine) -> None:
+    """`namespace` keeps kinds of session apart in the same tables: the permit counter's applicants use
+    "loket:", staff none. A cookie of one kind hashes to a key the other kind never looks up, and a login
+    state started for one client is never taken by the other's callback."""
+
+    def __init__(self, engine: AsyncEngine, namespace: str = "") -> None:
         self._engine = engine
+        self._namespace = namespace
+
+    def _key(self, session_id: str) -> str:
+        return session_key(self._namespace + session_id)
+
+    def namespaced(self, namespace: str) -> "PostgresSessionStore":
+        return PostgresSessionStore(self._engine, namespace)
 
     async def get(self, session_id: str, now: datetime) -> Session | None:
-        query = sa.select(sessions).where(
-            sessions.c.session_key == session_key(session_id), sessions.c.expires_at > now
-        )
+        query = sa.select(sessions).where(sessions.c.session_key == self._key(session_id), sessions.c.expires_at > now)
         async with self._engine.connect() as connection:
             row = (await connection.execute(query)).mappings().first()
         if row is None:
@@ -41,7 +50,7 @@ class PostgresSessionStore:
 
     async def save(self, session: Session) -> None:
         values = {
-            "session_key": session_key(session.session_id),
+            "session_key": self._key(session.session_id),
             "subject": session.subject,
             "name": session.name,
             "roles": sorted(session.roles),
@@ -60,13 +69,13 @@ class PostgresSessionStore:
 
     async def delete(self, session_id: str) -> None:
         async with self._engine.begin() as connection:
-            await connection.execute(sa.delete(sessions).where(sessions.c.session_key == session_key(session_id)))
+            await connection.execute(sa.delete(sessions).where(sessions.c.session_key == self._key(session_id)))
 
     async def begin_login(self, attempt: LoginAttempt) -> None:
         async with self._engine.begin() as connection:
             await connection.execute(
                 insert(logins).values(
-                    state=attempt.state,
+                    state=self._namespace + attempt.state,
                     nonce=attempt.nonce,
                     code_verifier=attempt.code_verifier,
                     return_to=attempt.return_to,
@@ -76,12 +85,12 @@ class PostgresSessionStore:
 
     async def take_login(self, state: str, now: datetime) -> LoginAttempt | None:
         """The attempt with this state, deleted in the same statement: a replayed callback finds nothing."""
-        statement = sa.delete(logins).where(logins.c.state == state).returning(*logins.c)
+        statement = sa.delete(logins).where(logins.c.state == self._namespace + state).returning(*logins.c)
         async with self._engine.begin() as connection:
             row = (await connection.execute(statement)).mappings().first()
         if row is None or row["expires_at"] <= now:
             return None
-        return LoginAttempt(row["state"], row["nonce"], row["code_verifier"], row["return_to"], row["expires_at"])
+        return LoginAttempt(state, row["nonce"], row["code_verifier"], row["return_to"], row["expires_at"])
 
     async def purge_expired(self, now: datetime) -> int:
         async with self._engine.begin() as connection:

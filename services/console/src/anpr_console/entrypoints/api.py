@@ -9,10 +9,11 @@ from fastapi.staticfiles import StaticFiles
 from anpr_console.adapters.services_api import ServiceRefused, ServiceUnavailable
 from anpr_console.bootstrap import console_lifespan
 from anpr_console.config import ConsoleSettings
+from anpr_console.domain.loket import RateLimit
 from anpr_console.domain.navigation import required_roles
 from anpr_console.domain.operations_rotation import MAX_PLAN_BYTES
 from anpr_console.domain.permits import MAX_IMPORT_BYTES
-from anpr_console.entrypoints import operations, pages, permits, pilot, review, signin, supervisor
+from anpr_console.entrypoints import loket, operations, pages, permits, pilot, review, signin, supervisor
 from anpr_console.entrypoints.deps import (
     SESSION_COOKIE,
     CsrfRefused,
@@ -28,16 +29,24 @@ from anpr_runtime.oidc_keys import IdentityProviderUnavailable
 STATIC = Path(__file__).parent / "static"
 # The uploads' ceilings in front of the app (anpr_runtime.body_guard; 1 MiB elsewhere). Twice each screen's
 # own limit: a file just over it still gets the screen's own message, a far larger body a bare 413.
-BODY_LIMITS = {"/permits/import": 2 * MAX_IMPORT_BYTES, "/operations/rotation": 2 * MAX_PLAN_BYTES}
+BODY_LIMITS = {
+    "/permits/import": 2 * MAX_IMPORT_BYTES,
+    "/operations/rotation": 2 * MAX_PLAN_BYTES,
+    "/loket/": 2 * loket.MAX_UPLOAD_BYTES,
+}
 
 
 def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     chosen = settings or ConsoleSettings()
     screens = [review.router, permits.router, operations.router, supervisor.router, pilot.router]
     app = create_service_app(
-        "console", console_lifespan(lambda: chosen), [signin.router, pages.router, *screens], body_limits=BODY_LIMITS
+        "console",
+        console_lifespan(lambda: chosen),
+        [signin.router, pages.router, loket.router, *screens],
+        body_limits=BODY_LIMITS,
     )
     app.state.templates = environment()
+    app.state.loket_limit = RateLimit(chosen.loket_posts_per_minute)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _error_pages(app)
     app.middleware("http")(_security_headers(_content_security_policy(chosen)))
@@ -47,8 +56,12 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
 def _content_security_policy(settings: ConsoleSettings) -> str:
     # form-action must name the identity provider: the sign-out form's redirect goes on to its logout page,
     # and browsers hold redirects after a form post to form-action as well.
-    issuer = urlsplit(settings.oidc_issuer)
-    provider = f" {issuer.scheme}://{issuer.netloc}" if issuer.netloc else ""
+    origins = {
+        f"{found.scheme}://{found.netloc}"
+        for found in (urlsplit(settings.oidc_issuer), urlsplit(settings.public_oidc_issuer))
+        if found.netloc
+    }
+    provider = "".join(f" {origin}" for origin in sorted(origins))
     return (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
         f"form-action 'self'{provider}; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
@@ -70,6 +83,17 @@ def _security_headers(
 
 
 def _error_pages(app: FastAPI) -> None:
+    @app.exception_handler(loket.LoketNotSignedIn)
+    async def applicant_not_signed_in(_: Request, error: loket.LoketNotSignedIn) -> Response:
+        return RedirectResponse(f"/loket/login?next={quote(error.path, safe='')}", status_code=303)
+
+    @app.exception_handler(loket.LoketRefused)
+    async def loket_refused(request: Request, error: loket.LoketRefused) -> Response:
+        headers = {"Retry-After": "60"} if error.status == 429 else {}
+        response = render(request, "loket/message.html", {"message": error.message}, status_code=error.status)
+        response.headers.update(headers)
+        return response
+
     @app.exception_handler(NotSignedIn)
     async def not_signed_in(_: Request, error: NotSignedIn) -> Response:
         return RedirectResponse(f"/login?next={quote(error.path, safe='')}", status_code=303)
