@@ -13,7 +13,14 @@ from anpr_contracts import PlateRecognized, ReadSource
 from anpr_rules.adapters.compact_index import CompactVehicleIndex
 from anpr_rules.adapters.permit_index import InMemoryPermitIndex
 from anpr_rules.adapters.regime_files import load_regimes
-from anpr_rules.adapters.vehicle_codec import DICTIONARY_OF, UNKNOWN, UNKNOWN_CLASS
+from anpr_rules.adapters.vehicle_codec import (
+    DICTIONARY_OF,
+    UNKNOWN,
+    UNKNOWN_CLASS,
+    key_material,
+    plate_hash,
+    plate_hasher,
+)
 from anpr_rules.adapters.vehicle_index import InMemoryVehicleIndex
 from anpr_rules.adapters.vehicle_snapshot import SnapshotBuilder, Stamp, open_snapshot, write_snapshot
 from anpr_rules.domain.vehicle import Vehicle
@@ -166,3 +173,9 @@ def test_vehicles_given_column_by_column_are_the_same_as_given_one_by_one(tmp_pa
     index.use(open_snapshot(builder.write(tmp_path, Stamp(1, "c")), index.fingerprint))
 
     assert [index.get(v.plate) for v in registry] == registry
+
+
+@given(plate=PLATES)
+def test_the_fast_plate_hasher_is_the_keyed_hash(plate: str) -> None:
+    material = key_material(KEY)
+    assert plate_hasher(material)(plate) == plate_hash(plate, material)

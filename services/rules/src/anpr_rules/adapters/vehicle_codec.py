@@ -88,7 +88,7 @@ class Encoder:
     """Turns vehicles into column chunks, growing the dictionaries as it meets new values."""
 
     def __init__(self, material: bytes) -> None:
-        self._material = material
+        self._hash = plate_hasher(material)
         self.dictionaries: dict[str, dict[Any, int]] = {
             "kinds": {},
             "categories": {None: 0},
@@ -104,10 +104,10 @@ class Encoder:
         return found
 
     def encode(self, vehicles: Sequence[Vehicle]) -> dict[str, np.ndarray[Any, Any]]:
-        code, material = self._code, self._material
+        code, hashed = self._code, self._hash
         rows = [
             (
-                plate_hash(v.plate, material),
+                hashed(v.plate),
                 code("kinds", v.kind),
                 code("categories", v.category),
                 _days(v.first_admission),
@@ -131,7 +131,8 @@ class Encoder:
     ) -> dict[str, np.ndarray[Any, Any]]:
         """Vehicles given column by column (a generator of millions): a coded column holds positions in
         `values[name]`; dates are days since 1970, masses and classes integers, unknown the sentinels."""
-        encoded = {"key": np.array([plate_hash(p, self._material) for p in plates], dtype=np.uint64)}
+        hashed = self._hash
+        encoded = {"key": np.array([hashed(p) for p in plates], dtype=np.uint64)}
         for name, dtype in COLUMNS.items():
             if name == "key":
                 continue
