@@ -40,6 +40,8 @@ from .support import (
 
 TODAY = datetime.now(ZoneInfo("Europe/Amsterdam")).date()
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
+DESK_TOKEN = "test-desk-token"
 _page = page_check("loket")
 
 
@@ -108,6 +110,7 @@ async def stack(isolated: Callable[..., Any]) -> AsyncIterator[dict[str, Any]]:
         outbox_interval_seconds=0,
         purge_interval_seconds=0,
         counter={"applications_per_hour": 10_000},
+        extra_tokens=f"desk-1:permit_desk:{DESK_TOKEN}",
     )
     await run_migrations(exemptions.database_url, RULES_SPEC.migrations_dir, RULES_SPEC.schema)
     port = free_port()
@@ -206,8 +209,9 @@ async def test_the_thirteenth_day_permit_is_refused_with_the_reason_and_the_form
         await page.fill("#f-day", (TODAY + timedelta(days=13)).isoformat())
         await page.fill("#f-email", "planning@example.nl")
         await page.click("button:has-text('Versturen')")
-        refusal = await page.locator("#form-error").inner_text()
+        refusal = await page.locator("#f-day-error").inner_text()  # next to the day, the reason as given
         assert "12 of the 12 day permits" in refusal
+        assert await page.locator("#f-day").get_attribute("aria-invalid") == "true"
         assert await page.locator("#f-plate").input_value() == van
         assert await page.locator("#f-email").input_value() == "planning@example.nl"
         await _page(page, "thirteenth-refused")
@@ -239,6 +243,34 @@ async def test_a_resident_applies_for_a_disabled_persons_exemption_with_a_pdf(
         assert await page.locator("#status").inner_text() == "Ingediend"
         assert "application/pdf" in await page.locator("#documents").inner_text()
         await _page(page, "disabled-submitted")
+
+        # The desk asks for more (its own API call here; the desk's queue screen is another slice).
+        application_id = page.url.split("/loket/applications/")[1].split("?")[0]
+        async with httpx.AsyncClient(base_url=stack["exemptions"], timeout=30) as api:
+            asked = await api.post(
+                f"/v1/applications/{application_id}/decision",
+                json={"decision": "needs_information", "reason": "Stuur ook de achterkant van de kaart."},
+                headers={"Authorization": f"Bearer {DESK_TOKEN}", "X-Purpose": "permit_desk: aanvraag"},
+            )
+        assert asked.status_code == 200, asked.text
+        await page.reload()
+        assert await page.locator("#status").inner_text() == "Informatie nodig"
+        assert await page.locator("#reason").inner_text() == "Stuur ook de achterkant van de kaart."
+        await _page(page, "needs-information")
+        back = tmp_path / "achterkant.jpg"
+        back.write_bytes(JPEG)
+        await page.set_input_files("#f-document", str(back))
+        await page.click("button:has-text('Bewijsstuk toevoegen')")
+        assert "image/jpeg" in await page.locator("#documents").inner_text()
+        await page.fill("#f-answer", "De achterkant is toegevoegd.")
+        await page.click("button:has-text('Antwoord versturen')")
+        assert await page.locator("#status").inner_text() == "Ingediend"
+        assert "De achterkant is toegevoegd." in await page.locator("#steps").inner_text()
+        await _page(page, "resubmitted")
+        await page.click("button:has-text('Aanvraag intrekken')")
+        assert await page.locator("#status").inner_text() == "Ingetrokken"
+        assert await page.locator("form.withdraw").count() == 0
+        await _page(page, "withdrawn")
 
 
 async def test_another_applicants_application_is_not_found(stack: dict[str, Any]) -> None:

@@ -149,14 +149,17 @@ async def test_a_day_permit_is_applied_for_as_the_applicant_and_its_result_shown
 
 
 async def test_a_refusal_naming_a_field_is_shown_next_to_it_with_what_was_typed() -> None:
-    detail = {"detail": "day: the 12 day permits of this year are used up"}
+    detail = {"detail": "day permit refused: vehicle VX123B already has 12 of the 12 day permits allowed"}
     form = {"plate": "VX123B", "day": "2026-12-07", "email": "jan@example.nl", "csrf_token": CSRF}
     async with counter(
         lambda _: httpx.Response(409, json=detail), {LOKET_COOKIE: "loket-1"}, loket_sessions=[applicant()]
     ) as c:
         page = await c.post("/loket/apply/day-permit", data=form)
     assert page.status_code == 422
-    assert '<p class="field-error" id="f-day-error">the 12 day permits of this year are used up</p>' in page.text
+    assert (
+        '<p class="field-error" id="f-day-error">'
+        "day permit refused: vehicle VX123B already has 12 of the 12 day permits allowed</p>" in page.text
+    )
     assert 'value="VX123B"' in page.text
     assert 'value="jan@example.nl"' in page.text
     assert 'value="2026-12-07"' in page.text
@@ -217,3 +220,6 @@ def test_an_api_message_lands_on_its_field() -> None:
     assert errors_of("plate: not in the registry") == {"plate": "not in the registry"}
     assert errors_of("body.day: Input should be a valid date") == {"day": "Input should be a valid date"}
     assert errors_of("too many applications") == {"": "too many applications"}
+    assert errors_of("vehicle VX123B already has a day permit for 2026-12-07", "day") == {
+        "day": "vehicle VX123B already has a day permit for 2026-12-07"
+    }

@@ -28,11 +28,11 @@ def field_of(detail: str) -> str | None:
     return name if sep and name in FIELDS else None
 
 
-def errors_of(detail: str) -> dict[str, str]:
-    """{field: message} for the form; a message without a field goes above the form (key "")."""
+def errors_of(detail: str, unnamed: str = "") -> dict[str, str]:
+    """{field: message} for the form; a message without a field goes to `unnamed` ("": above the form)."""
     name = field_of(detail)
     if name is None:
-        return {"": detail}
+        return {unnamed: detail}
     return {name: detail.partition(":")[2].strip() or detail}
 
 

@@ -270,7 +270,10 @@ async def apply(request: Request, session: Applicant, kind: str) -> Response:
     except ServiceRefused as refused:
         if refused.status == 401:
             return await _signed_out(request, session)
-        return _apply_page(request, session, kind, typed, rules.errors_of(refused.detail))
+        # A conflict names no field: for a day permit it is the day (the quota used up, that day taken),
+        # for the other kinds the vehicle (an open application of that kind already).
+        unnamed = ("day" if kind == rules.DAY_PERMIT else "plate") if refused.status == 409 else ""
+        return _apply_page(request, session, kind, typed, rules.errors_of(refused.detail, unnamed))
     if document is not None and kind != rules.DAY_PERMIT:
         media_type = rules.document_type(document) or "application/octet-stream"
         try:
