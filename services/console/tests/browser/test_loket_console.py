@@ -295,3 +295,31 @@ async def test_another_applicants_application_is_not_found(stack: dict[str, Any]
         assert answer is not None
         assert "/loket" not in page.url
         assert "/login" in page.url or "realms/anpr/" in page.url
+
+
+async def test_a_granted_application_is_the_residents_permit(stack: dict[str, Any]) -> None:
+    car = await register(stack["database_url"], a_dutch_plate(), "M1", ["Diesel"], 4)
+    async with httpx.AsyncClient(base_url=stack["exemptions"], timeout=30) as api:
+        made = await api.post(
+            "/v1/applications",
+            json={"kind": "resident", "plate": car, "email": "r@example.nl", "details": "ik woon in de zone"},
+            headers={"Authorization": f"Bearer {applicant_token('RESIDENT')}"},
+        )
+        assert made.status_code == 201, made.text
+        application_id = made.json()["application_id"]
+        granted = await api.post(
+            f"/v1/applications/{application_id}/decision",
+            json={"decision": "grant", "valid_from": f"{TODAY.isoformat()}T00:00:00+01:00", "regimes": []},
+            headers={"Authorization": f"Bearer {DESK_TOKEN}", "X-Purpose": "permit_desk: aanvraag"},
+        )
+        assert granted.status_code == 200, granted.text
+    async with browser_context() as context:
+        page = await context.new_page()
+        await sign_in(page, "RESIDENT", f"/loket/applications/{application_id}")
+        assert await page.locator("#status").inner_text() == "Verleend"
+        assert await page.locator("form.withdraw").count() == 0
+        await _page(page, "resident-granted")
+        await page.click("text=Mijn ontheffingen")
+        assert car in await page.locator("#permits").inner_text()
+        assert "Ontheffing voor bewoners" in await page.locator("#permits").inner_text()
+        await _page(page, "resident-permits")
