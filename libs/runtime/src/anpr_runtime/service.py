@@ -110,18 +110,20 @@ async def consuming(spec: ServiceSpec, resources: Resources, handle: Handler) ->
     )
     lag = LagGauge(consumer, group, MetricSettings().lag_interval_seconds)
     gate = resources.consume_after
-    joined = asyncio.Event()
+    # Set once the consumer starts joining: from then on a stop lets the start finish (then stops the
+    # consumer), since a start cancelled halfway leaves its broker connections open.
+    joining = asyncio.Event()
 
     async def join_then_run() -> None:
         if gate is not None:
             await gate()
+            joining.set()
             await consumer.start()
-            joined.set()
         await runner.run()
 
     if gate is None:
+        joining.set()
         await consumer.start()
-        joined.set()
     task = asyncio.create_task(join_then_run(), name=f"{spec.name}-consumer")
     task.add_done_callback(_report_crash)
     lag_task = asyncio.create_task(lag.run(), name=f"{spec.name}-consumer-lag")
@@ -130,7 +132,7 @@ async def consuming(spec: ServiceSpec, resources: Resources, handle: Handler) ->
     finally:
         lag_task.cancel()
         runner.stop()
-        if not joined.is_set():
+        if not joining.is_set():
             task.cancel()  # stopped while still waiting to join: nothing consumed, nothing to finish
         with contextlib.suppress(asyncio.CancelledError):
             await lag_task
