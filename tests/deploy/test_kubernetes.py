@@ -206,7 +206,35 @@ def test_people_log_in_through_an_external_provider_configured_by_url() -> None:
     for name, deployment in objects("Deployment").items():
         sources = {s.get("secretRef", {}).get("name") for c in containers(deployment) for s in c["envFrom"]}
         assert ("anpr-console-oidc" in sources) == (name == "console"), name
+        assert ("anpr-loket-oidc" in sources) == (name == "console"), name
     assert set(objects("Secret")["anpr-console-oidc"]["stringData"]) == {"ANPR_OIDC_CONSOLE_CLIENT_SECRET"}
+
+
+def test_the_permit_counter_signs_applicants_in_with_its_own_client_and_secret() -> None:
+    """The counter's client (anpr-loket) at the applicants' issuer: its id in the console's env, its secret in
+    a Secret of its own that only the console reads, like the staff client's."""
+    config = objects("ConfigMap")["anpr-config"]["data"]
+    assert config["ANPR_PUBLIC_OIDC_ISSUER"].startswith("https://")
+    assert set(objects("Secret")["anpr-loket-oidc"]["stringData"]) == {"ANPR_PUBLIC_OIDC_CONSOLE_CLIENT_SECRET"}
+    [main] = objects("Deployment")["console"]["spec"]["template"]["spec"]["containers"]
+    env = {item["name"]: item["value"] for item in main["env"]}
+    assert env["ANPR_PUBLIC_OIDC_CONSOLE_CLIENT_ID"] == "anpr-loket"
+
+
+def test_the_console_refuses_the_placeholder_counter_secret_in_production(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every secret the console is given is real except the counter's: it still fails to start, naming it."""
+    secrets = objects("Secret")
+    values = {
+        **objects("ConfigMap")["anpr-config"]["data"],
+        **{name: "a-real-value-0123456789abcdef" for name in secrets["anpr-secrets"]["stringData"]},
+        "ANPR_TOKENS": "",
+        "ANPR_OIDC_CONSOLE_CLIENT_SECRET": "a-real-value-0123456789abcdef",
+        **secrets["anpr-loket-oidc"]["stringData"],
+    }
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ValidationError, match="ANPR_PUBLIC_OIDC_CONSOLE_CLIENT_SECRET"):
+        settings_class("console")()
 
 
 def test_the_console_calls_the_services_by_their_kubernetes_names() -> None:
