@@ -270,3 +270,29 @@ async def test_the_desk_says_why_it_reads_an_application_and_each_read_is_logged
     assert "X-Purpose is required" in without.json()["detail"]
     [entry] = log.json()
     assert (entry["actor"], entry["action"], entry["purpose"]) == ("desk-1", "application", "permit_desk: aanvraag")
+
+
+async def test_the_desks_queue_filters_by_kind_in_the_query(
+    isolated: Callable[..., Any], run_app: Callable[..., Any]
+) -> None:
+    settings = counter_settings(isolated)
+    car = await register(settings, a_dutch_plate(), category="M1", fuels=("Benzine",))
+    van = await register(settings, a_dutch_plate(), category="N1", fuels=("Benzine",))
+    async with counter_api(settings, run_app) as api:
+        disabled = await apply(api, disabled_exemption(car))
+        business = await apply(api, {**disabled_exemption(van), "kind": "business"}, who="BUSINESS")
+        queue = "/v1/applications"
+        only_business = await api.get(queue, params={"kind": "business", "limit": 500}, headers=DESK)
+        only_disabled = await api.get(
+            queue, params={"kind": "disabled", "status": "submitted", "limit": 500}, headers=DESK
+        )
+        unknown = await api.get(queue, params={"kind": "bribe"}, headers=DESK)
+
+    business_ids = {a["application_id"] for a in only_business.json()}
+    disabled_ids = {a["application_id"] for a in only_disabled.json()}
+    assert business["application_id"] in business_ids
+    assert disabled["application_id"] not in business_ids
+    assert disabled["application_id"] in disabled_ids
+    assert business["application_id"] not in disabled_ids
+    assert {a["kind"] for a in only_business.json()} == {"business"}
+    assert unknown.status_code == 422

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 from anpr_exemptions.adapters.applications import StoredDocument
 from anpr_exemptions.adapters.registry import RegistryUnavailable
-from anpr_exemptions.domain.applications import OPEN, Application, Status, Step
+from anpr_exemptions.domain.applications import OPEN, Application, ApplicationKind, Status, Step
 from anpr_exemptions.domain.mail import Mail
 from anpr_exemptions.domain.vehicle_checks import VehicleFacts
 from anpr_runtime import Conflict
@@ -45,9 +45,13 @@ class FakeApplications:
     async def steps(self, application_id: str) -> list[Step]:
         return [s for s in self.steps_taken if s.application_id == application_id]
 
-    async def listed(self, applicant: str | None, status: Status | None, limit: int) -> list[Application]:
+    async def listed(
+        self, applicant: str | None, status: Status | None, limit: int, kind: ApplicationKind | None = None
+    ) -> list[Application]:
         return [
-            a for a in self.applications.values() if applicant in (None, a.applicant) and status in (None, a.status)
+            a
+            for a in self.applications.values()
+            if applicant in (None, a.applicant) and status in (None, a.status) and kind in (None, a.kind)
         ][:limit]
 
     async def created_since(self, applicant: str, since: datetime) -> int:

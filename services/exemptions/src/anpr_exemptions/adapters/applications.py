@@ -47,7 +47,9 @@ class ApplicationRepository(Protocol):
     async def update(self, application: Application) -> None: ...
     async def record(self, step: Step) -> None: ...
     async def steps(self, application_id: str) -> list[Step]: ...
-    async def listed(self, applicant: str | None, status: Status | None, limit: int) -> list[Application]: ...
+    async def listed(
+        self, applicant: str | None, status: Status | None, limit: int, kind: ApplicationKind | None = None
+    ) -> list[Application]: ...
     async def created_since(self, applicant: str, since: datetime) -> int: ...
     async def add_document(
         self, document_id: str, application_id: str, content_type: str, content: bytes, now: datetime
@@ -117,13 +119,17 @@ class PostgresApplicationRepository:
             for r in rows
         ]
 
-    async def listed(self, applicant: str | None, status: Status | None, limit: int) -> list[Application]:
+    async def listed(
+        self, applicant: str | None, status: Status | None, limit: int, kind: ApplicationKind | None = None
+    ) -> list[Application]:
         c = applications.c
         query = select(applications)
         if applicant is not None:
             query = query.where(c.applicant == applicant)
         if status is not None:
             query = query.where(c.status == status.value)
+        if kind is not None:  # the desk's queue of one kind: filtered here, so the limit counts only that kind
+            query = query.where(c.kind == kind.value)
         # The desk's queue oldest first; an applicant's own list newest first.
         order = c.submitted_at.asc() if applicant is None else c.submitted_at.desc()
         return [_application(r) for r in await self._db.execute(query.order_by(order, c.application_id).limit(limit))]

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from anpr_exemptions.domain.applications import Status
+from anpr_exemptions.domain.applications import ApplicationKind, Status
 from anpr_exemptions.domain.errors import InvalidExemption
 from anpr_exemptions.domain.local_time import LOCAL
 from anpr_exemptions.entrypoints.application_schemas import (
@@ -74,11 +74,12 @@ async def get_applications(
     who: ApplicantOrDesk,
     purpose: StaffPurpose,
     status_is: Annotated[Status | None, Query(alias="status")] = None,
+    kind: ApplicationKind | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[ApplicationOut]:
     """An applicant's own applications (newest first); for the desk every applicant's, oldest first."""
     async with counter(request) as ports:
-        found = await ports.applications.listed(own_scope(who), status_is, limit)
+        found = await ports.applications.listed(own_scope(who), status_is, limit, kind)
         await use.log_staff_read(ports, datetime.now(UTC), actor_of(who), "applications", purpose, found)
     return [ApplicationOut.of(a, is_staff(who)) for a in found]
 
