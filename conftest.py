@@ -59,7 +59,7 @@ def infra() -> dict[str, str]:
     _load_env_file()
     bootstrap = os.environ.get("KAFKA_BOOTSTRAP", "")
     database = os.environ.get("DATABASE_URL", "")
-    if not bootstrap or not _reachable(bootstrap):
+    if not bootstrap or not _reachable(bootstrap.split(",")[0]):  # a cluster lists all its brokers
         pytest.fail(f"Kafka not reachable at {bootstrap!r}: run the tests with `make test` (it starts Kafka)")
     pg = database.rsplit("@", 1)[-1].split("/")[0]
     if not database or not _reachable(pg):

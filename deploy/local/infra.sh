@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Local infrastructure for development, tests and the demo: a genuine Apache Kafka broker (KRaft,
-# single node acting as broker and controller, jars from Maven Central, started with `java`), a
+# single node acting as broker and controller, or three such nodes as one cluster; jars from Maven
+# Central, started with `java`), a
 # throwaway PostgreSQL cluster and Keycloak (people's OpenID Connect logins, the official distribution
 # from Maven Central, its data in that PostgreSQL), all on 127.0.0.1 only, all data under the run dir.
 #
-#   deploy/local/infra.sh up               start all (idempotent), write <run>/env
+#   deploy/local/infra.sh up [COMPONENT..] start all, or the named ones (idempotent), write <run>/env
 #   deploy/local/infra.sh down [--purge]   stop all; --purge also deletes their data
 #   deploy/local/infra.sh down smtp|keycloak|kafka|postgres
 #                                          stop only that one (data and <run>/env kept)
@@ -16,6 +17,8 @@
 #   ANPR_RUN_DIR                 default <repo>/.run (a relative path is taken relative to the repo root)
 #   ANPR_KAFKA_PORT              default 19092
 #   ANPR_KAFKA_CONTROLLER_PORT   default 19093
+#   ANPR_KAFKA_BROKERS           default 1 (or what the run dir was formatted with); 3: a three-node KRaft
+#                                cluster, node n on ANPR_KAFKA_PORT+2(n-1) and ANPR_KAFKA_CONTROLLER_PORT+2(n-1)
 #   ANPR_PG_PORT                 default 15432
 #   ANPR_KEYCLOAK_PORT           default 8180
 #   ANPR_CONSOLE_PORT            default 8106 (the staff console's port: the realm's redirect URIs follow it)
@@ -57,7 +60,7 @@ main() {
     down) cmd_down "$@" ;;
     status) cmd_status "$@" ;;
     restart) cmd_restart "$@" ;;
-    *) echo "usage: $0 {up|down [--purge|$(component_names)]|status|restart $(component_names)}" >&2; exit 2 ;;
+    *) echo "usage: $0 {up [$(component_names) ...]|down [--purge|$(component_names)]|status|restart $(component_names)}" >&2; exit 2 ;;
   esac
 }
 

@@ -89,3 +89,34 @@ def test_the_running_infrastructure_has_keycloak_and_its_lines_in_the_env_file()
     for person in PEOPLE + APPLICANTS:
         assert lines[f"ANPR_DEMO_{person}_USER"].startswith("demo-")
         assert len(lines[f"ANPR_DEMO_{person}_PASSWORD"]) >= 32
+
+
+def test_a_three_broker_cluster_is_three_nodes_two_ports_apart(tmp_path: Path) -> None:
+    ports = {"ANPR_KAFKA_PORT": "6", "ANPR_KAFKA_CONTROLLER_PORT": "7", "ANPR_KAFKA_BROKERS": "3"}
+    done = infra("status", **{**QUIET, **ports, "ANPR_RUN_DIR": str(tmp_path / "run")})
+
+    assert done.returncode == 3
+    kafka = [line.split() for line in done.stdout.splitlines() if line.startswith("kafka")]
+    assert kafka == [
+        ["kafka-1", "stopped", "port=6"],
+        ["kafka-2", "stopped", "port=8"],
+        ["kafka-3", "stopped", "port=10"],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"ANPR_KAFKA_BROKERS": "three"}, "ANPR_KAFKA_BROKERS must be 1 to 9"),
+        # Node 2's client port would be node 1's controller port.
+        ({"ANPR_KAFKA_BROKERS": "3", "ANPR_KAFKA_PORT": "9092", "ANPR_KAFKA_CONTROLLER_PORT": "9094"}, "ports overlap"),
+    ],
+)
+def test_a_cluster_that_cannot_be_laid_out_is_refused_before_anything_starts(
+    tmp_path: Path, settings: dict[str, str], message: str
+) -> None:
+    done = infra("up", **{**QUIET, **settings, "ANPR_RUN_DIR": str(tmp_path / "run")})
+
+    assert done.returncode == 1
+    assert message in done.stderr
+    assert not (tmp_path / "run").exists()

@@ -65,13 +65,19 @@ purge() {
   log "infra: purged data in $RUN_DIR"
 }
 
+# up [COMPONENT...]: all components, or only those named (the fault suite runs Kafka and PostgreSQL
+# without Keycloak, and brings back a killed Kafka node with `up kafka`).
 cmd_up() {
-  local c
+  local c wanted=()
+  for c in "$@"; do is_component "$c" || die "usage: $0 up [$(component_names) ...]"; done
+  for c in $(reversed "${COMPONENTS[@]}"); do
+    if (( $# == 0 )) || [[ " $* " == *" $c "* ]]; then wanted+=("$c"); fi
+  done
   lock_run_dir
-  each preflight "${COMPONENTS[@]}"   # fail before starting anything
-  for c in $(reversed "${COMPONENTS[@]}"); do "${c}_up"; done
+  each preflight "${wanted[@]}"   # fail before starting anything
+  for c in "${wanted[@]}"; do "${c}_up"; done
   write_env
-  print_status || true
+  (( $# == 0 )) && { print_status || true; }
   log "infra: environment in $RUN_DIR/env"
 }
 

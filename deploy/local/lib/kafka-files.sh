@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# What the broker runs from: the jars (fetched once with Maven into the cache), its config files
-# (rewritten on every `up`) and the formatted data dir. Sourced by kafka.sh.
+# What the brokers run from: the jars (fetched once with Maven into the cache), their config files
+# (rewritten on every `up`) and the formatted data dirs. Sourced by kafka.sh.
 
 # Jars live in a cache outside the work tree; the marker records which pom.xml produced them, so a
 # rerun is instant and a version bump in the POM refreshes the folder.
@@ -38,32 +38,41 @@ kafka_ensure_libs() {
 
 # Rewritten on every `up`, so changed ports take effect; the data dir is what persists.
 kafka_write_config() {
-  cat >"$KAFKA_PROPS" <<EOC
+  local node="$1" voters=() n replicas=1 min_isr=1
+  for n in $(kafka_nodes); do voters+=("$n@127.0.0.1:$(kafka_controller_port "$n")"); done
+  # Three or more nodes: what production runs (a write is acknowledged by two of three replicas, so one
+  # broker may die); one node: nothing can be replicated.
+  if (( KAFKA_BROKERS >= 3 )); then replicas=3 min_isr=2; fi
+  cat >"$(kafka_props "$node")" <<EOC
 # Written by deploy/local/infra.sh -- edits are overwritten on the next 'up'.
-# Single-node KRaft: this process is broker and controller. Always 127.0.0.1 (the host name may not resolve).
+# KRaft node $node of $KAFKA_BROKERS: broker and controller in one process. Always 127.0.0.1 (the host name may not resolve).
 process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+node.id=$node
+controller.quorum.voters=$(IFS=,; echo "${voters[*]}")
+listeners=PLAINTEXT://127.0.0.1:$(kafka_port "$node"),CONTROLLER://127.0.0.1:$(kafka_controller_port "$node")
+advertised.listeners=PLAINTEXT://127.0.0.1:$(kafka_port "$node")
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
 listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
-log.dirs=$KAFKA_DATA
+log.dirs=$(kafka_data "$node")
 
 # Topics are created explicitly by the services (with their own partition counts and configs).
 auto.create.topics.enable=false
 num.partitions=3
 
-# One replica of everything; few internal partitions keep start-up and group joins fast.
-offsets.topic.replication.factor=1
+# Replicas of everything as the cluster allows; few internal partitions keep start-up and group joins fast.
+default.replication.factor=$replicas
+min.insync.replicas=$min_isr
+offsets.topic.replication.factor=$replicas
 offsets.topic.num.partitions=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
+transaction.state.log.replication.factor=$replicas
+transaction.state.log.min.isr=$min_isr
 transaction.state.log.num.partitions=1
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
+share.coordinator.state.topic.replication.factor=$replicas
+share.coordinator.state.topic.min.isr=$min_isr
 group.initial.rebalance.delay.ms=0
+# Never elect a replica that missed acknowledged writes (the default, said because loss depends on it).
+unclean.leader.election.enable=false
 
 # Camera frames travel through Kafka: room for ~4 MB records.
 message.max.bytes=$MAX_FRAME_BYTES
@@ -74,7 +83,9 @@ log.cleaner.dedupe.buffer.size=2097152
 num.network.threads=2
 num.io.threads=2
 EOC
+}
 
+kafka_write_log4j() {
   # Log4j 2 (Kafka 4.x). Console goes to stdout, which is appended to kafka.log together with
   # anything the JVM itself prints (e.g. a crash), so one file tells the whole story.
   cat >"$KAFKA_LOG4J" <<'EOC'
@@ -107,9 +118,12 @@ EOC
 }
 
 # Format once per fresh data dir (meta.properties is what the formatter writes). The cluster id is
-# kept in the run dir for reference; a formatted dir with another id would refuse to start.
+# kept in the run dir for reference and for the other nodes; a formatted dir with another id would
+# refuse to start. kafka-brokers records the quorum's size.
 kafka_format_if_needed() {
-  [[ -f "$KAFKA_DATA/meta.properties" ]] && return 0
+  local node="$1" data
+  data="$(kafka_data "$node")"
+  [[ -f "$data/meta.properties" ]] && return 0
   local id_file="$RUN_DIR/kafka-cluster-id" cluster_id
   if [[ ! -s "$id_file" ]]; then
     # The formatter's option parser would read an id starting with '-' as an option.
@@ -118,9 +132,10 @@ kafka_format_if_needed() {
     printf '%s\n' "$cluster_id" >"$id_file"
   fi
   cluster_id="$(cat "$id_file")"
-  mkdir -p "$KAFKA_DATA"
-  # Static controller.quorum.voters => no --standalone.
+  mkdir -p "$data"
+  # Static controller.quorum.voters => no --standalone. Every node of a cluster gets the same id.
   "$(java_bin)" -Xmx128m -cp "$KAFKA_LIBS/*" -Dlog4j2.configurationFile="$KAFKA_LOG4J" \
-    kafka.tools.StorageTool format -t "$cluster_id" -c "$KAFKA_PROPS" >>"$KAFKA_LOG" 2>&1 \
-    || { tail -n 20 "$KAFKA_LOG" >&2; die "kafka storage format failed (see $KAFKA_LOG)"; }
+    kafka.tools.StorageTool format -t "$cluster_id" -c "$(kafka_props "$node")" >>"$(kafka_log "$node")" 2>&1 \
+    || { tail -n 20 "$(kafka_log "$node")" >&2; die "kafka storage format failed (see $(kafka_log "$node"))"; }
+  echo "$KAFKA_BROKERS" >"$KAFKA_BROKERS_FILE"
 }

@@ -76,16 +76,28 @@ def _died(service: str) -> int:
     return 1
 
 
-def infra_up() -> None:
-    """Kafka, PostgreSQL and Keycloak (idempotent), then .run/env into os.environ for what follows."""
+def infra_up(brokers: int | None = None) -> None:
+    """Kafka, PostgreSQL and Keycloak (idempotent), then .run/env into os.environ for what follows.
+
+    `brokers`: Kafka nodes (infra.sh's ANPR_KAFKA_BROKERS); None keeps what the run dir has, else one."""
+    if brokers is not None:
+        os.environ["ANPR_KAFKA_BROKERS"] = str(brokers)  # the services started next inherit it too
     if infra("up") != 0:
         raise typer.Exit(1)
     load_run_env()
 
 
-def up() -> None:
+def up(
+    brokers: int | None = typer.Option(
+        None,
+        min=1,
+        max=9,
+        help="Kafka brokers: 3 runs a three-node KRaft cluster, topics replicated 3 times (min.insync.replicas 2) "
+        "as in production; default: what .run/ already has, else 1",
+    ),
+) -> None:
     """Start Kafka, PostgreSQL, Keycloak and every service (idempotent); wait until all are ready."""
-    infra_up()
+    infra_up(brokers)
     for service in SERVICES:
         start_service(service)
     with console.status(f"waiting for {', '.join(SERVICES)}"):

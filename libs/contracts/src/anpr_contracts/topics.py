@@ -10,6 +10,15 @@ class TopicSpec:
     name: str
     partitions: int = 3
     config: dict[str, str] = field(default_factory=dict)
+    # Production (deploy/k8s/topics.yaml): three copies, a write acknowledged (acks=all) once two hold it, so
+    # one broker may die or hang without loss or a stop. A smaller cluster gets as many as it has brokers.
+    replication: int = 3
+    min_insync_replicas: int = 2
+
+    def replicas_on(self, brokers: int) -> tuple[int, int]:
+        """(replication factor, min.insync.replicas) on a cluster of `brokers`: production's where it fits."""
+        replicas = max(1, min(self.replication, brokers))
+        return replicas, max(1, min(self.min_insync_replicas, replicas - 1))
 
 
 _FRAME_BYTES = str(4 * 1024 * 1024)

@@ -98,16 +98,20 @@ def new_admin(settings: ServiceSettings) -> AIOKafkaAdminClient:
 
 
 async def ensure_topics(settings: ServiceSettings, specs: Iterable[TopicSpec]) -> None:
-    """Create missing topics (auto-creation is off on our brokers); existing ones are left alone."""
+    """Create missing topics (auto-creation is off on our brokers); existing ones are left alone. Replicated as
+    the spec says (production: 3 copies, min.insync.replicas 2) or on every broker of a smaller cluster."""
     admin = new_admin(settings)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
-        missing = [
-            NewTopic(settings.topic(spec.name), spec.partitions, 1, topic_configs=dict(spec.config))
-            for spec in specs
-            if settings.topic(spec.name) not in existing
-        ]
+        brokers = len((await admin.describe_cluster())["brokers"])
+        missing = []
+        for spec in specs:
+            if settings.topic(spec.name) in existing:
+                continue
+            replicas, min_insync = spec.replicas_on(brokers)
+            configs = {"min.insync.replicas": str(min_insync), **spec.config}
+            missing.append(NewTopic(settings.topic(spec.name), spec.partitions, replicas, topic_configs=configs))
         if missing:
             # Another service may create the same topic between our list and create.
             with contextlib.suppress(TopicAlreadyExistsError):
