@@ -13,6 +13,7 @@ from anpr_bench.console.command import bench_console
 from anpr_bench.faults.command import bench_faults
 from anpr_bench.pipeline import bench_pipeline
 from anpr_bench.recognition import bench_recognition
+from anpr_bench.soak_command import bench_soak
 from anpr_cli.paths import load_run_env, regimes_dir
 
 # Added to `anpr` as `anpr bench` through the entry point group "anpr.commands" (see pyproject.toml).
@@ -91,6 +92,7 @@ app.command("recognition")(bench_recognition)
 app.command("faults")(bench_faults)
 app.command("pipeline")(bench_pipeline)
 app.command("console")(bench_console)
+app.command("soak")(bench_soak)
 
 __all__ = ["app"]
 

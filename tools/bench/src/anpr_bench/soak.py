@@ -1,0 +1,254 @@
+"""`anpr bench soak`: the whole pipeline under steady traffic for a long time. Reads at a steady rate and
+frames at camera rates go through all five services (as processes, with a database, topics and consumer
+groups of the run's own, as in the fault suite); every `sample_seconds` each process's memory, open file
+descriptors and database connections and each consumer group's lag are sampled. At the end: growth per
+process, lost and duplicated candidates (the fault suite's definitions), the largest lag, the
+read-to-candidate latency, and a PNG of memory and lag over time."""
+
+import asyncio
+import dataclasses
+import json
+import os
+import secrets
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+from sqlalchemy.engine import make_url
+
+from anpr_bench.common import delete_topics, percentile
+from anpr_bench.faults.cluster import Cluster, own_database
+from anpr_bench.faults.outcome import Outcome
+from anpr_bench.faults.plan import FRAME_IMAGES, Read, make_plan
+from anpr_bench.faults.scenario import consumer_groups, import_registry, permits_indexed, service_env
+from anpr_bench.faults.traffic import Sent, send_batch, send_frames, set_up
+from anpr_bench.faults.verify import dead_letters, plain_dsn, wait_drained
+from anpr_bench.soak_figures import Sample, summary
+from anpr_bench.soak_lag import KafkaOffsets
+from anpr_bench.soak_plot import write_plot
+from anpr_bench.soak_sampler import Sampler, infra_pids
+from anpr_cli.paths import SERVICES
+from anpr_cli.processes import alive
+from anpr_runtime.dead_letter_seal import DeadLetterSeal
+
+Log = Callable[[str], None]
+OnSample = Callable[[Sample], None]
+# Counted the fault suite's way; a soak sends no corrupt frame or garbage, so each must be 0.
+OUTCOME_KEYS = ("expected", "candidates", "lost", "duplicates", "unexpected", "dead_letters")
+
+
+@dataclass(frozen=True)
+class SoakConfig:
+    minutes: float = 60.0
+    sample_seconds: float = 60.0
+    rate: float = 100.0  # reads per second offered, evenly spread
+    frame_rate: float = 1.0  # frames per second offered, over the cameras in turn
+    batch: int = 20  # reads per POST /v1/reads/batch
+    concurrency: int = 2  # batches in flight at most: a slow answer does not stop the clock
+    drain_timeout: float = 900.0
+    plot: Path | None = None  # default: <run dir>/soak-<tag>.png
+
+
+async def run(
+    config: SoakConfig, run_dir: Path, bootstrap: str, database_url: str, log: Log, on_sample: OnSample
+) -> dict[str, Any]:
+    from anpr_contracts import DLQ
+
+    tag = secrets.token_hex(3)
+    prefix = f"soak-{tag}."
+    seconds = config.minutes * 60
+    reads, frames = max(100, round(seconds * config.rate)), round(seconds * config.frame_rate)
+    plan = make_plan(reads, frames, 0, 0, datetime.now(UTC))
+    admin, service_token, key, dead_letter_key = (secrets.token_urlsafe(24) for _ in range(4))
+    figures: dict[str, Any] = {
+        "minutes": config.minutes,
+        "sample_seconds": config.sample_seconds,
+        "reads": len(plan.reads),
+        "frames": plan.frames,
+        # The plan's reads (violators some twice) spread over the minutes: a little above --rate.
+        "offered_reads_per_s": round(len(plan.reads) / seconds, 1),
+        "offered_frames_per_s": config.frame_rate,
+        "load_average_at_start": [round(load, 2) for load in os.getloadavg()],
+    }
+    log(f"soak {tag}: {len(plan.reads):,} reads and {plan.frames:,} frames over {config.minutes:g} min")
+    started = time.monotonic()
+    try:
+        async with own_database(database_url, f"anpr_soak_{tag}") as database:
+            dsn = plain_dsn(database)
+            await import_registry(plan, database, run_dir / f"soak-{tag}-rdw")
+            env = service_env(bootstrap, database, prefix, tag, admin, service_token, key)
+            env["ANPR_DEAD_LETTER_KEY"] = dead_letter_key  # the run opens its dead letters with it to count them
+            cluster = Cluster(run_dir, env, tag)
+            try:
+                for service in SERVICES:
+                    cluster.start(cluster.instance(service))
+                for service in SERVICES:
+                    await cluster.wait_ready(cluster.instance(service))
+                ingest = cluster.instance("ingest").url
+                tokens = await set_up(ingest, cluster.instance("exemptions").url, admin, plan)
+                await permits_indexed(cluster.instance("rules").url, admin, len(plan.permits))
+                log("five services ready; the traffic begins")
+                groups = consumer_groups(tag, prefix)
+
+                def processes() -> dict[str, int]:
+                    return {instance.name: pid for instance, pid in cluster.pids().items()} | infra_pids(run_dir)
+
+                url = make_url(database)
+                async with KafkaOffsets(bootstrap) as offsets:
+                    sampler = Sampler(processes, dsn, url.database or "", url.port or 5432, offsets, groups)
+                    traffic = Traffic(config, plan.reads, seconds, ingest, service_token, tokens, tag)
+                    samples = await _soak(traffic, sampler, cluster, config, on_sample, log)
+                    log(f"traffic done: {traffic.sent.reads:,} reads, {traffic.sent.frames:,} frames; draining")
+                    drained_in = await _drain(bootstrap, groups, dsn, config.drain_timeout)
+                    outcome = Outcome(plan, tag, [])
+                    seal = DeadLetterSeal.from_secret(dead_letter_key)
+                    await outcome.collect(dsn, await dead_letters(bootstrap, f"{prefix}{DLQ.name}", seal))
+                    counted = outcome.figures(traffic.sent, [], Counter(), drained_in is not None, 0)
+                    figures |= {name: counted[name] for name in OUTCOME_KEYS}
+                    figures["examples"] = counted["examples"]
+                    figures |= _sending(traffic.sent)
+                    figures["drained"], figures["drain_s"] = drained_in is not None, drained_in
+                    figures |= _latency(traffic.sent_at, await _stored(dsn))
+                figures["died"] = [name for name, pid in processes().items() if not alive(pid)]
+            finally:
+                cluster.stop_all()
+    finally:
+        await delete_topics(bootstrap, prefix)
+    figures |= summary(samples)
+    plot = config.plot or run_dir / f"soak-{tag}.png"
+    figures["plot"] = str(write_plot(samples, plot, f"anpr bench soak {tag}: {config.minutes:g} min"))
+    samples_file = plot.with_suffix(".samples.json")
+    samples_file.write_text(json.dumps([sample.as_json() for sample in samples]))
+    figures["samples_file"] = str(samples_file)
+    figures["load_average_at_end"] = [round(load, 2) for load in os.getloadavg()]
+    figures["seconds"] = round(time.monotonic() - started, 1)
+    return figures
+
+
+class Traffic:
+    """The plan's reads spread evenly over the soak, `concurrency` batches in flight at most, each read
+    stamped with the moment it is sent; demo camera frames at `frame_rate`, camera after camera."""
+
+    def __init__(
+        self,
+        config: SoakConfig,
+        reads: list[Read],
+        seconds: float,
+        ingest: str,
+        token: str,
+        tokens: dict[str, str],
+        tag: str,
+    ) -> None:
+        self.config, self.reads, self.seconds = config, reads, seconds
+        self.ingest, self.token, self.tokens, self.tag = ingest, token, tokens, tag
+        self.sent = Sent()
+        self.sent_at: dict[str, float] = {}  # plate -> wall clock when its first read was posted
+
+    async def run(self, stop: asyncio.Event) -> None:
+        started = time.time()
+        async with asyncio.TaskGroup() as group:  # one failing ends the other: no orphan sending on
+            group.create_task(self._reads(started, stop))
+            group.create_task(self._frames(started, stop))
+
+    async def _reads(self, started: float, stop: asyncio.Event) -> None:
+        size = self.config.batch
+        batches = iter(enumerate(self.reads[n : n + size] for n in range(0, len(self.reads), size)))
+        every = self.seconds * size / len(self.reads)
+
+        async def worker(client: httpx.AsyncClient) -> None:
+            for n, batch in batches:
+                if stop.is_set():
+                    return
+                await asyncio.sleep(max(0.0, started + n * every - time.time()))
+                posted = time.time()
+                now = datetime.fromtimestamp(posted, UTC)
+                for read in batch:
+                    self.sent_at.setdefault(read.plate, posted)
+                # Observed when sent: an hour-old observation at the end of a long soak would not be steady traffic.
+                await send_batch(client, [dataclasses.replace(read, observed_at=now) for read in batch], self.sent)
+                if self.sent.refused:
+                    raise RuntimeError(f"ingest refused reads: {self.sent.refused[:3]}")
+
+        headers = {"Authorization": f"Bearer {self.token}"}
+        async with httpx.AsyncClient(base_url=self.ingest, headers=headers, timeout=60) as client:
+            await asyncio.gather(*(worker(client) for _ in range(self.config.concurrency)))
+
+    async def _frames(self, started: float, stop: asyncio.Event) -> None:
+        if not self.config.frame_rate:
+            return
+        for n in range(round(self.seconds * self.config.frame_rate)):
+            if stop.is_set():
+                return
+            await asyncio.sleep(max(0.0, started + n / self.config.frame_rate - time.time()))
+            frame = (n, FRAME_IMAGES[n % len(FRAME_IMAGES)])
+            await send_frames(self.ingest, self.tokens, [frame], self.tag, self.sent, 0)  # retries a 503
+            if self.sent.refused:
+                raise RuntimeError(f"ingest refused a frame: {self.sent.refused[:3]}")
+
+
+async def _soak(
+    traffic: Traffic, sampler: Sampler, cluster: Cluster, config: SoakConfig, on_sample: OnSample, log: Log
+) -> list[Sample]:
+    """Samples at 0, every `sample_seconds` and once more when the traffic is done. A service that dies
+    stops the traffic: what follows would measure a broken pipeline."""
+    stop = asyncio.Event()
+    sending = asyncio.create_task(traffic.run(stop))
+    samples: list[Sample] = []
+    began = time.monotonic()
+    try:
+        while True:
+            samples.append(await sampler.sample(time.monotonic() - began))
+            on_sample(samples[-1])
+            dead = [instance for instance, pid in cluster.pids().items() if not alive(pid)]
+            if dead and not stop.is_set():
+                log(f"{dead[0].name} died; the traffic stops. Last lines of its log:\n{cluster.tail(dead[0])}")
+                stop.set()
+            if sending.done():
+                break
+            due = began + len(samples) * config.sample_seconds
+            await asyncio.wait({sending}, timeout=max(0.0, due - time.monotonic()))
+            if sending.done() and time.monotonic() < due:
+                samples.append(await sampler.sample(time.monotonic() - began))  # where the traffic ended
+                on_sample(samples[-1])
+                break
+        await sending  # its error, if any, is the soak's
+    finally:
+        sending.cancel()
+    return samples
+
+
+async def _drain(bootstrap: str, groups: dict[str, tuple[str, ...]], dsn: str, within: float) -> float | None:
+    try:
+        return round(await wait_drained(bootstrap, groups, dsn, within), 1)
+    except TimeoutError:
+        return None
+
+
+def _sending(sent: Sent) -> dict[str, Any]:
+    return {
+        "reads_accepted": sent.reads,
+        "frames_accepted": sent.frames,
+        "ingest_retries": sum(sent.retries.values()),
+        "refused": sent.refused[:20],
+    }
+
+
+async def _stored(dsn: str) -> list[tuple[str, float]]:
+    connection = await asyncpg.connect(dsn)
+    try:
+        rows = await connection.fetch("SELECT plate, created_at FROM notices.candidates")
+    finally:
+        await connection.close()
+    return [(row["plate"], row["created_at"].timestamp()) for row in rows]
+
+
+def _latency(sent_at: dict[str, float], stored: list[tuple[str, float]]) -> dict[str, float]:
+    """Read to candidate: first post of a plate's read to its candidate stored (frames' plates aside)."""
+    latencies = [at - sent_at[plate] for plate, at in stored if plate in sent_at]
+    return {f"p{q}_s": round(percentile(latencies, q / 100), 3) for q in (50, 95, 99)}
