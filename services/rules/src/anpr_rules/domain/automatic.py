@@ -1,5 +1,6 @@
 """Automatic exemptions from RDW data (domain notes §2): no application needed."""
 
+from collections.abc import Collection
 from datetime import date, datetime
 
 from anpr_rules.domain.regime import AutomaticExemption
@@ -20,13 +21,20 @@ def automatic_exemption(
 ) -> AutomaticExemption | None:
     """The first automatic exemption (of those the regime admits) that this vehicle has at that moment.
     Ages count on the local (Amsterdam) date: 00:30 on a birthday is the birthday."""
-    today = moment.astimezone(AMSTERDAM).date()
+    return automatic_exemption_on(vehicle, moment.astimezone(AMSTERDAM).date(), admitted, wheelchair_codes)
+
+
+def automatic_exemption_on(
+    vehicle: Vehicle, today: date, admitted: tuple[AutomaticExemption, ...], wheelchair_codes: Collection[str]
+) -> AutomaticExemption | None:
+    """`automatic_exemption` on a local date already known (judging works it out once per read)."""
     age = _years_between(vehicle.first_admission, today) if vehicle.first_admission else None
     for kind in admitted:
         if kind is AutomaticExemption.AGE_40_YEARS and age is not None and age >= 40:
             return kind
         if kind is AutomaticExemption.WHEELCHAIR and (
-            set(wheelchair_codes) & set(vehicle.special_codes) or WHEELCHAIR_BODY_CODES & set(vehicle.body_codes)
+            any(code in wheelchair_codes for code in vehicle.special_codes)
+            or any(code in WHEELCHAIR_BODY_CODES for code in vehicle.body_codes)
         ):
             return kind
         if kind is AutomaticExemption.SPECIAL_BODY and vehicle.category in ("N2", "N3"):

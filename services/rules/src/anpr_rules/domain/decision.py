@@ -9,10 +9,11 @@ from datetime import datetime
 from enum import StrEnum
 
 from anpr_contracts import PlateRecognized, RegimeMode
-from anpr_rules.domain.automatic import automatic_exemption
-from anpr_rules.domain.emission import emission_class
+from anpr_rules.domain.automatic import automatic_exemption_on
 from anpr_rules.domain.exemption import Permit
-from anpr_rules.domain.regime import Regime, RuleSet
+from anpr_rules.domain.plan import RegimePlan, RuleSetPlan, plan_of
+from anpr_rules.domain.regime import Regime
+from anpr_rules.domain.seen import Moment, Seen
 from anpr_rules.domain.vehicle import Vehicle
 
 
@@ -29,7 +30,7 @@ class Outcome(StrEnum):
 PUBLISHED = frozenset({Outcome.CANDIDATE, Outcome.NOT_ENFORCEABLE})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Decision:
     regime: Regime
     outcome: Outcome
@@ -53,18 +54,33 @@ def judge(
 ) -> Decision:
     """`permits_also_at`: a later moment at which a permit also counts (parking: a right bought during
     the grace period clears the read)."""
-    mode = regime.mode_at(read.observed_at)
-    rule_set = regime.rule_set_at(read.observed_at)
+    moment = Moment(read)
+    plan = plan_of(regime)
+    rule_set = plan.rule_set_at(moment.ts)
     assert rule_set is not None, "judge only regimes in force"
-    where = f"{regime.name} ({regime.id} v{regime.version}) at {read.location_id}"
-    foreign = read.country is not None and read.country != "NL"
-    needs_data = rule_set.scope.needs_vehicle_data or bool(rule_set.admitted)
+    return judge_planned(moment, plan, rule_set, Seen(vehicle) if vehicle else None, permits, permits_also_at)
+
+
+def judge_planned(
+    moment: Moment,
+    plan: RegimePlan,
+    rule_set: RuleSetPlan,
+    seen: Seen | None,
+    permits: Sequence[Permit],
+    permits_also_at: datetime | None = None,
+) -> Decision:
+    """`judge` with what is worked out once per regime (`plan`) and once per read (`moment`, `seen`: the
+    vehicle's facts, None when it is not registered) at hand: how `decide` judges every regime in force."""
+    read, regime = moment.read, plan.regime
+    mode = plan.mode_at(moment.ts)
+    where = f"{plan.head}{read.location_id}"
+    foreign = moment.foreign
     checked = regime.exemption_kinds
-    permit = _valid_permit(regime, read, permits, permits_also_at)
+    permit = _valid_permit(plan, read, permits, permits_also_at) if permits else None
 
     if foreign and regime.foreign_plates == "ignore":
         return Decision(regime, Outcome.NO_HIT, mode, (where, f"foreign plate ({read.country}) not enforced here"))
-    if vehicle is None and needs_data:
+    if seen is None and rule_set.needs_data:
         if foreign and regime.foreign_plates != "review":
             return Decision(regime, Outcome.NO_HIT, mode, (where, f"foreign plate ({read.country}): no vehicle data"))
         if not foreign and regime.unknown_vehicle == "ignore":
@@ -77,17 +93,19 @@ def judge(
 
     reasons = [where]
     review_only = False
-    if vehicle is not None:
-        verdict, undecided = _scope_and_admission(rule_set, vehicle, read, regime, mode, reasons)
+    undecided = None
+    if seen is not None:
+        verdict, undecided = _scope_and_admission(rule_set, seen, moment.ts, regime, mode, reasons)
         if verdict is not None:
             return verdict
         # Scope or admission depends on a fact the registry lacks (mass, emission class): a human has to look.
-        if undecided is None and _needs_class(rule_set) and emission_class(vehicle) is None:
+        if undecided is None and rule_set.needs_class and seen.klass is None:
             undecided = "emission class unknown"
         review_only = undecided is not None
-        automatic = automatic_exemption(vehicle, read.observed_at, regime.automatic_exemptions, regime.wheelchair_codes)
-        if automatic is not None:
-            return Decision(regime, Outcome.EXEMPT, mode, (*reasons, f"automatic exemption: {automatic}"))
+        if plan.automatic:
+            automatic = automatic_exemption_on(seen.vehicle, moment.local_date, plan.automatic, plan.wheelchair_codes)
+            if automatic is not None:
+                return Decision(regime, Outcome.EXEMPT, mode, (*reasons, f"automatic exemption: {automatic}"))
     else:
         reasons.append("regime applies to every vehicle")
 
@@ -104,53 +122,39 @@ def judge(
 
 
 def _valid_permit(
-    regime: Regime, read: PlateRecognized, permits: Sequence[Permit], also_at: datetime | None
+    plan: RegimePlan, read: PlateRecognized, permits: Sequence[Permit], also_at: datetime | None
 ) -> Permit | None:
     moments = (read.observed_at,) if also_at is None else (read.observed_at, also_at)
+    kinds, regime_id = plan.exemption_kinds, plan.regime.id
     for permit in permits:
-        if permit.kind in regime.exemption_kinds and any(
-            permit.covers(regime.id, read.zone_id, moment) for moment in moments
-        ):
+        if permit.kind in kinds and any(permit.covers(regime_id, read.zone_id, moment) for moment in moments):
             return permit
     return None
 
 
-def _needs_class(rule_set: RuleSet) -> bool:
-    return any(c.min_emission_class is not None or c.max_emission_class is not None for c in rule_set.admitted)
-
-
 def _scope_and_admission(
-    rule_set: RuleSet,
-    vehicle: Vehicle,
-    read: PlateRecognized,
+    rule_set: RuleSetPlan,
+    seen: Seen,
+    ts: float,
     regime: Regime,
     mode: RegimeMode | None,
     reasons: list[str],
 ) -> tuple[Decision | None, str | None]:
     """(a final no-hit, else None; what the registry lacks to know the vehicle is in scope, else None)."""
-    in_scope, why_not = rule_set.scope.matches(vehicle, read.observed_at)
-    undecided = None if in_scope else rule_set.scope.undecided(vehicle, read.observed_at)
-    if not in_scope and undecided is None:
+    why_not = rule_set.scope.miss(seen, ts)
+    undecided = None if why_not is None else rule_set.scope.undecided(seen, ts)
+    if why_not is not None and undecided is None:
         return Decision(regime, Outcome.NO_HIT, mode, (*reasons, f"not in scope: {why_not}")), None
     if undecided is None:
-        reasons.append(f"in scope (rules from {rule_set.starts.date()}): {_facts(vehicle)}")
+        reasons.append(f"in scope (rules from {rule_set.starts_text}): {seen.facts}")
     else:
-        reasons.append(f"perhaps in scope, {undecided} (rules from {rule_set.starts.date()}): {_facts(vehicle)}")
+        reasons.append(f"perhaps in scope, {undecided} (rules from {rule_set.starts_text}): {seen.facts}")
     for number, clause in enumerate(rule_set.admitted, start=1):
-        admitted, _ = clause.matches(vehicle, read.observed_at)
-        if admitted:
+        if clause.miss(seen, ts) is None:
             return Decision(regime, Outcome.NO_HIT, mode, (*reasons, f"admitted by clause {number}")), None
     if rule_set.admitted:
         reasons.append("no admission clause matches")
     return None, undecided
-
-
-def _facts(vehicle: Vehicle) -> str:
-    klass = emission_class(vehicle)
-    return (
-        f"{vehicle.kind} {vehicle.category or '?'}, {'/'.join(vehicle.fuels) or 'fuel unknown'}, "
-        f"emission class {klass if klass is not None else 'unknown'}, first admission {vehicle.first_admission}"
-    )
 
 
 def observed_or(decision: Decision) -> Decision:

@@ -26,7 +26,10 @@ class TimeWindow(BaseModel):
         return self
 
     def contains(self, moment: datetime) -> bool:
-        local = moment.astimezone(AMSTERDAM)
+        return self.contains_local(moment.astimezone(AMSTERDAM))
+
+    def contains_local(self, local: datetime) -> bool:
+        """`contains` for a moment already in Amsterdam time (judging converts a read once, not per window)."""
         clock = local.time().replace(tzinfo=None)
         today = DAYS[local.weekday()]
         yesterday = DAYS[(local - timedelta(days=1)).weekday()]

@@ -7,8 +7,10 @@ from datetime import datetime
 from prometheus_client import Histogram
 
 from anpr_contracts import CANDIDATES, Direction, PlateRecognized
-from anpr_rules.domain.decision import PUBLISHED, Decision, Outcome, judge, observed_or
+from anpr_rules.domain.decision import PUBLISHED, Decision, Outcome, judge_planned, observed_or
+from anpr_rules.domain.plan import plan_of
 from anpr_rules.domain.regime import Regime
+from anpr_rules.domain.seen import Moment, Seen
 from anpr_rules.domain.vehicle import Vehicle
 from anpr_rules.domain.windows import local_day
 from anpr_rules.handlers.candidates import candidate, first_in_period, record
@@ -30,12 +32,22 @@ def decide(
 ) -> list[Decision]:
     """The pure, in-memory part: every regime in force at the read's place and moment. A corrected read
     is judged long after its grace period, so a right bought within that period counts at once."""
-    in_force = [r for r in regimes if r.in_force(read.observed_at, read.location_id, read.zone_id)]
+    moment = Moment(read)
+    in_force = []
+    for regime in regimes:
+        plan = plan_of(regime)
+        rule_set = plan.in_force(moment)
+        if rule_set is not None:
+            in_force.append((plan, rule_set))
     if not in_force:
         return []
     vehicle = registered_vehicle(read, vehicles)
+    seen = Seen(vehicle) if vehicle is not None else None
     found = permits.permits_of(key)
-    return [judge(read, regime, vehicle, found, _grace_end(read, regime) if corrected else None) for regime in in_force]
+    return [
+        judge_planned(moment, plan, rule_set, seen, found, _grace_end(read, plan.regime) if corrected else None)
+        for plan, rule_set in in_force
+    ]
 
 
 def _grace_end(read: PlateRecognized, regime: Regime) -> datetime | None:
