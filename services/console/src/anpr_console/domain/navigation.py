@@ -18,10 +18,11 @@ class Screen:
 
 REVIEW = Screen("review", "/review", frozenset({"reviewer", "supervisor"}))
 PERMITS = Screen("permits", "/permits", frozenset({"permit_desk"}))
+APPLICATIONS = Screen("applications", "/applications", frozenset({"permit_desk"}))  # the counter's queue
 OPERATIONS = Screen("operations", "/operations", frozenset({"operator"}))
 SUPERVISOR = Screen("supervisor", "/supervisor", frozenset({"supervisor"}))
 PILOT = Screen("pilot", "/pilot", frozenset({"operator", "supervisor"}))
-SCREENS = (REVIEW, PERMITS, OPERATIONS, SUPERVISOR, PILOT)
+SCREENS = (REVIEW, PERMITS, APPLICATIONS, OPERATIONS, SUPERVISOR, PILOT)
 
 
 def visible_screens(roles: frozenset[str]) -> list[Screen]:

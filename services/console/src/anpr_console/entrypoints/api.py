@@ -13,7 +13,17 @@ from anpr_console.domain.loket import RateLimit
 from anpr_console.domain.navigation import required_roles
 from anpr_console.domain.operations_rotation import MAX_PLAN_BYTES
 from anpr_console.domain.permits import MAX_IMPORT_BYTES
-from anpr_console.entrypoints import loket, operations, pages, permits, pilot, review, signin, supervisor
+from anpr_console.entrypoints import (
+    applications,
+    loket,
+    operations,
+    pages,
+    permits,
+    pilot,
+    review,
+    signin,
+    supervisor,
+)
 from anpr_console.entrypoints.deps import (
     SESSION_COOKIE,
     CsrfRefused,
@@ -38,7 +48,7 @@ BODY_LIMITS = {
 
 def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     chosen = settings or ConsoleSettings()
-    screens = [review.router, permits.router, operations.router, supervisor.router, pilot.router]
+    screens = [review.router, permits.router, applications.router, operations.router, supervisor.router, pilot.router]
     app = create_service_app(
         "console",
         console_lifespan(lambda: chosen),

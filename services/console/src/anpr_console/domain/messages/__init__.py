@@ -1,11 +1,20 @@
 """The console's words in Dutch (first) and English: one module per screen (same keys in both languages),
 merged into one catalogue per language here, so screens are added without touching each other's words."""
 
-from anpr_console.domain.messages import core, loket, operations, permits, pilot, pilot_report, supervisor
+from anpr_console.domain.messages import (
+    applications,
+    core,
+    loket,
+    operations,
+    permits,
+    pilot,
+    pilot_report,
+    supervisor,
+)
 
 LANGUAGES = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
-_PARTS = (core, permits, operations, supervisor, pilot, pilot_report, loket)
+_PARTS = (core, permits, applications, operations, supervisor, pilot, pilot_report, loket)
 
 NL: dict[str, str] = {key: text for part in _PARTS for key, text in part.NL.items()}
 EN: dict[str, str] = {key: text for part in _PARTS for key, text in part.EN.items()}
