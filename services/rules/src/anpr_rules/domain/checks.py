@@ -67,16 +67,17 @@ def _compiled(c: VehicleCriteria) -> tuple[Check, ...]:
         not_kinds = frozenset(k.lower() for k in c.not_kinds)
         checks.append(lambda s, ts: f"vehicle kind {s.vehicle.kind}" if s.kind in not_kinds else None)
     if c.motor_vehicle is not None:
-        motor, text = c.motor_vehicle, f"is {'not ' if c.motor_vehicle else ''}a motor vehicle (RVV 1990 art. 1)"
+        # Each check's values under names of their own: a closure reads its variable when it runs.
+        motor, motor_text = c.motor_vehicle, f"is {'not ' if c.motor_vehicle else ''}a motor vehicle (RVV 1990 art. 1)"
         checks.append(
-            lambda s, ts: None if (s.kind not in NOT_MOTOR_VEHICLE_KINDS) == motor else f"{s.vehicle.kind} {text}"
+            lambda s, ts: None if (s.kind not in NOT_MOTOR_VEHICLE_KINDS) == motor else f"{s.vehicle.kind} {motor_text}"
         )
     if c.fuels_any:
         fuels = frozenset(f.lower() for f in c.fuels_any)
         checks.append(lambda s, ts: None if s.fuels & fuels else f"fuel {'/'.join(s.vehicle.fuels) or 'unknown'}")
     if c.zero_emission is not None:
-        zero, text = c.zero_emission, "zero emission" if c.zero_emission is False else "not zero emission"
-        checks.append(lambda s, ts: None if (bool(s.fuels) and s.fuels <= ZERO_EMISSION_FUELS) == zero else text)
+        zero, zero_text = c.zero_emission, "zero emission" if c.zero_emission is False else "not zero emission"
+        checks.append(lambda s, ts: None if (bool(s.fuels) and s.fuels <= ZERO_EMISSION_FUELS) == zero else zero_text)
     if c.min_emission_class is not None or c.max_emission_class is not None:
         low, high = c.min_emission_class, c.max_emission_class
         checks.append(lambda s, ts: None if _within(s.klass, low, high) else _class_text(s))
