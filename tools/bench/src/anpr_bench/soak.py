@@ -27,12 +27,13 @@ from anpr_bench.faults.cluster import Cluster, own_database
 from anpr_bench.faults.outcome import Outcome
 from anpr_bench.faults.plan import FRAME_IMAGES, Read, make_plan
 from anpr_bench.faults.scenario import consumer_groups, import_registry, permits_indexed, service_env
-from anpr_bench.faults.traffic import Sent, send_batch, send_frames, set_up
+from anpr_bench.faults.traffic import Sent, send_batch, send_frames
 from anpr_bench.faults.verify import dead_letters, plain_dsn, wait_drained
 from anpr_bench.soak_figures import Sample, summary
 from anpr_bench.soak_lag import KafkaOffsets
 from anpr_bench.soak_plot import write_plot
 from anpr_bench.soak_sampler import Sampler, infra_pids
+from anpr_bench.soak_setup import set_up_soak
 from anpr_cli.paths import SERVICES
 from anpr_cli.processes import alive
 from anpr_runtime.dead_letter_seal import DeadLetterSeal
@@ -91,8 +92,9 @@ async def run(
                 for service in SERVICES:
                     await cluster.wait_ready(cluster.instance(service))
                 ingest = cluster.instance("ingest").url
-                tokens = await set_up(ingest, cluster.instance("exemptions").url, admin, plan)
-                await permits_indexed(cluster.instance("rules").url, admin, len(plan.permits))
+                tokens = await set_up_soak(ingest, cluster.instance("exemptions").url, admin, plan)
+                await permits_indexed(cluster.instance("rules").url, admin, len(plan.permits), within=600)
+                figures["setup_s"] = round(time.monotonic() - started, 1)  # registry, services, permits
                 log("five services ready; the traffic begins")
                 groups = consumer_groups(tag, prefix)
 
@@ -122,10 +124,7 @@ async def run(
         await delete_topics(bootstrap, prefix)
     figures |= summary(samples)
     plot = config.plot or run_dir / f"soak-{tag}.png"
-    figures["plot"] = str(write_plot(samples, plot, f"anpr bench soak {tag}: {config.minutes:g} min"))
-    samples_file = plot.with_suffix(".samples.json")
-    samples_file.write_text(json.dumps([sample.as_json() for sample in samples]))
-    figures["samples_file"] = str(samples_file)
+    figures |= await asyncio.to_thread(_write_outputs, samples, plot, f"anpr bench soak {tag}: {config.minutes:g} min")
     figures["load_average_at_end"] = [round(load, 2) for load in os.getloadavg()]
     figures["seconds"] = round(time.monotonic() - started, 1)
     return figures
@@ -221,6 +220,14 @@ async def _soak(
     finally:
         sending.cancel()
     return samples
+
+
+def _write_outputs(samples: list[Sample], plot: Path, title: str) -> dict[str, str]:
+    """The PNG, and the samples beside it as JSON: a plot can be redrawn, a question answered later."""
+    samples_file = plot.with_suffix(".samples.json")
+    write_plot(samples, plot, title)
+    samples_file.write_text(json.dumps([sample.as_json() for sample in samples]))
+    return {"plot": str(plot), "samples_file": str(samples_file)}
 
 
 async def _drain(bootstrap: str, groups: dict[str, tuple[str, ...]], dsn: str, within: float) -> float | None:
