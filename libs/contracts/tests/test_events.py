@@ -64,3 +64,32 @@ def test_invalid_reads_are_refused(bad: dict[str, object]) -> None:
 def test_garbage_bytes_raise_contract_error(raw: bytes) -> None:
     with pytest.raises(ContractError):
         parse_event(raw)
+
+
+def _datetime_fields() -> list[tuple[type, str]]:
+    from typing import get_args
+
+    from pydantic import AwareDatetime
+
+    from anpr_contracts import events
+
+    found = []
+    for model in get_args(get_args(events.Event)[0]):
+        for name, field in model.model_fields.items():
+            kinds = get_args(field.annotation) or (field.annotation,)
+            if any(kind is AwareDatetime or kind is datetime for kind in kinds):
+                found.append((model, name))
+    return found
+
+
+@pytest.mark.parametrize(("model", "name"), _datetime_fields())
+def test_every_moment_of_every_event_is_normalised_to_utc(model: type, name: str) -> None:
+    # The UTC rule sits on each datetime field (not on every field, which cost a Python call per field):
+    # a datetime field added without it would keep its offset and compare by wall clock.
+    from pydantic import TypeAdapter
+
+    field = model.model_fields[name]  # type: ignore[attr-defined]
+    adapter: TypeAdapter[datetime] = TypeAdapter(field.rebuild_annotation())
+    moment = adapter.validate_python(datetime(2026, 10, 25, 2, 30, tzinfo=AMSTERDAM_SUMMER))
+    assert moment.utcoffset() == timedelta(0)
+    assert moment == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
