@@ -1,6 +1,6 @@
 """The services of one fault run as real `anpr run SERVICE` processes, each its own process group with a
 pidfile under `<run dir>/services/` (so `deploy/local/with-infra.sh` ends them even after a crash of the
-caller), plus restarts of the broker and the database through `deploy/local/infra.sh restart`.
+caller), while faults.infra reaches the broker and the database through `deploy/local/infra.sh`.
 
 Every instance gets its own HTTP port through `ANPR_<SERVICE>_PORT`; two instances of one service share
 its consumer group, so Kafka splits the partitions between them."""
@@ -8,7 +8,6 @@ its consumer group, so Kafka splits the partitions between them."""
 import asyncio
 import contextlib
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -19,7 +18,6 @@ from pathlib import Path
 import asyncpg
 from sqlalchemy.engine import make_url
 
-from anpr_cli.paths import infra_script
 from anpr_cli.processes import free_port, pid_file, start_detached, stop_group, wait_http_ready
 
 
@@ -107,39 +105,6 @@ class Cluster:
     def stop_all(self) -> None:
         for name in list(self._processes):
             self.kill(self.instances[name], signal.SIGTERM, grace=20)
-
-
-async def restart_infra(component: str, run_dir: Path, bootstrap: str, database_url: str) -> None:
-    """`infra.sh restart kafka|postgres` for the infrastructure these addresses belong to, data kept."""
-    script = infra_script()
-    process = await asyncio.create_subprocess_exec(
-        "bash",
-        str(script),
-        "restart",
-        component,
-        env={**os.environ, **infra_env(run_dir, bootstrap, database_url)},
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    output, _ = await process.communicate()
-    if process.returncode != 0:
-        raise RuntimeError(f"infra.sh restart {component} failed:\n{output.decode(errors='replace')}")
-
-
-def infra_env(run_dir: Path, bootstrap: str, database_url: str) -> dict[str, str]:
-    """The ports infra.sh was started with: the broker's from its address, the controller's from the
-    broker's own configuration (a wrong one would rewrite it), PostgreSQL's from the database URL."""
-    properties = (run_dir / "server.properties").read_text()
-    controller = re.search(r"^controller\.quorum\.voters=\d+@[\d.]+:(\d+)", properties, re.MULTILINE)
-    pg_port = re.search(r"@[^/:]+:(\d+)/", database_url)
-    if controller is None or pg_port is None:
-        raise RuntimeError(f"cannot tell the infrastructure's ports from {run_dir} and the database URL")
-    return {
-        "ANPR_RUN_DIR": str(run_dir),
-        "ANPR_KAFKA_PORT": bootstrap.rpartition(":")[2],
-        "ANPR_KAFKA_CONTROLLER_PORT": controller.group(1),
-        "ANPR_PG_PORT": pg_port.group(1),
-    }
 
 
 @contextlib.asynccontextmanager

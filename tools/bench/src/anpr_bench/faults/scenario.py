@@ -1,56 +1,34 @@
-"""One fault run: a database, topics and consumer groups of its own on the running Kafka and PostgreSQL;
-all five services as processes; the plan's traffic sent in chunks, each chunk while one fault step
-happens (a SIGKILLed service restarted, a second instance of rules and recognition joining or leaving,
-the broker or the database restarted); then wait until the pipeline has drained and count."""
+"""One fault run: a database, topics and consumer groups of its own on the running Kafka and PostgreSQL
+(or, with `brokers` 3, on a Kafka cluster and a PostgreSQL of the run's own); all five services as
+processes; the plan's traffic sent in chunks, each chunk while one fault step happens (steps.py: a
+SIGKILLed service restarted, a second instance joining or leaving, a broker or the database killed,
+restarted or hung, a disk full); then wait until the pipeline has drained and count."""
 
 import asyncio
+import contextlib
 import secrets
 import shutil
-import signal
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from anpr_bench.common import delete_topics
-from anpr_bench.faults.cluster import Cluster, own_database, restart_infra
+from anpr_bench.faults.cluster import Cluster, own_database
+from anpr_bench.faults.infra import OWN_PORT_OFFSET, Infra, own_infra, running_infra
+from anpr_bench.faults.infra_steps import replication
 from anpr_bench.faults.outcome import Outcome
 from anpr_bench.faults.plan import Plan, make_plan, write_registry
+from anpr_bench.faults.steps import FULL_STEPS, REDUCED_STEPS, needs_disks, take
 from anpr_bench.faults.traffic import Sent, send_frames, send_garbage, send_reads, set_up
 from anpr_bench.faults.verify import dead_letters, mentions, plain_dsn, wait_drained
 from anpr_cli.paths import SERVICES, demo_rdw_dir
 from anpr_runtime.dead_letter_seal import DeadLetterSeal
 
 Log = Callable[[str], None]
-
-FULL_STEPS = (
-    "kill ingest-0",
-    "kill recognition-0",
-    "kill rules-0",
-    "start rules-1 recognition-1",
-    "kill exemptions-0",
-    "kill notices-0",
-    "restart kafka",
-    "kill rules-1",
-    "restart postgres",
-    "kill recognition-1",
-    "kill rules-0",
-    "kill ingest-0",
-    "stop rules-1 recognition-1",
-)
-REDUCED_STEPS = (
-    "start rules-1 recognition-1",
-    "kill ingest-0",
-    "kill rules-0",
-    "restart kafka",
-    "kill recognition-0",
-    "kill notices-0",
-    "restart postgres",
-    "kill exemptions-0",
-    "kill rules-1",
-)
+__all__ = ["FULL_STEPS", "REDUCED_STEPS", "FaultConfig", "run"]
 
 
 @dataclass(frozen=True)
@@ -64,17 +42,46 @@ class FaultConfig:
     # Each chunk of traffic is spread over about this long, so it is still being sent when its fault hits.
     chunk_seconds: float = 10.0
     drain_timeout: float = 300.0
+    # 1: the running Kafka and PostgreSQL (`anpr up`). 3: a cluster of three brokers and a PostgreSQL of the
+    # run's own, ports OWN_PORT_OFFSET above the running broker's, purged afterwards.
+    brokers: int = 1
+    hang_seconds: float = 25.0  # SIGSTOP past the session (10 s) and request (15 s) timeouts
+    disk_mib: int = 384  # each small disk of the full-disk steps (tmpfs: memory while full)
 
 
 async def run(config: FaultConfig, run_dir: Path, bootstrap: str, database_url: str, log: Log) -> dict[str, Any]:
-    from anpr_contracts import DLQ, READS
-
     tag = secrets.token_hex(3)
-    prefix = f"faults-{tag}."
     plan = make_plan(config.reads, config.frames, config.corrupt_frames, config.garbage_reads, datetime.now(UTC))
-    admin, service_token, key, dead_letter_key = (secrets.token_urlsafe(24) for _ in range(4))
     log(f"run {tag}: {len(plan.reads):,} reads, {plan.frames} frames, {len(plan.expected):,} expected candidates")
     started = time.monotonic()
+    async with _infrastructure(config, run_dir, tag, bootstrap, database_url, log) as infra:
+        return await _run(config, plan, infra, run_dir, tag, started, log)
+
+
+@contextlib.asynccontextmanager
+async def _infrastructure(
+    config: FaultConfig, run_dir: Path, tag: str, bootstrap: str, database_url: str, log: Log
+) -> AsyncIterator[Infra]:
+    if config.brokers == 1:
+        yield running_infra(run_dir, bootstrap, database_url)
+        return
+    base = int(bootstrap.split(",")[0].rpartition(":")[2]) + OWN_PORT_OFFSET
+    disk = config.disk_mib if needs_disks(config.steps) else 0
+    log(f"starting {config.brokers} Kafka brokers (ports from {base}) and PostgreSQL for the run")
+    async with own_infra(run_dir / f"faults-{tag}-infra", config.brokers, base, disk) as infra:
+        log(f"infrastructure ready: {infra.bootstrap}")
+        yield infra
+
+
+async def _run(
+    config: FaultConfig, plan: Plan, infra: Infra, run_dir: Path, tag: str, started: float, log: Log
+) -> dict[str, Any]:
+    """`run_dir`: the caller's, where the service processes' pid files are (with-infra.sh ends them)."""
+    from anpr_contracts import DLQ, READS
+
+    prefix = f"faults-{tag}."
+    bootstrap, database_url = infra.bootstrap, infra.database_url
+    admin, service_token, key, dead_letter_key = (secrets.token_urlsafe(24) for _ in range(4))
     try:
         async with own_database(database_url, f"anpr_faults_{tag}") as database:
             dsn = plain_dsn(database)
@@ -92,10 +99,11 @@ async def run(config: FaultConfig, run_dir: Path, bootstrap: str, database_url: 
                 tokens = await set_up(ingest, exemptions, admin, plan)
                 await permits_indexed(cluster.instance("rules").url, admin, len(plan.permits))
                 garbage = await send_garbage(bootstrap, f"{prefix}{READS.name}", plan.garbage_reads)
+                replicated = await replication(bootstrap, f"{prefix}{READS.name}")
                 no_hits = sorted(plan.no_hit_plates)
                 before = await mentions(dsn, no_hits, key)
                 sent, events = await _traffic_under_faults(
-                    config, plan, cluster, run_dir, bootstrap, database_url, tokens, service_token, tag, log
+                    config, plan, cluster, infra, tokens, service_token, tag, log
                 )
                 log(f"sent {sent.reads:,} reads and {sent.frames} frames; waiting for the pipeline to drain")
                 groups = consumer_groups(tag, prefix)
@@ -109,16 +117,15 @@ async def run(config: FaultConfig, run_dir: Path, bootstrap: str, database_url: 
                 cluster.stop_all()
     finally:
         await delete_topics(bootstrap, prefix)
-    return outcome.figures(sent, events, after - before, drained, time.monotonic() - started)
+    figures = outcome.figures(sent, events, after - before, drained, time.monotonic() - started)
+    return figures | {"brokers": infra.brokers, "reads_topic": replicated}
 
 
 async def _traffic_under_faults(
     config: FaultConfig,
     plan: Plan,
     cluster: Cluster,
-    run_dir: Path,
-    bootstrap: str,
-    database_url: str,
+    infra: Infra,
     tokens: dict[str, str],
     service_token: str,
     tag: str,
@@ -141,36 +148,21 @@ async def _traffic_under_faults(
             step = config.steps[n]
             await asyncio.sleep(1.5)  # let the chunk get going: the fault hits traffic in flight
             began = time.monotonic()
-            error = await _step(step, cluster, run_dir, bootstrap, database_url)
-            events.append({"step": step, "seconds": round(time.monotonic() - began, 1), "error": error})
-            log(f"{step}: {events[-1]['seconds']} s{f' ({error})' if error else ''}")
+            error, detail = await _step(step, cluster, infra, f"faults-{tag}.", config.hang_seconds)
+            events.append({"step": step, "seconds": round(time.monotonic() - began, 1), "error": error, **detail})
+            log(f"{step}: {events[-1]['seconds']} s {detail or ''}{f' ({error})' if error else ''}")
         await traffic
     return sent, events
 
 
-async def _step(step: str, cluster: Cluster, run_dir: Path, bootstrap: str, database_url: str) -> str | None:
-    action, *names = step.split()
+async def _step(
+    step: str, cluster: Cluster, infra: Infra, prefix: str, hang_seconds: float
+) -> tuple[str | None, dict[str, Any]]:
     try:
-        if action == "restart":
-            await restart_infra(names[0], run_dir, bootstrap, database_url)
-            for instance in cluster.running():
-                await cluster.wait_ready(instance, within=120)
-            return None
-        instances = [cluster.instance(name.rsplit("-", 1)[0], int(name.rsplit("-", 1)[1])) for name in names]
-        for instance in instances:
-            if action in ("kill", "stop"):
-                cluster.kill(instance, signal.SIGKILL if action == "kill" else signal.SIGTERM)
-            if action == "kill":
-                await asyncio.sleep(1)
-            if action in ("kill", "start"):
-                cluster.start(instance)
-        for instance in instances:
-            if action in ("kill", "start"):
-                await cluster.wait_ready(instance, within=120)
+        return None, await take(step, cluster, infra, prefix, hang_seconds)
     except (TimeoutError, RuntimeError) as exc:
         first, _, rest = str(exc).partition("\n")  # which instance; then the end of its log
-        return f"{type(exc).__name__}: {first} ... {rest[-400:]}"
-    return None
+        return f"{type(exc).__name__}: {first} ... {rest[-400:]}", {}
 
 
 def _frames_with_corrupt(plan: Plan) -> list[tuple[int, str]]:
