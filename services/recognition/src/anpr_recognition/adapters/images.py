@@ -5,6 +5,7 @@ warns below 179 megapixels, and a warned-about bomb is still decoded.
 """
 
 import io
+import threading
 
 import numpy as np
 from numpy.typing import NDArray
@@ -63,3 +64,48 @@ def decode_rgb(data: bytes, max_pixels: int | None = None) -> Pixels:
     except (OSError, ValueError, Image.DecompressionBombError) as error:
         raise ImageDecodeError(f"not a decodable image ({len(data)} bytes): {error}") from error
     return np.asarray(upright, dtype=np.uint8)
+
+
+class Frame:
+    """A frame decoded for detection: `pixels` at about 1/`scale` of the full resolution (1, 2, 4 or 8 by
+    libjpeg's DCT scaling, far cheaper than a full decode and a resize); the full resolution is decoded only
+    when asked for, once."""
+
+    def __init__(self, data: bytes, pixels: Pixels, scale: float, full_size: tuple[int, int]) -> None:
+        self.pixels = pixels
+        self.scale = scale
+        self.full_size = full_size  # (width, height), upright
+        self._data = data
+        self._full: Pixels | None = pixels if scale == 1 else None
+        self._lock = threading.Lock()
+
+    def full(self) -> Pixels:
+        with self._lock:  # two plates of one frame may ask at once; it is decoded once
+            if self._full is None:
+                self._full = decode_rgb(self._data)
+            return self._full
+
+
+def decode_frame(data: bytes, long_side: int, max_pixels: int | None = None) -> Frame:
+    """The frame with its long side at `long_side` pixels or more, scaled down by 2, 4 or 8 while decoding
+    where that still leaves enough (the detector sees `long_side` pixels, never more); checks as decode_rgb."""
+    if max_pixels is not None:
+        ensure_frame_size(data, max_pixels)
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if max_pixels is not None:
+                ensure_decodable_size(image.width, image.height, max_pixels)
+            full_width, full_height = image.size
+            shrink = long_side / max(full_width, full_height)
+            if shrink <= 0.5:
+                # libjpeg keeps at least the size asked for: the long side stays >= long_side.
+                image.draft(None, (max(1, int(full_width * shrink)), max(1, int(full_height * shrink))))
+            scale = full_width / image.width  # libjpeg rounds up: 1921 wide at 1/2 is 961
+            reduced_size = image.size
+            upright = ImageOps.exif_transpose(image).convert("RGB")
+            full_size = (full_height, full_width) if upright.size != reduced_size else (full_width, full_height)
+    except FrameTooLarge:
+        raise
+    except (OSError, ValueError, Image.DecompressionBombError) as error:
+        raise ImageDecodeError(f"not a decodable image ({len(data)} bytes): {error}") from error
+    return Frame(data, np.asarray(upright, dtype=np.uint8), scale, full_size)
