@@ -118,6 +118,11 @@ EXEMPTIONS: dict[tuple[str, str], Access] = {
     ("POST", "/v1/applications/{application_id}/withdraw"): allow(APPLICANT),
     ("POST", "/v1/applications/{application_id}/resubmit"): allow(APPLICANT),
     ("POST", "/v1/applications/{application_id}/paid"): allow(PERMIT_DESK, SERVICE),
+    # The counter's prices, public: its start page shows them before anyone signs in (no personal data).
+    ("GET", "/v1/counter/fees"): frozenset({PUBLIC}),
+    # Applications counted per day and kind for the pilot forecast: the planners (no personal data; the
+    # read is logged with its X-Purpose like every staff read of the counter's data).
+    ("GET", "/v1/counter/application-counts"): allow(OPERATOR, SUPERVISOR),
 }
 
 # Notices: reviewers and supervisors see and decide candidates; what leaves the system (exports,

@@ -6,6 +6,7 @@ submodule (checked by import-linter in `make lint`)."""
 
 from anpr_exemptions.bootstrap import SPEC
 from anpr_exemptions.config import ExemptionsSettings
+from anpr_exemptions.domain.errors import RefusalCode
 from anpr_exemptions.entrypoints.api import create_app
 
-__all__ = ["SPEC", "ExemptionsSettings", "create_app"]
+__all__ = ["SPEC", "ExemptionsSettings", "RefusalCode", "create_app"]

@@ -94,6 +94,8 @@ async def test_two_applications_for_the_thirteenth_day_at_once_exactly_one_wins(
     assert sorted(a.status_code for a in answers) == [201, 409], [a.text for a in answers]
     [refused] = [a for a in answers if a.status_code == 409]
     assert "12 of the 12 day permits" in refused.json()["detail"]
+    assert refused.json()["code"] == "quota_used_up"
+    assert refused.json()["params"] == {"plate": plate, "used": 12, "limit": 12, "year": first.year}
     assert await stored_applications(settings, plate) == 1, "the refused one left nothing behind"
     async with database(settings) as connection:
         query = select(func.count()).where(
@@ -112,6 +114,7 @@ async def test_the_same_day_twice_is_a_duplicate(isolated: Callable[..., Any], r
 
     assert again.status_code == 409
     assert "already has a day permit" in again.json()["detail"]
+    assert (again.json()["code"], again.json()["params"]["day"]) == ("day_taken", body["day"])
     assert await stored_applications(settings, plate) == 1
 
 
@@ -119,27 +122,32 @@ REGISTERED = "registered"
 
 
 @pytest.mark.parametrize(
-    ("change", "vehicle", "field"),
+    ("change", "vehicle", "field", "code"),
     [
-        ({"plate": "AB-12"}, None, "plate"),
-        ({"plate": "<script>"}, None, "plate"),
-        ({"plate": "ABCDEF"}, None, "plate"),
-        ({"country": "DE"}, REGISTERED, "country"),
-        ({}, "unregistered", "plate: "),
-        ({"day": (TODAY - timedelta(days=1)).isoformat()}, REGISTERED, "day: "),
-        ({"day": (TODAY + timedelta(days=91)).isoformat()}, REGISTERED, "day: at most 90 days"),
-        ({"day": None}, REGISTERED, "day: a day permit needs the day"),
-        ({"details": "<script>alert(1)</script>"}, REGISTERED, "details: plain text only"),
-        ({"details": "zie javascript:void(0)"}, REGISTERED, "details: plain text only"),
-        ({"email": "not-an-address"}, REGISTERED, "email: "),
-        ({}, "car", "vans and trucks only"),
-        ({}, "electric", "zero emission"),
-        ({}, "old", "age_40_years"),
-        ({}, "wheelchair", "wheelchair"),
+        ({"plate": "AB-12"}, None, "plate", "plate_invalid"),
+        ({"plate": "<script>"}, None, "plate", "plate_invalid"),
+        ({"plate": "ABCDEF"}, None, "plate", "plate_invalid"),
+        ({"country": "DE"}, REGISTERED, "country", "country_not_nl"),
+        ({}, "unregistered", "plate: ", "plate_not_registered"),
+        ({"day": (TODAY - timedelta(days=1)).isoformat()}, REGISTERED, "day: ", "day_in_past"),
+        ({"day": (TODAY + timedelta(days=91)).isoformat()}, REGISTERED, "day: at most 90 days", "day_beyond_horizon"),
+        ({"day": None}, REGISTERED, "day: a day permit needs the day", "day_missing"),
+        ({"details": "<script>alert(1)</script>"}, REGISTERED, "details: plain text only", "text_not_plain"),
+        ({"details": "zie javascript:void(0)"}, REGISTERED, "details: plain text only", "text_not_plain"),
+        ({"email": "not-an-address"}, REGISTERED, "email: ", "email_invalid"),
+        ({}, "car", "vans and trucks only", "plate_needs_no_day_permit"),
+        ({}, "electric", "zero emission", "plate_needs_no_day_permit"),
+        ({}, "old", "age_40_years", "plate_exempt_automatically"),
+        ({}, "wheelchair", "wheelchair", "plate_exempt_automatically"),
     ],
 )
 async def test_bad_input_names_the_field_and_stores_nothing(
-    isolated: Callable[..., Any], run_app: Callable[..., Any], change: dict[str, Any], vehicle: str | None, field: str
+    isolated: Callable[..., Any],
+    run_app: Callable[..., Any],
+    change: dict[str, Any],
+    vehicle: str | None,
+    field: str,
+    code: str,
 ) -> None:
     settings = counter_settings(isolated)
     plate = a_dutch_plate()
@@ -158,6 +166,7 @@ async def test_bad_input_names_the_field_and_stores_nothing(
 
     assert answer.status_code == 422, answer.text
     assert field in answer.json()["detail"], answer.json()
+    assert answer.json()["code"] == code, answer.json()  # what the counter's pages translate
     assert await stored_applications(settings, plate) == 0
 
 
@@ -212,6 +221,7 @@ async def test_new_applications_are_limited_per_applicant(
 
     assert [a.status_code for a in answers] == [201, 201, 429], [a.text for a in answers]
     assert "new applications an hour" in answers[2].json()["detail"]
+    assert (answers[2].json()["code"], answers[2].json()["params"]) == ("too_many_applications", {"limit": recent + 2})
     assert answers[2].headers["Retry-After"]
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 
-from anpr_exemptions.domain.errors import InvalidExemption
+from anpr_exemptions.domain.errors import Coded, InvalidExemption, RefusalCode
 from anpr_runtime import Conflict
 
 
@@ -43,8 +43,10 @@ BY_APPLICANT = frozenset({Status.SUBMITTED, Status.WITHDRAWN})
 NEEDS_REASON = frozenset({Status.REFUSED, Status.NEEDS_INFORMATION})
 
 
-class InvalidStep(Conflict):
+class InvalidStep(Coded, Conflict):
     """The application's status does not allow this step (409)."""
+
+    default_code = RefusalCode.STEP_NOT_ALLOWED
 
 
 @dataclass(frozen=True)
@@ -84,9 +86,14 @@ def move(
     """The next status, or InvalidStep / InvalidExemption; the caller stores both results."""
     allowed = _NEXT.get(application.status, frozenset())
     if to not in allowed:
-        raise InvalidStep(f"application {application.number} is {application.status}: it cannot become {to}")
+        raise InvalidStep(
+            f"application {application.number} is {application.status}: it cannot become {to}",
+            number=application.number,
+            status=application.status.value,
+            to=to.value,
+        )
     if to in NEEDS_REASON and not reason.strip():
-        raise InvalidExemption(f"reason: a {to} needs a reason the applicant can read")
+        raise InvalidExemption(f"reason: a {to} needs a reason the applicant can read", RefusalCode.REASON_REQUIRED)
     moved = replace(
         application,
         status=to,

@@ -9,9 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from anpr_exemptions.domain.errors import QuotaExceeded
+from anpr_exemptions.domain.errors import DayTaken, QuotaExceeded
 from anpr_exemptions.domain.model import Exemption
-from anpr_runtime import Conflict
 
 
 def ensure_day_permit_allowed(
@@ -20,11 +19,16 @@ def ensure_day_permit_allowed(
     """`same_year`: the vehicle's other day permits in `municipality` in the year of `day`, revoked ones too."""
     counted = _counted(same_year)
     if any(e.day == day for e in counted):
-        raise Conflict(f"vehicle {plate} already has a day permit for {day.isoformat()}")
+        taken = day.isoformat()
+        raise DayTaken(f"vehicle {plate} already has a day permit for {taken}", plate=plate, day=taken)
     if len(counted) >= per_year:
         raise QuotaExceeded(
             f"day permit refused: vehicle {plate} already has {len(counted)} of the {per_year} day permits "
-            f"allowed in {municipality} for {day.year} (revoked permits do not count)"
+            f"allowed in {municipality} for {day.year} (revoked permits do not count)",
+            plate=plate,
+            used=len(counted),
+            limit=per_year,
+            year=day.year,
         )
 
 

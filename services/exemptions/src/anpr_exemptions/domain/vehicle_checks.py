@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from anpr_exemptions.domain.errors import InvalidExemption, RefusalCode
+
 WHEELCHAIR_BODY_CODES = frozenset({"SH"})  # carrosserie: rolstoeltoegankelijk
 
 
@@ -78,15 +80,25 @@ def vehicle_checks(plate: str, facts: VehicleFacts | None, today: date, policy: 
     )
 
 
-def day_permit_refusal(checks: VehicleChecks) -> str | None:
-    """Why a day permit cannot be granted for this vehicle, or None."""
+def day_permit_refusal(checks: VehicleChecks) -> InvalidExemption | None:
+    """Why a day permit cannot be granted for this vehicle (the error to raise), or None."""
+    plate = checks.plate
     if not checks.registered:
-        return f"plate: {checks.plate} is not in the RDW vehicle registry"
+        return not_registered(plate)
     if checks.automatic:
-        return f"plate: {checks.plate} is exempt without a permit ({', '.join(checks.automatic)})"
+        reasons = ", ".join(checks.automatic)
+        message = f"plate: {plate} is exempt without a permit ({reasons})"
+        return InvalidExemption(message, RefusalCode.PLATE_EXEMPT_AUTOMATICALLY, plate=plate, reasons=reasons)
     if not checks.day_permit_needed:
-        return f"plate: {checks.plate} needs no day permit ({'; '.join(checks.notes)})"
+        message = f"plate: {plate} needs no day permit ({'; '.join(checks.notes)})"
+        return InvalidExemption(message, RefusalCode.PLATE_NEEDS_NO_DAY_PERMIT, plate=plate)
     return None
+
+
+def not_registered(plate: str) -> InvalidExemption:
+    return InvalidExemption(
+        f"plate: {plate} is not in the RDW vehicle registry", RefusalCode.PLATE_NOT_REGISTERED, plate=plate
+    )
 
 
 def fuels_of(values: Sequence[str] | None) -> tuple[str, ...]:

@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request, Response, status
 
 from anpr_exemptions.domain.applications import ApplicationKind, Status
-from anpr_exemptions.domain.errors import InvalidExemption
+from anpr_exemptions.domain.errors import Coded, InvalidExemption, RefusalCode
 from anpr_exemptions.domain.local_time import LOCAL
 from anpr_exemptions.entrypoints.application_schemas import (
     AnswerIn,
@@ -38,8 +38,9 @@ from anpr_runtime import NotFound, PermanentError
 router = APIRouter(prefix="/v1/applications", tags=["applications"])
 
 
-class TooLarge(PermanentError):
+class TooLarge(Coded, PermanentError):
     status_code = 413
+    default_code = RefusalCode.DOCUMENT_TOO_LARGE
 
 
 @router.post("/vehicle-check")
@@ -115,9 +116,9 @@ async def post_document(request: Request, who: Applicant, application_id: UUID) 
     async for chunk in request.stream():
         content += chunk
         if len(content) > limit:
-            raise TooLarge(f"document: at most {limit} bytes")
+            raise TooLarge(f"document: at most {limit} bytes", limit=limit)
     if not content:
-        raise InvalidExemption("document: the body is empty; send the file's bytes")
+        raise InvalidExemption("document: the body is empty; send the file's bytes", RefusalCode.DOCUMENT_EMPTY)
     now = datetime.now(UTC)
     async with counter(request) as ports:
         document_id, content_type = await use.attach(str(application_id), who.subject, bytes(content), now, ports)

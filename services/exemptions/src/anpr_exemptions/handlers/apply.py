@@ -8,24 +8,31 @@ from uuid import uuid4
 from anpr_exemptions.domain import application_form as form
 from anpr_exemptions.domain.applications import Application, ApplicationKind, Status, first_step
 from anpr_exemptions.domain.audit import Actor
-from anpr_exemptions.domain.errors import InvalidExemption
+from anpr_exemptions.domain.errors import ApplicationOpen, Coded, InvalidExemption, RefusalCode
 from anpr_exemptions.domain.local_time import LOCAL
 from anpr_exemptions.domain.model import ExemptionKind
 from anpr_exemptions.domain.permit import Terms, issue
-from anpr_exemptions.domain.vehicle_checks import CheckPolicy, VehicleChecks, day_permit_refusal, vehicle_checks
+from anpr_exemptions.domain.vehicle_checks import (
+    CheckPolicy,
+    VehicleChecks,
+    day_permit_refusal,
+    not_registered,
+    vehicle_checks,
+)
 from anpr_exemptions.handlers.application_steps import announce, grant_application
 from anpr_exemptions.handlers.counter_ports import CounterPorts
-from anpr_runtime import RetriableError
+from anpr_runtime import Conflict, RetriableError
 
 COUNTER = Actor("permit-counter", "granted automatically at the permit counter")
 _NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud on the phone
 
 
-class TooManyApplications(RetriableError):
+class TooManyApplications(Coded, RetriableError):
     """An applicant's hourly limit on new applications (429)."""
 
     status_code = 429
     retry_after_seconds = 600
+    default_code = RefusalCode.TOO_MANY_APPLICATIONS
 
 
 @dataclass(frozen=True)
@@ -71,22 +78,25 @@ async def apply(asked: NewApplication, applicant: Actor, now: datetime, ports: C
     day = None
     if asked.kind is ApplicationKind.DAY_PERMIT:
         if asked.day is None:
-            raise InvalidExemption("day: a day permit needs the day (YYYY-MM-DD)")
+            raise InvalidExemption("day: a day permit needs the day (YYYY-MM-DD)", RefusalCode.DAY_MISSING)
         day = form.permit_day(asked.day, today, ports.counter.horizon_days)
     elif asked.day is not None:
-        raise InvalidExemption(f"day: only a day permit takes a day, not a {asked.kind} exemption")
+        raise InvalidExemption(
+            f"day: only a day permit takes a day, not a {asked.kind} exemption",
+            RefusalCode.DAY_NOT_FOR_KIND,
+            kind=asked.kind.value,
+        )
     if (
         await ports.applications.created_since(applicant.subject, now - timedelta(hours=1))
         >= ports.counter.applications_per_hour
     ):
-        raise TooManyApplications(
-            f"at most {ports.counter.applications_per_hour} new applications an hour; try again later"
-        )
+        limit = ports.counter.applications_per_hour
+        raise TooManyApplications(f"at most {limit} new applications an hour; try again later", limit=limit)
     checks = await check_vehicle(plate, "NL", now, ports)
     if not checks.registered:
-        raise InvalidExemption(f"plate: {plate} is not in the RDW vehicle registry")
+        raise not_registered(plate)
     if asked.kind is ApplicationKind.DAY_PERMIT and (refusal := day_permit_refusal(checks)):
-        raise InvalidExemption(refusal)
+        raise refusal
     application = Application(
         application_id=str(uuid4()),
         number=_number(now),
@@ -101,7 +111,10 @@ async def apply(asked: NewApplication, applicant: Actor, now: datetime, ports: C
         day=day,
         details=details,
     )
-    await ports.applications.add(application)
+    try:
+        await ports.applications.add(application)
+    except Conflict as open_already:  # the repository's unique index on open applications: coded here
+        raise ApplicationOpen(str(open_already), kind=asked.kind.value, plate=plate) from None
     await ports.applications.record(first_step(application, applicant.subject, applicant.name))
     await announce(application, None, ports, now)
     if asked.kind is ApplicationKind.DAY_PERMIT:

@@ -9,7 +9,7 @@ from uuid import uuid4
 from anpr_exemptions.domain import application_form as form
 from anpr_exemptions.domain.applications import Application, ApplicationKind, Status, move
 from anpr_exemptions.domain.audit import Actor
-from anpr_exemptions.domain.errors import InvalidExemption
+from anpr_exemptions.domain.errors import InvalidExemption, RefusalCode
 from anpr_exemptions.domain.model import ExemptionKind
 from anpr_exemptions.domain.permit import Terms, issue
 from anpr_exemptions.domain.reads import ReadEntry
@@ -80,12 +80,21 @@ async def attach(
 ) -> tuple[str, str]:
     application = await current(application_id, applicant, ports)
     if application.status not in (Status.SUBMITTED, Status.NEEDS_INFORMATION):
-        raise InvalidExemption(f"document: application {application.number} is {application.status}; no more documents")
-    if len(content) > ports.counter.max_document_bytes:
-        raise InvalidExemption(f"document: at most {ports.counter.max_document_bytes} bytes")
+        raise InvalidExemption(
+            f"document: application {application.number} is {application.status}; no more documents",
+            RefusalCode.DOCUMENT_CLOSED,
+            number=application.number,
+            status=application.status.value,
+        )
+    limit = ports.counter.max_document_bytes
+    if len(content) > limit:
+        raise InvalidExemption(f"document: at most {limit} bytes", RefusalCode.DOCUMENT_TOO_LARGE, limit=limit)
     content_type = form.document_type(content)
     if len(await ports.applications.documents(application_id)) >= ports.counter.max_documents:
-        raise InvalidExemption(f"document: at most {ports.counter.max_documents} documents per application")
+        most = ports.counter.max_documents
+        raise InvalidExemption(
+            f"document: at most {most} documents per application", RefusalCode.DOCUMENT_LIMIT, limit=most
+        )
     document_id = str(uuid4())
     await ports.applications.add_document(document_id, application_id, content_type, content, now)
     return document_id, content_type
