@@ -51,11 +51,7 @@ class ConsoleSettings(ServiceSettings):
     )
     # Requests per address and minute on the counter's sign-in and form posts (the pages anyone can reach).
     loket_posts_per_minute: int = Field(default=30, ge=1, le=10_000)
-    # The prices the start page shows, in cents per kind: the same as exemptions' `fees_cents` (the
-    # application itself carries the fee exemptions charged).
-    loket_fees_cents: dict[str, int] = Field(
-        default_factory=lambda: {"day-permit": 2500, "resident": 5000, "business": 10000, "disabled": 0, "works": 7500}
-    )
+    # The counter's prices are exemptions' (ANPR_EXEMPTIONS_COUNTER fees_cents), read from its API: no setting here.
     review_queue_size: int = Field(default=50, ge=1, le=500)
     upstream_timeout_seconds: float = Field(default=10.0, gt=0)
 

@@ -40,6 +40,9 @@ APPLIED = {
 }
 
 
+FEES = {"day-permit": 2500, "resident": 5000, "business": 10000, "disabled": 0, "works": 7500}
+
+
 def applicant(session_id: str = "loket-1") -> Session:
     return signed_in_session("Jan Jansen", ["applicant"], CSRF, session_id=session_id, subject="bsn:999990019")
 
@@ -51,7 +54,18 @@ def counter(
     loket_sessions: list[Session] = (),  # type: ignore[assignment]
     staff_sessions: list[Session] = (),  # type: ignore[assignment]
     per_minute: int = 100,
+    fees: dict[str, int] | None = None,
+    fees_answered: bool = True,
 ) -> httpx.AsyncClient:
+    """exemptions' prices (GET /v1/counter/fees) answered here from `fees` (FEES by default) unless not
+    `fees_answered`; every other call by `upstream`."""
+    prices = FEES if fees is None else fees
+
+    def exemptions(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/counter/fees" and fees_answered:
+            return httpx.Response(200, json={"currency": "EUR", "fees_cents": prices})
+        return upstream(request)
+
     settings = ConsoleSettings(
         oidc_issuer="https://idp.example/realms/anpr", public_oidc_issuer="https://idp.example/realms/anpr-public"
     )
@@ -62,7 +76,7 @@ def counter(
         staff_store.sessions[session.session_id] = session
     for session in loket_sessions:
         loket_store.sessions[session.session_id] = session
-    http = httpx.AsyncClient(transport=httpx.MockTransport(upstream))
+    http = httpx.AsyncClient(transport=httpx.MockTransport(exemptions))
     base = {name: f"http://{name}.test" for name in ("ingest", "rules", "exemptions", "notices")}
     loket = identity(loket_store, FakeProvider(), FakeAccessTokens(frozenset({"applicant"})))
     staff = identity(staff_store, tokens=FakeAccessTokens(frozenset({"permit_desk"})))

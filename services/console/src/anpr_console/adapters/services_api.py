@@ -2,7 +2,8 @@
 audit apply to every request the console makes.
 
     ServiceUnavailable   the service cannot be reached, timed out, or answered 5xx
-    ServiceRefused       any 4xx: `status` and `detail` as the service gave them
+    ServiceRefused       any 4xx: `status` and `detail` as the service gave them, and its `code` and
+                         `params` when it sent a stable code (exemptions' counter refusals)
 """
 
 from dataclasses import dataclass
@@ -20,13 +21,23 @@ class ServiceUnavailable(RetriableError):
 
 
 class ServiceRefused(Exception):
-    def __init__(self, service: str, status: int, detail: str, route_missing: bool) -> None:
+    def __init__(
+        self,
+        service: str,
+        status: int,
+        detail: str,
+        route_missing: bool,
+        code: str | None = None,
+        params: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(f"{service} answered {status}: {detail}")
         self.service = service
         self.status = status
         self.detail = detail
         # FastAPI's own answer for a path it has no route for: the feature is not deployed (yet).
         self.route_missing = route_missing
+        self.code = code
+        self.params = params or {}
 
 
 @dataclass(frozen=True)
@@ -89,7 +100,8 @@ class ServicesApi:
         media_type: str | None = None,
         purpose: str | None = None,
     ) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {token}"}
+        # No token: a public route (exemptions' prices for the counter's start page, before anyone signs in).
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
         if media_type:
             headers["Content-Type"] = media_type
         if purpose:
@@ -106,7 +118,8 @@ class ServicesApi:
         if response.status_code >= 400:
             detail = _detail(response)
             missing = response.status_code in (404, 405) and detail in ("Not Found", "Method Not Allowed")
-            raise ServiceRefused(service, response.status_code, detail, missing)
+            code, params = _code(response)
+            raise ServiceRefused(service, response.status_code, detail, missing, code, params)
         return response
 
 
@@ -124,3 +137,14 @@ def _detail(response: httpx.Response) -> str:
         message = str(detail[0].get("msg", detail))
         return f"{where}: {message}" if where else message
     return response.reason_phrase
+
+
+def _code(response: httpx.Response) -> tuple[str | None, dict[str, Any]]:
+    try:
+        body = response.json()
+    except ValueError:
+        return None, {}
+    if not isinstance(body, dict) or not isinstance(body.get("code"), str):
+        return None, {}
+    params = body.get("params")
+    return body["code"], params if isinstance(params, dict) else {}

@@ -1,9 +1,14 @@
 """The permit counter's pages: what one may apply for, the form's fields, an API refusal placed next to
 its field, and the per-address limit on the pages anyone can reach."""
 
+import string
 import time
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
+
+from anpr_console.domain.messages.loket import REFUSALS_EN, REFUSALS_NL
 
 DAY_PERMIT = "day-permit"
 # The kinds the desk decides, in the order the start page offers them.
@@ -28,12 +33,49 @@ def field_of(detail: str) -> str | None:
     return name if sep and name in FIELDS else None
 
 
-def errors_of(detail: str, unnamed: str = "") -> dict[str, str]:
-    """{field: message} for the form; a message without a field goes to `unnamed` ("": above the form)."""
+@dataclass(frozen=True)
+class Said:
+    """A message with values: the catalogue key of a refusal's code and the values its text takes."""
+
+    key: str
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+
+def refusal_key(code: str) -> str:
+    return f"loket.refusal.{code}"
+
+
+def errors_of(
+    detail: str, unnamed: str = "", code: str | None = None, params: Mapping[str, Any] | None = None
+) -> dict[str, str | Said]:
+    """{field: message} for the form; a message without a field goes to `unnamed` ("": above the form).
+    A refusal whose code the counter has words for is said in them (the applicant's language, with the
+    values exemptions sent); any other (a new code, a request the schema refused) in exemptions' words."""
     name = field_of(detail)
+    where = unnamed if name is None else name
+    values = {k: v for k, v in (params or {}).items() if _plain(v)}
+    if code is not None and refusal_key(code) in REFUSALS_NL and _fits(refusal_key(code), values):
+        return {where: Said(refusal_key(code), values)}
     if name is None:
         return {unnamed: detail}
     return {name: detail.partition(":")[2].strip() or detail}
+
+
+def _plain(value: object) -> bool:
+    """exemptions' values are text and numbers; anything else is left out rather than shown as a repr."""
+    return isinstance(value, str | int | float) and not isinstance(value, bool)
+
+
+def _fits(key: str, values: Mapping[str, Any]) -> bool:
+    """Every value the texts name was sent: an older exemptions without one gets its own words shown, not
+    a page that fails to render."""
+    needed = {
+        name
+        for text in (REFUSALS_NL[key], REFUSALS_EN.get(key, ""))
+        for _, name, _, _ in string.Formatter().parse(text)
+        if name
+    }
+    return needed <= set(values)
 
 
 def document_type(content: bytes) -> str | None:
@@ -44,7 +86,10 @@ def document_type(content: bytes) -> str | None:
     return None
 
 
-def euros(cents: int) -> str:
+def euros(cents: int | None) -> str | None:
+    """None: the price is not known now (exemptions did not answer); the page says so instead."""
+    if cents is None:
+        return None
     return f"€ {cents // 100},{cents % 100:02d}"
 
 

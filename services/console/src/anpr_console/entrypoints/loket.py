@@ -6,6 +6,7 @@ round: the staff screens read another cookie and another namespace."""
 
 import logging
 import re
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, quote
@@ -24,6 +25,7 @@ from anpr_console.entrypoints.deps import components
 from anpr_console.entrypoints.rendering import render
 from anpr_console.handlers import loket as api
 from anpr_console.handlers.login import start_login
+from anpr_console.handlers.loket_fees import LoketFees
 from anpr_console.handlers.loket_login import finish_applicant_login
 from anpr_console.handlers.ports import Identity
 from anpr_console.handlers.session import current_session, end_session
@@ -56,6 +58,19 @@ class LoketRefused(Exception):
 
 def _identity(request: Request) -> Identity | None:
     return components(request).loket
+
+
+async def _fees(request: Request) -> dict[str, int] | None:
+    """exemptions' prices through one cache per app (made on first use: it lives as long as the app's
+    HTTP client, and no module-level state outlives a test's app)."""
+    cache: LoketFees | None = getattr(request.app.state, "loket_fees", None)
+    if cache is None:
+        cache = request.app.state.loket_fees = LoketFees(components(request).services)
+    return await cache.cents()
+
+
+def _price(fees: dict[str, int] | None, kind: str) -> str | None:
+    return None if fees is None else rules.euros(fees.get(kind))
 
 
 def _limit(request: Request) -> None:
@@ -130,9 +145,9 @@ async def _signed_out(request: Request, session: Session) -> Response:
 
 @router.get("")
 async def start(request: Request) -> Response:
-    settings = components(request).settings
     session = await _maybe_applicant(request)
-    fees = {kind: rules.euros(settings.loket_fees_cents.get(kind, 0)) for kind in rules.KINDS}
+    known = await _fees(request)
+    fees = {kind: _price(known, kind) for kind in rules.KINDS}
     return _page(request, "start.html", {"fees": fees, "configured": _identity(request) is not None}, session)
 
 
@@ -227,7 +242,8 @@ async def vehicle_check(request: Request, session: Applicant) -> Response:
     except ServiceRefused as refused:
         if refused.status == 401:
             return await _signed_out(request, session)
-        context = {"typed": typed, "errors": rules.errors_of(refused.detail), "checked": None}
+        errors = rules.errors_of(refused.detail, code=refused.code, params=refused.params)
+        context = {"typed": typed, "errors": errors, "checked": None}
         return _page(request, "vehicle.html", context, session, 422)
     return _page(request, "vehicle.html", {"typed": typed, "errors": {}, "checked": checked}, session)
 
@@ -235,10 +251,10 @@ async def vehicle_check(request: Request, session: Applicant) -> Response:
 # --- applying -----------------------------------------------------------------------------------------
 
 
-def _apply_page(
-    request: Request, session: Session, kind: str, typed: dict[str, str], errors: dict[str, str]
+async def _apply_page(
+    request: Request, session: Session, kind: str, typed: dict[str, str], errors: Mapping[str, str | rules.Said]
 ) -> Response:
-    fee = rules.euros(components(request).settings.loket_fees_cents.get(kind, 0))
+    fee = _price(await _fees(request), kind)
     status = 422 if errors else 200
     context = {"kind": kind, "typed": typed, "errors": errors, "fee": fee, "day_permit": rules.DAY_PERMIT}
     return _page(request, "apply.html", context, session, status)
@@ -248,7 +264,7 @@ def _apply_page(
 async def apply_form(request: Request, session: Applicant, kind: str, plate: str = "") -> Response:
     if kind not in rules.KINDS:
         return _not_found(request, session)
-    return _apply_page(request, session, kind, {"plate": plate if _PLATE.fullmatch(plate) else ""}, {})
+    return await _apply_page(request, session, kind, {"plate": plate if _PLATE.fullmatch(plate) else ""}, {})
 
 
 @router.post("/apply/{kind}")
@@ -260,9 +276,9 @@ async def apply(request: Request, session: Applicant, kind: str) -> Response:
     if document is not None and kind != rules.DAY_PERMIT:
         # Checked before the application is made, so a wrong file leaves nothing stored and the form as typed.
         if len(document) > rules.MAX_DOCUMENT_BYTES:
-            return _apply_page(request, session, kind, typed, {"document": "loket.document.too_large"})
+            return await _apply_page(request, session, kind, typed, {"document": "loket.document.too_large"})
         if rules.document_type(document) is None:
-            return _apply_page(request, session, kind, typed, {"document": "loket.document.type"})
+            return await _apply_page(request, session, kind, typed, {"document": "loket.document.type"})
     found = components(request)
     token = session.tokens.access_token
     try:
@@ -273,7 +289,8 @@ async def apply(request: Request, session: Applicant, kind: str) -> Response:
         # A conflict names no field: for a day permit it is the day (the quota used up, that day taken),
         # for the other kinds the vehicle (an open application of that kind already).
         unnamed = ("day" if kind == rules.DAY_PERMIT else "plate") if refused.status == 409 else ""
-        return _apply_page(request, session, kind, typed, rules.errors_of(refused.detail, unnamed))
+        errors = rules.errors_of(refused.detail, unnamed, refused.code, refused.params)
+        return await _apply_page(request, session, kind, typed, errors)
     if document is not None and kind != rules.DAY_PERMIT:
         media_type = rules.document_type(document) or "application/octet-stream"
         try:
@@ -303,7 +320,7 @@ async def _application_page(
     request: Request,
     session: Session,
     application_id: str,
-    errors: dict[str, str],
+    errors: Mapping[str, str | rules.Said],
     typed: dict[str, str],
     status: int = 200,
 ) -> Response:
@@ -370,7 +387,7 @@ async def application_step(request: Request, session: Applicant, application_id:
             return await _signed_out(request, session)
         if refused.status == 404:
             return _not_found(request, session)
-        errors = rules.errors_of(refused.detail)
+        errors = rules.errors_of(refused.detail, code=refused.code, params=refused.params)
         if action == "resubmit" and "" in errors:
             errors = {"answer": errors[""]}
         return await _application_page(request, session, application_id, errors, typed, 422)

@@ -1,4 +1,67 @@
-"""The words of the permit counter (/loket), for residents and businesses: Dutch first, English the same keys."""
+"""The words of the permit counter (/loket), for residents and businesses: Dutch first, English the same keys.
+
+REFUSALS_*: exemptions' refusals by their stable code (`loket.refusal.<code>`, values as exemptions sends
+them in `params`); a code without words here is shown in exemptions' own (English) words."""
+
+REFUSALS_NL = {
+    "loket.refusal.country_not_nl": "Alleen voertuigen met een Nederlands kenteken kunnen hier een ontheffing"
+    " aanvragen. Voor een buitenlands voertuig neemt u contact op met de gemeente.",
+    "loket.refusal.plate_invalid": "Dit is geen Nederlands kenteken (6 letters en cijfers, bijvoorbeeld VX-123-B).",
+    "loket.refusal.plate_not_registered": "Kenteken {plate} staat niet in het kentekenregister van de RDW.",
+    "loket.refusal.plate_exempt_automatically": "Voertuig {plate} is al automatisch vrijgesteld: u hoeft geen"
+    " ontheffing aan te vragen.",
+    "loket.refusal.plate_needs_no_day_permit": "Voertuig {plate} heeft geen dagontheffing nodig: de"
+    " zero-emissiezone geldt alleen voor bestelbussen en vrachtwagens die niet emissievrij zijn.",
+    "loket.refusal.day_missing": "Kies de dag waarvoor u de dagontheffing wilt.",
+    "loket.refusal.day_not_for_kind": "Alleen een dagontheffing geldt voor één dag; laat de dag leeg.",
+    "loket.refusal.day_in_past": "De dag {day} is al voorbij. Kies vandaag of een latere dag.",
+    "loket.refusal.day_beyond_horizon": "U kunt hooguit {days} dagen vooruit aanvragen (tot en met {until}).",
+    "loket.refusal.day_taken": "Voertuig {plate} heeft al een dagontheffing voor {day}.",
+    "loket.refusal.quota_used_up": "Voertuig {plate} heeft al {used} van de {limit} dagontheffingen van {year}"
+    " gebruikt. Dit jaar kunt u er geen meer aanvragen.",
+    "loket.refusal.application_open": "U heeft voor voertuig {plate} al een lopende aanvraag van deze soort.",
+    "loket.refusal.too_many_applications": "U heeft het afgelopen uur al {limit} aanvragen gedaan. Probeer het"
+    " later opnieuw.",
+    "loket.refusal.email_invalid": "Dit is geen geldig e-mailadres.",
+    "loket.refusal.text_too_long": "Gebruik hooguit {limit} tekens.",
+    "loket.refusal.text_not_plain": "Gebruik alleen gewone tekst, zonder opmaak of tekens als < en >.",
+    "loket.refusal.reason_required": "Geef een reden die de aanvrager kan lezen.",
+    "loket.refusal.document_type": "Alleen PDF- of JPEG-bestanden zijn toegestaan.",
+    "loket.refusal.document_empty": "Het bestand is leeg.",
+    "loket.refusal.document_too_large": "Het bestand is te groot (hooguit {limit} bytes).",
+    "loket.refusal.document_limit": "U kunt hooguit {limit} bewijsstukken per aanvraag toevoegen.",
+    "loket.refusal.document_closed": "Aanvraag {number} is afgehandeld: u kunt geen bewijsstukken meer toevoegen.",
+    "loket.refusal.step_not_allowed": "Dit kan niet meer: de status van aanvraag {number} is intussen veranderd.",
+}
+REFUSALS_EN = {
+    "loket.refusal.country_not_nl": "Only vehicles with a Dutch registration can apply here. For a foreign"
+    " vehicle, please contact the municipality.",
+    "loket.refusal.plate_invalid": "This is not a Dutch registration (6 letters and digits, e.g. VX-123-B).",
+    "loket.refusal.plate_not_registered": "Registration {plate} is not in the RDW vehicle registry.",
+    "loket.refusal.plate_exempt_automatically": "Vehicle {plate} is already exempt automatically: you do not need"
+    " to apply.",
+    "loket.refusal.plate_needs_no_day_permit": "Vehicle {plate} needs no day permit: the zero-emission zone"
+    " applies only to vans and trucks that are not emission-free.",
+    "loket.refusal.day_missing": "Choose the day you need the day permit for.",
+    "loket.refusal.day_not_for_kind": "Only a day permit is for one day; leave the day empty.",
+    "loket.refusal.day_in_past": "{day} has passed. Choose today or a later day.",
+    "loket.refusal.day_beyond_horizon": "You can apply at most {days} days ahead (until {until}).",
+    "loket.refusal.day_taken": "Vehicle {plate} already has a day permit for {day}.",
+    "loket.refusal.quota_used_up": "Vehicle {plate} has used {used} of its {limit} day permits for {year}."
+    " No more can be issued this year.",
+    "loket.refusal.application_open": "You already have an open application of this kind for vehicle {plate}.",
+    "loket.refusal.too_many_applications": "You made {limit} applications in the last hour. Please try again later.",
+    "loket.refusal.email_invalid": "This is not a valid e-mail address.",
+    "loket.refusal.text_too_long": "Use at most {limit} characters.",
+    "loket.refusal.text_not_plain": "Use plain text only, without markup or characters such as < and >.",
+    "loket.refusal.reason_required": "Give a reason the applicant can read.",
+    "loket.refusal.document_type": "Only PDF or JPEG files are accepted.",
+    "loket.refusal.document_empty": "The file is empty.",
+    "loket.refusal.document_too_large": "The file is too large (at most {limit} bytes).",
+    "loket.refusal.document_limit": "You can add at most {limit} documents to an application.",
+    "loket.refusal.document_closed": "Application {number} is closed: no more documents can be added.",
+    "loket.refusal.step_not_allowed": "This is no longer possible: application {number} has changed meanwhile.",
+}
 
 NL = {
     "loket.title": "Ontheffingsloket",
@@ -24,6 +87,7 @@ NL = {
     "loket.back": "Terug naar het loket",
     "loket.choose": "Wat wilt u aanvragen?",
     "loket.price": "Prijs",
+    "loket.price_unknown": "nu niet bekend (probeer het later opnieuw)",
     "loket.apply": "Aanvragen",
     "loket.apply.title": "{kind} aanvragen",
     "loket.kind.day-permit": "Dagontheffing zero-emissiezone",
@@ -106,7 +170,7 @@ NL = {
     "loket.no": "nee",
     "loket.kind.market": "Marktontheffing",
     "loket.kind.national": "Landelijke ontheffing",
-}
+} | REFUSALS_NL
 
 EN = {
     "loket.title": "Permit counter",
@@ -132,6 +196,7 @@ EN = {
     "loket.back": "Back to the counter",
     "loket.choose": "What do you want to apply for?",
     "loket.price": "Price",
+    "loket.price_unknown": "not known right now (please try again later)",
     "loket.apply": "Apply",
     "loket.apply.title": "Apply: {kind}",
     "loket.kind.day-permit": "Zero-emission zone day permit",
@@ -213,4 +278,4 @@ EN = {
     "loket.no": "no",
     "loket.kind.market": "Market exemption",
     "loket.kind.national": "National exemption",
-}
+} | REFUSALS_EN
