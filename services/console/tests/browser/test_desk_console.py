@@ -3,8 +3,9 @@ service, PostgreSQL, both Keycloak realms and the local SMTP server: a resident 
 applies for a disabled-person exemption with a PDF; the permit-desk person signs in to the console, finds
 it in the queue, downloads the PDF through the console and grants it; the resident gets the e-mail (a .eml
 with the number and status) and sees the permit under "my permits". And a refusal: script in the reason is
-refused at the field, then the reason the applicant reads on her application. Every desk page: a
-screenshot (docs/screenshots/desk-*.png) and axe-core with no serious or critical violation."""
+refused at the field, the fee marked paid, a question asked, then the refusal's reason the applicant
+reads on her application. Every desk page: a screenshot (docs/screenshots/desk-*.png) and axe-core with
+no serious or critical violation."""
 
 import asyncio
 import os
@@ -208,6 +209,18 @@ async def test_the_desk_refuses_with_a_reason_the_applicant_reads(stack: dict[st
         await desk.click("#grant")
         assert "voor de begindatum" in await desk.locator("#grant-valid_until-error").inner_text()
         await _look(desk, "grant-bad-date")
+
+        await desk.click("#mark-paid")  # the fee arrived with its payment reference
+        await desk.wait_for_url("**/applications/*?done=paid")
+        assert "betaald" in await desk.locator("#paid").inner_text()
+        assert await desk.locator("#mark-paid").count() == 0
+        await desk.fill("#f-ask-question", "Op welk adres woont u precies?")
+        await desk.click("#ask")
+        await desk.wait_for_url("**/applications/*?done=asked")
+        assert await desk.locator("#status").inner_text() == "Informatie gevraagd"
+        assert await desk.locator("#grant").count() == 0, "a grant waits for the applicant's answer"
+        await _look(desk, "asked")
+        assert await mail_about(number, "aanvulling nodig") == f"Aanvraag {number}: aanvulling nodig"
 
         await desk.fill("#f-refuse-reason", reason)
         await desk.click("#refuse")

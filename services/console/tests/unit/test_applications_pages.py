@@ -60,6 +60,17 @@ async def test_the_filters_go_to_exemptions_and_a_made_up_one_is_refused_at_its_
     assert len(api.calls) == calls, "a bad filter is not sent"
 
 
+async def test_the_queue_speaks_english_when_asked(desk: httpx.AsyncClient, api: FakeApplicationsApi) -> None:
+    found = api.add(an_application("A-2026-ENG001", status="needs_information", reason="Which street?"))
+    desk.cookies.set("anpr_lang", "en")
+    queue = await desk.get("/applications", params={"status": ""})
+    page = await desk.get(f"/applications/{found}")
+    assert "Applications from the counter" in queue.text
+    assert "Information requested" in page.text
+    assert "Question asked" in page.text
+    assert "A grant is possible once the applicant has sent the information asked for." in page.text
+
+
 async def test_only_the_permit_desk_opens_the_queue(api: FakeApplicationsApi) -> None:
     async with console_client(api, signed_in_session("Rik", {"reviewer"}, CSRF)) as reviewer:
         page = await reviewer.get("/applications")
