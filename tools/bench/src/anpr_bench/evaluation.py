@@ -11,8 +11,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from anpr_recognition import PlateReading, edit_distance, synthetic_samples
+import numpy as np
 
+from anpr_recognition import PlateReading, decode_rgb, edit_distance, synthetic_samples
+
+Box = tuple[int, int, int, int]
 CONFIDENCE_BUCKETS = (0.0, 0.5, 0.8, 0.9, 0.95, 0.99, 1.0)
 
 
@@ -22,25 +25,45 @@ class LabelledFrame:
     jpeg: bytes
     plates: tuple[str, ...]
     countries: tuple[str | None, ...] = ()  # per plate, where the labels say (the European set)
+    boxes: tuple[Box, ...] = ()  # per plate, in frame pixels
+    brightness: tuple[float, ...] = ()  # per plate: mean 0-255 of its box, for recall in the dark
 
 
 def labelled_directory(path: Path) -> list[LabelledFrame]:
     """Frames of a directory with a labels.csv (image, ..., plate[, country]): one row per plate."""
     plates: dict[str, list[str]] = {}
     countries: dict[str, list[str | None]] = {}
+    boxes: dict[str, list[Box]] = {}
     with (path / "labels.csv").open(newline="") as file:
         for row in csv.DictReader(file):
             plates.setdefault(row["image"], []).append(row["plate"])
             countries.setdefault(row["image"], []).append(row.get("country") or None)
-    return [
-        LabelledFrame(name, (path / name).read_bytes(), tuple(texts), tuple(countries[name]))
-        for name, texts in sorted(plates.items())
-    ]
+            boxes.setdefault(row["image"], []).append((int(row["x0"]), int(row["y0"]), int(row["x1"]), int(row["y1"])))
+    frames = []
+    for name, texts in sorted(plates.items()):
+        jpeg = (path / name).read_bytes()
+        frame_boxes = tuple(boxes[name])
+        frames.append(
+            LabelledFrame(name, jpeg, tuple(texts), tuple(countries[name]), frame_boxes, _brightness(jpeg, frame_boxes))
+        )
+    return frames
 
 
 def synthetic_set(count: int, seed: int) -> list[LabelledFrame]:
     samples = synthetic_samples(count, random.Random(seed), hard=True)
-    return [LabelledFrame(f"synthetic-{i}", s.jpeg, (s.text,)) for i, s in enumerate(samples)]
+    return [
+        LabelledFrame(f"synthetic-{i}", s.jpeg, (s.text,), (), (s.box,), _brightness(s.jpeg, (s.box,)))
+        for i, s in enumerate(samples)
+    ]
+
+
+def _brightness(jpeg: bytes, boxes: Sequence[Box]) -> tuple[float, ...]:
+    rgb = decode_rgb(jpeg)
+    means = []
+    for x0, y0, x1, y1 in boxes:
+        inside = rgb[max(0, y0) : max(y0 + 1, y1), max(0, x0) : max(x0 + 1, x1)]
+        means.append(float(np.mean(inside)) if inside.size else 0.0)
+    return tuple(means)
 
 
 @dataclass

@@ -44,6 +44,7 @@ def bench_recognition(
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object on the last line")] = False,
 ) -> None:
     """Exact-plate and character accuracy, frames/s, ms/frame, memory, calibration: new reader vs naive."""
+    from anpr_bench.detection_recall import Recall
     from anpr_bench.eu_set import european_set
     from anpr_bench.evaluation import Score, calibration_table, labelled_directory, synthetic_set
     from anpr_bench.naive_reader import NaivePlateReader
@@ -79,6 +80,7 @@ def bench_recognition(
         timings = {name: 0.0 for name in readers}
         set_scores = {name: Score() for name in readers}
         by_country: dict[str, dict[str, Score]] = {name: {} for name in readers}
+        recalls = {name: Recall() for name in readers}
         # Blocks of a few frames per reader, alternating: both see the same load from other processes,
         # and a reader's idle thread pool never runs beside the other on every single frame.
         for start in range(0, len(frames), _BLOCK):
@@ -90,6 +92,7 @@ def bench_recognition(
                     readings = readers[name].read(frame.jpeg)
                     timings[name] += time.perf_counter() - started
                     set_scores[name].add(frame.plates, readings, frame.countries)
+                    recalls[name].add(frame.boxes, frame.brightness, readings)
                     for plate, country in zip(frame.plates, frame.countries, strict=False):
                         if country is not None:
                             by_country[name].setdefault(country, Score()).add([plate], readings, [country])
@@ -103,6 +106,9 @@ def bench_recognition(
                 f"{prefix}_false_reads": score.false_reads,
                 f"{prefix}_fps": round(len(frames) / timings[name], 2),
                 f"{prefix}_ms_per_frame": round(1000 * timings[name] / len(frames), 1),
+                f"{prefix}_detection_recall": round(recalls[name].recall, 4),
+                f"{prefix}_detection_recall_by_size": recalls[name].size_table(),
+                f"{prefix}_detection_recall_by_light": recalls[name].light_table(),
             }
         scores[set_name] = set_scores["new"]
         if set_name == "eu":
@@ -176,7 +182,7 @@ def _print(result: dict[str, Any], calibration: dict[str, list[dict[str, Any]]])
     show: Callable[[float | None], str] = lambda accuracy: "-" if accuracy is None else f"{accuracy:.3f}"  # noqa: E731
     figures = Table("figure", "value", title="anpr bench recognition")
     for name, value in result.items():
-        if name == "per_country":
+        if name == "per_country" or isinstance(value, dict):
             continue
         if name != "calibration":
             figures.add_row(name, f"{value:,.4g}" if isinstance(value, float) else str(value))
@@ -193,6 +199,9 @@ def _print(result: dict[str, Any], calibration: dict[str, list[dict[str, Any]]])
         )
     if result.get("per_country"):
         out.print(countries)
+    from anpr_bench.detection_recall import recall_table
+
+    out.print(recall_table(result))
     for name, buckets in calibration.items():
         table = Table("confidence", "reads", "accuracy", title=f"calibration ({name})")
         for bucket in buckets:
