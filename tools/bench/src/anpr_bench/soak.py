@@ -32,7 +32,7 @@ from anpr_bench.faults.verify import dead_letters, plain_dsn, wait_drained
 from anpr_bench.soak_figures import Sample, summary
 from anpr_bench.soak_lag import KafkaOffsets
 from anpr_bench.soak_plot import write_plot
-from anpr_bench.soak_sampler import Sampler, infra_pids
+from anpr_bench.soak_sampler import Sampler, infra_pids, running_brokers
 from anpr_bench.soak_setup import set_up_soak
 from anpr_cli.paths import SERVICES
 from anpr_cli.processes import alive
@@ -76,6 +76,7 @@ async def run(
         "offered_reads_per_s": round(len(plan.reads) / seconds, 1),
         "offered_frames_per_s": config.frame_rate,
         "load_average_at_start": [round(load, 2) for load in os.getloadavg()],
+        "brokers": running_brokers(run_dir),
     }
     log(f"soak {tag}: {len(plan.reads):,} reads and {plan.frames:,} frames over {config.minutes:g} min")
     started = time.monotonic()

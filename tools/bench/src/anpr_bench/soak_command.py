@@ -12,6 +12,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, Ti
 from rich.table import Table
 
 from anpr_bench.soak_figures import Sample
+from anpr_bench.soak_sampler import running_brokers
 from anpr_cli.paths import load_run_env, run_dir
 
 
@@ -22,6 +23,14 @@ def bench_soak(
     ] = 60,
     rate: Annotated[float, typer.Option(min=1, help="reads per second offered, evenly spread")] = 100,
     frame_rate: Annotated[float, typer.Option(min=0, help="demo camera frames per second offered (0: none)")] = 1.0,
+    brokers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=3,
+            help="the Kafka brokers the running infrastructure must have (3: start it with `anpr up --brokers 3`)",
+        ),
+    ] = None,
     plot: Annotated[Path | None, typer.Option(help="where the PNG goes (default: <run dir>/soak-<run>.png)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object on the last line")] = False,
 ) -> None:
@@ -36,6 +45,9 @@ def bench_soak(
     bootstrap, database_url = os.environ.get("KAFKA_BOOTSTRAP"), os.environ.get("DATABASE_URL")
     if not bootstrap or not database_url:
         raise typer.BadParameter("the soak needs Kafka and PostgreSQL: run `anpr up` first")
+    if brokers is not None and (running := running_brokers(Path(run_dir()))) != brokers:
+        wanted = f"`anpr up --brokers {brokers}` starts them"
+        raise typer.BadParameter(f"the running Kafka has {running} broker(s), not {brokers}: {wanted}")
     config = SoakConfig(minutes=minutes, sample_seconds=sample_seconds, rate=rate, frame_rate=frame_rate, plot=plot)
     console = Console(stderr=True)
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), TimeRemainingColumn())

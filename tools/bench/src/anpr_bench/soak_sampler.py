@@ -37,6 +37,10 @@ def infra_pids(run_dir: Path) -> dict[str, int]:
     return found
 
 
+def running_brokers(run_dir: Path) -> int:
+    return sum(name.startswith("kafka") for name in infra_pids(run_dir))
+
+
 class Sampler:
     def __init__(
         self,

@@ -22,6 +22,7 @@ from anpr_bench.soak_probes import (
     tree_pss_mib,
     tree_rss_mib,
 )
+from anpr_bench.soak_sampler import infra_pids, running_brokers
 
 TCP = """  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
    0: 0100007F:C350 0100007F:8E70 01 00000000:00000000 00:00000000 00000000  1000        0 111 1 0 20 4 30 10 -1
@@ -106,3 +107,18 @@ def test_the_plot_is_a_png(tmp_path: Path) -> None:
 
     assert written.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert written.stat().st_size > 10_000
+
+
+def test_the_brokers_and_postgres_are_found_by_their_pid_files_and_a_stale_one_is_not(
+    tmp_path: Path, child: subprocess.Popen[bytes]
+) -> None:
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    (tmp_path / "kafka.pid").write_text(str(os.getpid()))
+    (tmp_path / "kafka-2.pid").write_text(str(child.pid))
+    (tmp_path / "kafka-3.pid").write_text(str(gone.pid))  # a broker killed: its pid file stays behind
+    (tmp_path / "pg" / "data").mkdir(parents=True)
+    (tmp_path / "pg" / "data" / "postmaster.pid").write_text(f"{child.pid}\n/some/data\n1733480000\n5432\n")
+
+    assert infra_pids(tmp_path) == {"kafka": os.getpid(), "kafka-2": child.pid, "postgres": child.pid}
+    assert running_brokers(tmp_path) == 2
