@@ -1,4 +1,5 @@
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Sequence
 
@@ -361,3 +362,26 @@ async def test_everything_one_poll_fetched_is_one_batch_and_one_commit(producer:
 
     assert log[0] == "batch 5,6,9"
     assert consumer.commits == [{TP: 7, TopicPartition("anpr.reads.v1", 2): 10}]
+
+
+def test_a_batch_counts_each_event_type_from_headers_or_body() -> None:
+    from anpr_runtime.consumer import _kinds
+
+    def with_type(offset: int, event_type: bytes) -> ConsumerRecord:
+        record = a_record(offset, b'{"event_type": "ignored.when.headers.say"}')
+        return dataclasses.replace(record, headers=[("correlation_id", b"c1"), ("event_type", event_type)])
+
+    records = [
+        *(with_type(n, b"plate.recognized") for n in range(3)),
+        with_type(3, b"read.reevaluate"),
+        with_type(4, b"not acceptable\n"),  # never a metric label
+        a_record(5, b'{"event_type": "plate.recognized", "plate": "72VGX6"}'),  # no headers: from the body
+        a_record(6, b"{}", topic="anpr.candidates.v1"),
+    ]
+
+    assert _kinds(records) == {
+        ("anpr.reads.v1", "plate.recognized"): 4,
+        ("anpr.reads.v1", "read.reevaluate"): 1,
+        ("anpr.reads.v1", None): 1,
+        ("anpr.candidates.v1", None): 1,
+    }
