@@ -13,11 +13,13 @@ Run `python -m anpr_recognition.adapters.prepared_models` to build the cache ahe
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import onnx
 from numpy.typing import NDArray
-from onnx import TensorProto, helper, numpy_helper
+
+if TYPE_CHECKING:
+    from onnx import TensorProto
 
 RECIPE = "raw-heads-v1"  # change it whenever the rewrite changes: the cache is keyed by it
 STRIDES = (8, 16, 32)
@@ -26,6 +28,11 @@ CLASS_OUTPUTS = tuple(f"/model.22/cv3.{i}/cv3.{i}.2/Conv_output_0" for i in rang
 
 
 def to_float32_heads(source: Path, target: Path) -> None:
+    # onnx is imported here, not with the module: the rewrite runs once per model cache, and the reader
+    # that uses STRIDES would otherwise import it (a quarter of a second or more) at every start.
+    import onnx
+    from onnx import TensorProto, helper
+
     model = onnx.load(str(source))
     graph = model.graph
     wanted = set(BOX_OUTPUTS + CLASS_OUTPUTS)
@@ -56,7 +63,9 @@ def to_float32_heads(source: Path, target: Path) -> None:
     onnx.save(model, str(target))
 
 
-def _as_float32(tensor: TensorProto) -> TensorProto:
+def _as_float32(tensor: "TensorProto") -> "TensorProto":
+    from onnx import numpy_helper
+
     array = numpy_helper.to_array(tensor)
     if array.dtype == np.float16:
         return numpy_helper.from_array(array.astype(np.float32), tensor.name)
@@ -64,6 +73,7 @@ def _as_float32(tensor: TensorProto) -> TensorProto:
 
 
 def quantise_int8(float_model: Path, target: Path, calibration: Iterable[NDArray[np.float32]]) -> None:
+    import onnx
     from onnxruntime.quantization import (
         CalibrationDataReader,
         CalibrationMethod,
