@@ -6,7 +6,7 @@ import json
 import os
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import httpx
 import typer
@@ -16,6 +16,9 @@ from rich.table import Table
 
 from anpr_cli.paths import load_run_env, run_dir
 from anpr_cli.service_api import admin_client, get_json, service_url
+
+if TYPE_CHECKING:  # imported where used at run time: `anpr --help` stays fast
+    from anpr_pilot.exemption_requests import RequestRate
 
 console = Console()
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -32,17 +35,52 @@ def _out(directory: Path | None) -> Path:
     return chosen
 
 
-def measured_review(client: httpx.Client, days: int = 28) -> tuple[float | None, float]:
-    """One reviewer's decisions per hour (hours with decisions) and the share accepted, from notices' decision
-    timestamps over the last `days` (the reviewers of today, not those of the replayed period)."""
+MEASURE_DAYS = 28  # the reviewers and applicants of today, not those of the replayed period
+COUNTS_PURPOSE = "administration: pilot forecast"  # X-Purpose of the admin token's read of the counter's counts
+
+
+def recent_stats(client: httpx.Client, days: int = MEASURE_DAYS) -> tuple[dict[str, Any], datetime, datetime]:
     until = datetime.now(UTC)
     since = until - timedelta(days=days)
-    stats = get_json(client, "notices", "/v1/stats", since=since.isoformat(), until=until.isoformat())
+    return get_json(client, "notices", "/v1/stats", since=since.isoformat(), until=until.isoformat()), since, until
+
+
+def measured_review(client: httpx.Client, days: int = MEASURE_DAYS) -> tuple[float | None, float]:
+    """One reviewer's decisions per hour (hours with decisions) and the share accepted, from notices' decision
+    timestamps over the last `days` (the reviewers of today, not those of the replayed period)."""
+    return review_of(recent_stats(client, days)[0])
+
+
+def review_of(stats: dict[str, Any]) -> tuple[float | None, float]:
     hours = [r["decisions"] for r in stats["reviewers"]]
     accepted = sum(b["accepted"] for b in stats["per_hour"])
     rejected = sum(sum(b["rejected"].values()) for b in stats["per_hour"])
     per_hour = sum(hours) / len(hours) if hours else None
     return per_hour, accepted / (accepted + rejected) if accepted + rejected else 1.0
+
+
+def observed_requests(
+    client: httpx.Client, stats: dict[str, Any], since: datetime, until: datetime, configured: float | None
+) -> "RequestRate":
+    """The request rate the forecast projects exemption requests from (anpr_pilot.exemption_requests): the
+    counter's applications over the same window as notices' `stats`, the configured rate while there are
+    none; an exemptions that cannot say (down, or older than the count) is said and treated as none."""
+    from anpr_pilot.exemption_requests import observed_applications, request_rate
+
+    window = {"since": since.isoformat(), "until": until.isoformat()}
+    try:
+        response = client.get(
+            service_url("exemptions", "/v1/counter/application-counts"),
+            params=window,
+            headers={"X-Purpose": COUNTS_PURPOSE},
+        )
+    except httpx.HTTPError as error:
+        console.print(f"exemptions unreachable ({type(error).__name__}): applications not counted", markup=False)
+        return request_rate(None, configured)
+    if response.status_code != 200:
+        console.print(f"exemptions counts: {response.status_code} {response.text[:200]}", markup=False)
+        return request_rate(None, configured)
+    return request_rate(observed_applications(response.json(), stats, since, until), configured)
 
 
 def forecast(
@@ -54,6 +92,15 @@ def forecast(
         list[str] | None, typer.Option(help="NEW=LIKE: a new location seeing LIKE's traffic")
     ] = None,
     decisions_per_hour: Annotated[float | None, typer.Option(help="override the measured review throughput")] = None,
+    exemption_request_rate: Annotated[
+        float | None,
+        typer.Option(
+            min=0.0,
+            max=1.0,
+            help="share of newly affected vehicles that ask for an exemption, while the permit counter has no "
+            "applications yet (default then: the fitted permit share)",
+        ),
+    ] = None,
     out: Annotated[
         Path | None, typer.Option(help="directory for the table, JSON and plot (default .run/pilot)")
     ] = None,
@@ -63,7 +110,9 @@ def forecast(
 
     start, end = _moment(since), _moment(until)
     with admin_client() as client:
-        measured, acceptance = measured_review(client)
+        stats, measured_since, measured_until = recent_stats(client)
+        measured, acceptance = review_of(stats)
+        requests = observed_requests(client, stats, measured_since, measured_until, exemption_request_rate)
         throughput = decisions_per_hour or measured
         if throughput is None:
             raise typer.BadParameter(
@@ -82,11 +131,14 @@ def forecast(
             "new_locations": dict(item.split("=", 1) for item in new_location or []),
             "zones": zones,
         }
+        if requests.rate is not None:  # else rules fits the permit share
+            body["exemption_request_rate"] = requests.rate
         response = client.post(service_url("rules", "/v1/forecast"), json=body)
     if response.status_code != 200:
         raise typer.BadParameter(f"rules /v1/forecast: {response.status_code} {response.text}")
     result = response.json()
     result["review_throughput"] = {"decisions_per_hour": throughput, "measured": measured, "acceptance": acceptance}
+    result["exemption_requests_source"] = requests.to_json()
     columns = [
         "day",
         "reads",
@@ -103,6 +155,7 @@ def forecast(
         table.add_row(*(str(day[c]) for c in columns))
     table.add_row("total", *(str(result["totals"][c]) for c in columns[1:]))
     console.print(table)
+    console.print(requests.describe(), markup=False)
     directory = _out(out)
     stem = directory / f"forecast-{result['regime_id']}"
     stem.with_suffix(".json").write_text(json.dumps(result, indent=2))
