@@ -257,6 +257,7 @@ async def test_a_scope_with_markup_is_refused_at_its_field(desk: httpx.AsyncClie
         "/applications/..%2F..%2Fv1%2Fexemptions",
         "/applications/1%20OR%201=1",
         "/applications/00000000-0000-0000-0000-000000000000",
+        "/applications/" + "9" * 5000,
     ],
 )
 async def test_a_foreign_or_made_up_id_is_not_found(

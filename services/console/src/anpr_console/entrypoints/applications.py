@@ -35,7 +35,8 @@ from anpr_console.handlers import applications as desk
 router = APIRouter(include_in_schema=False)
 Desk = Annotated[Session, screen_session(APPLICATIONS)]
 Text = Annotated[str, Query(max_length=100)]
-Id = Annotated[str, Path(max_length=100)]
+# Any text: what is not a UUID answers the console's own "not found" page before exemptions is called.
+Id = Annotated[str, Path()]
 DONE = ("granted", "refused", "asked", "paid", "already")
 # Each decision form: what it sends, the fields it has, and the message after it went through.
 FORMS: dict[str, tuple[Callable[[Mapping[str, str]], dict[str, Any]], tuple[str, ...], str]] = {
@@ -92,7 +93,7 @@ async def show(request: Request, session: Desk, found: Id, done: Text = "") -> R
 
 
 @router.post("/applications/{found}/{action}")
-async def decide(request: Request, session: Desk, found: Id, action: Annotated[str, Path(max_length=20)]) -> Response:
+async def decide(request: Request, session: Desk, found: Id, action: Id) -> Response:
     form = await posted_form(request, session)  # the CSRF token first: nothing is read for a forged post
     wanted = application_id(found)
     if wanted is None or (action not in FORMS and action != "paid"):
