@@ -46,3 +46,28 @@ async def test_many_candidates_are_stored_like_one_by_one(isolated: Callable[...
     async with database(settings) as connection:
         kinds = (await connection.execute(select(evidence.c.kind).where(evidence.c.candidate_id == ids[0]))).scalars()
         assert sorted(kinds) == ["overview", "plate"]
+
+
+async def test_a_batch_stores_every_column_as_one_by_one_does(isolated: Callable[..., Any]) -> None:
+    # The batch insert spells out its columns and their types: each must hold what the single insert writes.
+    settings = notices_settings(isolated)
+    await run_migrations(settings.database_url, SPEC.migrations_dir, SPEC.schema)
+    bare = a_candidate("XSNB23", fine_eur=None)
+    many = bare.model_copy(update={"read": bare.read.model_copy(update={"box": None, "formatted": None})})
+    alone = a_candidate("01XJND", regime_id="ze-zone")
+    batched = alone.model_copy(update={"regime_id": "ze-zone-2", "candidate_key": f"ze-zone-2:{alone.read.read_id}"})
+    async with database(settings) as connection:
+        repo = PostgresCandidateRepository(connection)
+        await repo.store(alone, "key-a", NOW, None)
+        await repo.store_many([(batched, "key-a"), (many, "key-2")], NOW)
+
+    singly = await candidate_row(settings, alone.candidate_key)
+    together = await candidate_row(settings, batched.candidate_key)
+    assert singly is not None
+    assert together is not None
+    differing = {name for name in singly if singly[name] != together[name]}
+    assert differing == {"candidate_id", "candidate_key", "regime_id"}
+    assert together["read_event"] == batched.read.model_dump(mode="json", exclude={"plate_jpeg", "overview_jpeg"})
+    empty = await candidate_row(settings, many.candidate_key)
+    assert empty is not None
+    assert (empty["box"], empty["fine_eur"], empty["formatted"]) == (None, None, None)

@@ -5,9 +5,8 @@ from functools import cache
 from typing import Any
 from uuid import UUID, uuid4
 
+from pydantic_core import to_json
 from sqlalchemy import TextClause, bindparam, text
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.sql.dml import ReturningInsert
 
 from anpr_contracts import CandidateRaised
 from anpr_notices.adapters.tables import candidates
@@ -26,14 +25,67 @@ def insert_new(columns: tuple[str, ...]) -> TextClause:
     return text(sql).bindparams(*(bindparam(name, type_=candidates.c[name].type) for name in columns))
 
 
+# The columns of `candidate_row`, each with the PostgreSQL array type its values travel in; JSONB columns
+# travel as text (encoded by pydantic-core, see `json_columns`) and are cast per row.
+_MANY = (
+    ("candidate_id", "uuid"),
+    ("candidate_key", "text"),
+    ("status", "text"),
+    ("regime_id", "text"),
+    ("regime_version", "text"),
+    ("mode", "text"),
+    ("legal_reference", "text"),
+    ("fine_eur", "float8"),
+    ("plate", "text"),
+    ("formatted", "text"),
+    ("country", "text"),
+    ("confidence", "float8"),
+    ("observed_at", "timestamptz"),
+    ("camera_id", "text"),
+    ("location_id", "text"),
+    ("box", "jsonb"),
+    ("explanation", "jsonb"),
+    ("vehicle", "jsonb"),
+    ("enforceable", "bool"),
+    ("exemptions_checked", "jsonb"),
+    ("correlation_id", "text"),
+    ("created_at", "timestamptz"),
+    ("vehicle_key", "text"),
+    ("read_event", "jsonb"),
+    ("retention_from", "timestamptz"),
+    ("replaces_id", "uuid"),
+)
+_JSON = frozenset(name for name, kind in _MANY if kind == "jsonb")
+
+
 @cache
-def insert_many() -> ReturningInsert[Any]:
-    """The same insert for many rows at once, returning the ids of those that were new."""
-    return (
-        pg_insert(candidates)
-        .on_conflict_do_nothing(index_elements=[candidates.c.candidate_key])
-        .returning(candidates.c.candidate_id)
+def insert_many() -> TextClause:
+    """The same insert for many rows at once, returning the ids of those that were new: one array per column
+    through unnest, so the statement text is the same for any number of rows. PostgreSQL and asyncpg
+    prepare it once per connection and the insert is one round trip; a VALUES list per row count (as
+    insertmanyvalues makes) was compiled by SQLAlchemy and prepared by asyncpg anew for most batches."""
+    names = ", ".join(f'"{name}"' for name, _ in _MANY)
+    arrays = ", ".join(f"CAST(:{name} AS {'text' if kind == 'jsonb' else kind}[])" for name, kind in _MANY)
+    values = ", ".join(f'CAST(r."{name}" AS jsonb)' if name in _JSON else f'r."{name}"' for name, _ in _MANY)
+    sql = (
+        f"INSERT INTO notices.candidates ({names}) SELECT {values} FROM unnest({arrays}) AS r({names})"  # noqa: S608 - constants of this module
+        " ON CONFLICT (candidate_key) DO NOTHING RETURNING candidate_id"
     )
+    return text(sql)
+
+
+def as_arrays(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """`candidate_row`s as the column arrays `insert_many` takes; JSON columns as JSON text."""
+    arrays: dict[str, list[Any]] = {}
+    for name, _ in _MANY:
+        if name in _JSON:
+            # None as JSON null, as SQLAlchemy's JSONB type stores it on the one-by-one path.
+            arrays[name] = [to_json(row[name]).decode() for row in rows]
+        elif name in ("status", "mode"):
+            arrays[name] = [str(row[name]) for row in rows]
+        else:
+            arrays[name] = [row[name] for row in rows]
+    return arrays
 
 
 def candidate_row(

@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import UUID as UUID_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from anpr_contracts import CandidateRaised
-from anpr_notices.adapters.candidate_rows import candidate_row, insert_many, insert_new
+from anpr_notices.adapters.candidate_rows import as_arrays, candidate_row, insert_many, insert_new
 from anpr_notices.adapters.tables import candidates, decisions, evidence
 from anpr_notices.domain.model import CONFIRMED, Actor, Status
 from anpr_notices.domain.workflow import Verdict
@@ -77,7 +77,7 @@ class PostgresCandidateRepository:
         rows = [candidate_row(candidate, vehicle_key, now, None) for candidate, vehicle_key in keyed]
         if not rows:
             return []
-        new = await self._db.execute(insert_many(), rows)  # one multi-row INSERT (insertmanyvalues)
+        new = await self._db.execute(insert_many(), as_arrays(rows))  # one INSERT ... SELECT FROM unnest
         stored = {inserted.candidate_id for inserted in new}
         ids = [r["candidate_id"] if r["candidate_id"] in stored else None for r in rows]
         await self._add_evidence([(i, c) for i, (c, _) in zip(ids, keyed, strict=True) if i is not None])
