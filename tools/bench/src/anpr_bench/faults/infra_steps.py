@@ -22,11 +22,11 @@ from anpr_bench.faults.infra import Infra
 # Longer than the consumers' session timeout (10 s), the producers' request timeout (15 s) and a KRaft
 # broker's session timeout (9 s): the group rebalances, requests time out, the broker is fenced.
 HANG_SECONDS = 25.0
-# How long a broker stays dead, or a disk full, while traffic goes on.
+# How long a killed broker stays dead after its partitions moved, or a disk full, while traffic goes on.
 DOWN_SECONDS = 8.0
 
 
-async def kill_broker(infra: Infra, prefix: str, controller: bool) -> dict[str, Any]:
+async def kill_broker(infra: Infra, prefix: str, controller: bool, down: float = DOWN_SECONDS) -> dict[str, Any]:
     """SIGKILL the active controller, or a broker that leads some of the run's partitions and is not the
     controller; bring it back with `infra.sh up kafka` once its partitions have other leaders."""
     active = infra.active_controller()
@@ -41,7 +41,7 @@ async def kill_broker(infra: Infra, prefix: str, controller: bool) -> dict[str, 
         elected = await _until(_async(lambda: infra.active_controller() not in (None, node)), began, within=60)
         detail["new_controller"], detail["controller_elected_s"] = infra.active_controller(), elected
     detail["leaders_moved_s"] = await _until(lambda: _leads_nothing(infra, prefix, node), began, within=90)
-    await asyncio.sleep(DOWN_SECONDS)
+    await asyncio.sleep(down)
     await infra.sh("up", "kafka")
     detail["back_s"] = await _until(lambda: _fully_replicated(infra, prefix), began, within=180)
     return detail

@@ -46,6 +46,9 @@ class FaultConfig:
     # run's own, ports OWN_PORT_OFFSET above the running broker's, purged afterwards.
     brokers: int = 1
     hang_seconds: float = 25.0  # SIGSTOP past the session (10 s) and request (15 s) timeouts
+    down_seconds: float = 8.0  # how long a killed broker stays down once its partitions have moved
+    # Started with the five services (e.g. "rules-1": a second instance in the group before anything hangs).
+    extra_instances: tuple[str, ...] = ()
     disk_mib: int = 384  # each small disk of the full-disk steps (tmpfs: memory while full)
 
 
@@ -90,11 +93,14 @@ async def _run(
             env["ANPR_DEAD_LETTER_KEY"] = dead_letter_key  # the run opens its dead letters with it to count them
             cluster = Cluster(run_dir, env, tag)
             try:
-                for service in SERVICES:
-                    cluster.start(cluster.instance(service))
-                for service in SERVICES:
-                    await cluster.wait_ready(cluster.instance(service))
-                log("five services ready")
+                instances = [cluster.instance(service) for service in SERVICES]
+                extra = (name.rpartition("-") for name in config.extra_instances)
+                instances += [cluster.instance(service, int(index)) for service, _, index in extra]
+                for instance in instances:
+                    cluster.start(instance)
+                for instance in instances:
+                    await cluster.wait_ready(instance)
+                log(f"{len(instances)} service instances ready")
                 ingest, exemptions = cluster.instance("ingest").url, cluster.instance("exemptions").url
                 tokens = await set_up(ingest, exemptions, admin, plan)
                 await permits_indexed(cluster.instance("rules").url, admin, len(plan.permits))
@@ -148,7 +154,7 @@ async def _traffic_under_faults(
             step = config.steps[n]
             await asyncio.sleep(1.5)  # let the chunk get going: the fault hits traffic in flight
             began = time.monotonic()
-            error, detail = await _step(step, cluster, infra, f"faults-{tag}.", config.hang_seconds)
+            error, detail = await _step(step, cluster, infra, f"faults-{tag}.", config)
             events.append({"step": step, "seconds": round(time.monotonic() - began, 1), "error": error, **detail})
             log(f"{step}: {events[-1]['seconds']} s {detail or ''}{f' ({error})' if error else ''}")
         await traffic
@@ -156,10 +162,10 @@ async def _traffic_under_faults(
 
 
 async def _step(
-    step: str, cluster: Cluster, infra: Infra, prefix: str, hang_seconds: float
+    step: str, cluster: Cluster, infra: Infra, prefix: str, config: FaultConfig
 ) -> tuple[str | None, dict[str, Any]]:
     try:
-        return None, await take(step, cluster, infra, prefix, hang_seconds)
+        return None, await take(step, cluster, infra, prefix, config.hang_seconds, config.down_seconds)
     except (TimeoutError, RuntimeError) as exc:
         first, _, rest = str(exc).partition("\n")  # which instance; then the end of its log
         return f"{type(exc).__name__}: {first} ... {rest[-400:]}", {}

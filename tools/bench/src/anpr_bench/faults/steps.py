@@ -57,15 +57,18 @@ CLUSTER_STEPS = (
     "fill broker-disk",
     "stop rules-1",
 )
-# CI's share of it: one broker killed, one service hung (its partitions taken over by the other instance).
-CLUSTER_CI_STEPS = ("start rules-1", "kill broker", "hang rules-0")
+# CI's share of it: one broker killed, one service hung (run with a second rules instance from the start,
+# FaultConfig.extra_instances, so the hung one's partitions are taken over).
+CLUSTER_CI_STEPS = ("kill broker", "hang rules-0")
 
 
 def needs_disks(steps: tuple[str, ...]) -> bool:
     return any(step.startswith("fill ") for step in steps)
 
 
-async def take(step: str, cluster: Cluster, infra: Infra, prefix: str, hang_seconds: float) -> dict[str, Any]:
+async def take(
+    step: str, cluster: Cluster, infra: Infra, prefix: str, hang_seconds: float, down_seconds: float
+) -> dict[str, Any]:
     """Take one step; what it measured (seconds from the fault) comes back, `{}` when nothing."""
     action, *names = step.split()
     target = names[0] if names else ""
@@ -76,7 +79,7 @@ async def take(step: str, cluster: Cluster, infra: Infra, prefix: str, hang_seco
     if target in ("broker", "controller"):
         if action == "hang":
             return await infra_steps.hang_broker(infra, prefix, hang_seconds)
-        return await infra_steps.kill_broker(infra, prefix, controller=target == "controller")
+        return await infra_steps.kill_broker(infra, prefix, target == "controller", down_seconds)
     if target == "postgres":
         hung = action == "hang"
         detail = await (infra_steps.hang_postgres(infra, hang_seconds) if hung else infra_steps.kill_postgres(infra))
