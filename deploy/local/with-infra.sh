@@ -11,6 +11,11 @@ cleanup() {
   for pidfile in "${ANPR_RUN_DIR:-$here/../../.run}"/services/*.pid; do
     [ -f "$pidfile" ] && { kill -TERM -- "-$(cat "$pidfile")" || kill -TERM "$(cat "$pidfile")"; } 2>/dev/null || true
   done
+  # A fault run with a Kafka cluster of its own (anpr_bench.faults.infra) that was killed before its own
+  # clean-up: its brokers and PostgreSQL run from <run>/faults-*-infra, which says what to stop.
+  for own in "${ANPR_RUN_DIR:-$here/../../.run}"/faults-*-infra; do
+    [ -d "$own" ] && ANPR_RUN_DIR="$own" bash "$here/infra.sh" down kafka && ANPR_RUN_DIR="$own" bash "$here/infra.sh" down postgres || true
+  done
   bash "$here/infra.sh" down || true
   exit "$code"
 }
