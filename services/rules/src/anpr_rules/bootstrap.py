@@ -18,14 +18,13 @@ from anpr_rules.adapters.regime_store import RegimeStore
 from anpr_rules.adapters.registry_follow import RegistryFollower
 from anpr_rules.adapters.state import BatchState, PostgresRulesState
 from anpr_rules.config import RulesSettings
-from anpr_rules.handlers import Judging, RulesState, evaluate_read, recheck_due, reevaluate_read
+from anpr_rules.handlers import Judging, RulesState, evaluate_read, keyed_plate, recheck_due, reevaluate_read
 from anpr_runtime import RetriableError
 from anpr_runtime.consumer import Handler, Hooked, Records
 from anpr_runtime.correlation import bound, envelope_of
 from anpr_runtime.dispatch import Dispatch
 from anpr_runtime.kafka import new_reader
 from anpr_runtime.ports import Publisher
-from anpr_runtime.pseudonym import vehicle_key
 from anpr_runtime.publisher import DeferredPublisher, KafkaEventPublisher
 from anpr_runtime.service import Resources, ServiceSpec
 
@@ -130,7 +129,7 @@ def bootstrap(resources: Resources) -> Handler:
         deferred = DeferredPublisher(resources.producer, settings.topic_prefix)
         async with resources.engine.begin() as connection:
             state = BatchState(connection)
-            await state.load_marks([vehicle_key(e.plate, key) for _, e in events if isinstance(e, PlateRecognized)])
+            await state.load_marks([keyed_plate(e.plate, key) for _, e in events if isinstance(e, PlateRecognized)])
             batch = judging(state, deferred)
             for record, event in events:
                 envelope = envelope_of(record.headers, record.value)

@@ -2,6 +2,8 @@
 sets sorted, its moments as timestamps, its places and exemption kinds as sets, its criteria compiled
 (`checks`). `Regime.in_force`, `mode_at` and `rule_set_at` stay the definition; a plan answers the same."""
 
+from collections.abc import Iterable
+
 from anpr_contracts import RegimeMode
 from anpr_rules.domain.checks import Checks
 from anpr_rules.domain.regime import Regime, RuleSet
@@ -96,3 +98,12 @@ def plan_of(regime: Regime) -> RegimePlan:
             _PLANS.clear()
         plan = _PLANS[id(regime)] = RegimePlan(regime)
     return plan
+
+
+def plans_of(regimes: Iterable[Regime]) -> list[RegimePlan]:
+    """`plan_of` for each, without a call per regime (every read asks this of every regime)."""
+    found = []
+    for regime in regimes:
+        plan = _PLANS.get(id(regime))
+        found.append(plan if plan is not None and plan.regime is regime else plan_of(regime))
+    return found

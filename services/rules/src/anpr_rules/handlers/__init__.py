@@ -5,7 +5,7 @@ registered vehicle to a reviewer (`describe`: make, model, colour)."""
 
 from anpr_rules.handlers.corrections import reevaluate_read
 from anpr_rules.handlers.describe import describe_vehicle
-from anpr_rules.handlers.evaluate import decide, evaluate_read, registered_vehicle
+from anpr_rules.handlers.evaluate import decide, evaluate_read, keyed_plate, registered_vehicle
 from anpr_rules.handlers.ports import Judging, PermitLookup, RulesState, VehicleDescriptions, VehicleLookup
 from anpr_rules.handlers.recheck import recheck_due
 
@@ -18,6 +18,7 @@ __all__ = [
     "decide",
     "describe_vehicle",
     "evaluate_read",
+    "keyed_plate",
     "recheck_due",
     "reevaluate_read",
     "registered_vehicle",

@@ -2,6 +2,7 @@
 mark and the candidate event itself."""
 
 from datetime import datetime
+from typing import Any
 
 from prometheus_client import Counter
 
@@ -22,10 +23,23 @@ async def first_in_period(
     return await state.mark_candidate(key, decision.regime.id, local_day(read.observed_at), now)
 
 
-async def record(decision: Decision, read: PlateRecognized, state: RulesState) -> None:
-    DECISIONS.labels(decision.regime.id, decision.outcome).inc()
-    hour = read.observed_at.replace(minute=0, second=0, microsecond=0)
-    await state.count(decision.regime.id, read.location_id or "", hour, decision.outcome)
+# The counter's child per (regime, outcome): `labels()` takes a lock and builds its key on every call,
+# a visible share of judging a read.
+_COUNTED: dict[tuple[str, str], Any] = {}
+
+
+def hour_of(read: PlateRecognized) -> datetime:
+    return read.observed_at.replace(minute=0, second=0, microsecond=0)
+
+
+async def record(decision: Decision, read: PlateRecognized, state: RulesState, hour: datetime | None = None) -> None:
+    """`hour`: `hour_of(read)` when the caller already has it (one read, several decisions)."""
+    regime_id, outcome = decision.regime.id, decision.outcome
+    counted = _COUNTED.get((regime_id, outcome))
+    if counted is None:
+        counted = _COUNTED[(regime_id, outcome)] = DECISIONS.labels(regime_id, outcome)
+    counted.inc()
+    await state.count(regime_id, read.location_id or "", hour or hour_of(read), outcome)
 
 
 def candidate(
