@@ -3,7 +3,7 @@ optional baseline regime and review throughput; checked here before rules (which
 itself and says why it refuses one)."""
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,10 +23,15 @@ class ForecastForm:
     period: Period
     baseline: str | None
     decisions_per_hour: float | None  # None: measure it in notices, as `anpr forecast` does
+    # Share of newly affected vehicles that ask for an exemption while the counter has no applications yet;
+    # None: the fitted permit share.
+    exemption_request_rate: float | None = None
 
-    def body(self, decisions_per_hour: float, acceptance: float, zones: dict[str, str]) -> dict[str, Any]:
-        """The body of rules' POST /v1/forecast."""
-        return {
+    def body(
+        self, decisions_per_hour: float, acceptance: float, zones: dict[str, str], request_rate: float | None = None
+    ) -> dict[str, Any]:
+        """The body of rules' POST /v1/forecast; `request_rate` None: rules fits the permit share."""
+        found = {
             "regime": self.regime,
             "baseline_regime_id": self.baseline,
             "since": self.period.since.isoformat(),
@@ -35,6 +40,7 @@ class ForecastForm:
             "acceptance": acceptance,
             "zones": zones,
         }
+        return found if request_rate is None else {**found, "exemption_request_rate": request_rate}
 
 
 def parse_regime_file(content: bytes | None) -> dict[str, Any]:
@@ -77,7 +83,21 @@ def parse_forecast(fields: Mapping[str, str], files: Mapping[str, bytes]) -> For
             raise PilotProblem("decisions_per_hour", "pilot.form.rate_invalid") from None
         if not 0 < rate <= 10_000:
             raise PilotProblem("decisions_per_hour", "pilot.form.rate_invalid")
-    return ForecastForm(regime, period, baseline, rate)
+    return ForecastForm(regime, period, baseline, rate, _percent(fields.get("exemption_request_rate", "")))
+
+
+def _percent(typed: str) -> float | None:
+    """The form asks for a percentage (Dutch decimal comma allowed); rules takes a share of 1."""
+    text = typed.strip().removesuffix("%").strip().replace(",", ".")
+    if not text:
+        return None
+    try:
+        share = float(text) / 100
+    except ValueError:
+        raise PilotProblem("exemption_request_rate", "pilot.form.percent_invalid") from None
+    if not 0 <= share <= 1:
+        raise PilotProblem("exemption_request_rate", "pilot.form.percent_invalid")
+    return share
 
 
 def measured_review(stats: dict[str, Any]) -> tuple[float | None, float]:
@@ -88,3 +108,40 @@ def measured_review(stats: dict[str, Any]) -> tuple[float | None, float]:
     rejected = sum(sum(b.get("rejected", {}).values()) for b in stats.get("per_hour", []))
     per_hour = sum(hours) / len(hours) if hours else None
     return per_hour, accepted / (accepted + rejected) if accepted + rejected else 1.0
+
+
+# The X-Purpose of a planner's read of the counter's application counts, by role (exemptions logs it).
+COUNTS_PURPOSES = (("supervisor", "supervision"), ("operator", "operations"), ("admin", "administration"))
+RAISED = ("candidate", "not_enforceable")  # notices' outcomes that are a candidate raised
+
+
+def counts_purpose(roles: Collection[str]) -> str | None:
+    return next((f"{purpose}: pilot forecast" for role, purpose in COUNTS_PURPOSES if role in roles), None)
+
+
+@dataclass(frozen=True)
+class RequestSource:
+    """What the forecast's exemption requests were projected from: `applications` (the counter's, against
+    the candidates raised over the same days), `configured` (the form's rate, no applications yet) or
+    `permit_share` (neither). The same rule as `anpr forecast` (anpr_pilot.exemption_requests)."""
+
+    source: str
+    rate: float | None
+    applications: int | None = None  # None: exemptions could not say
+    candidates: int = 0
+
+
+def request_source(
+    counts: Mapping[str, Any] | None, stats: Mapping[str, Any], configured: float | None
+) -> RequestSource:
+    """`counts`: exemptions' GET /v1/counter/application-counts, None when it could not answer; `stats`:
+    notices' GET /v1/stats over the same window."""
+    applications = None if counts is None else int(counts.get("total", 0))
+    raised = sum(
+        int(n) for bucket in stats.get("per_hour", []) for o, n in bucket.get("outcomes", {}).items() if o in RAISED
+    )
+    if applications:
+        return RequestSource("applications", applications / (applications + raised), applications, raised)
+    if configured is not None:
+        return RequestSource("configured", configured, applications, raised)
+    return RequestSource("permit_share", None, applications, raised)

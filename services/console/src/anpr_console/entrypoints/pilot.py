@@ -79,7 +79,7 @@ async def forecast(request: Request, session: Planner) -> Response:
         raise CsrfRefused(session)
     try:
         form = parse_forecast(fields, sent.files())
-        result = await run_forecast(*calling(request, session), form, _now())
+        result = await run_forecast(*calling(request, session), form, _now(), session.roles)
     except PilotProblem as problem:
         # The chosen period and the other fields stay as typed; a file input can never be refilled by a
         # server (browsers forbid it), so the message says to choose the file again.

@@ -75,6 +75,18 @@ NL: dict[str, str] = {
     "pilot.hint.regime_file": "Hetzelfde formaat als de regimebestanden in deploy/regimes/.",
     "pilot.hint.baseline": "Het regime waarvan de tellingen worden afgespeeld. Leeg: het regime met dezelfde id.",
     "pilot.hint.decisions_per_hour": "Leeg: gemeten uit de beslissingen van de laatste 28 dagen.",
+    "pilot.field.exemption_request_rate": "Aanvragen per nieuw getroffen voertuig, in % (optioneel)",
+    "pilot.hint.exemption_request_rate": "Alleen gebruikt zolang het loket nog geen aanvragen heeft: daarna telt"
+    " de voorspelling de echte aanvragen van de laatste 28 dagen. Leeg: het aandeel met ontheffing.",
+    "pilot.form.percent_invalid": "Vul een percentage van 0 tot en met 100 in, bijvoorbeeld 5 of 2,5.",
+    "pilot.forecast.requests_from": "Ontheffingsaanvragen berekend uit",
+    "pilot.forecast.requests.applications": "{applications} echte aanvragen bij het loket tegen {candidates}"
+    " kandidaten in de laatste 28 dagen: {rate} % van de getroffen voertuigen vraagt aan",
+    "pilot.forecast.requests.configured": "het opgegeven percentage ({rate} %): het loket heeft nog geen aanvragen",
+    "pilot.forecast.requests.permit_share": "het aandeel met ontheffing in het verkeer: het loket heeft nog geen"
+    " aanvragen en er is geen percentage opgegeven",
+    "pilot.forecast.no_application_counts": "Het aantal aanvragen bij het loket was niet op te vragen: de"
+    " ontheffingsaanvragen zijn berekend alsof er nog geen zijn.",
     "pilot.form.fix": "Het formulier is niet verstuurd. Verbeter:",
     "pilot.form.file_required": "Kies een regimebestand.",
     "pilot.form.file_too_large": "Het bestand is te groot (hoogstens {detail} kB).",
@@ -173,6 +185,18 @@ EN: dict[str, str] = {
     "pilot.hint.regime_file": "The same format as the regime files in deploy/regimes/.",
     "pilot.hint.baseline": "The regime whose counts are replayed. Empty: the regime with the same id.",
     "pilot.hint.decisions_per_hour": "Empty: measured from the decisions of the last 28 days.",
+    "pilot.field.exemption_request_rate": "Requests per newly affected vehicle, in % (optional)",
+    "pilot.hint.exemption_request_rate": "Used only while the counter has no applications yet: from then on the"
+    " forecast counts the real applications of the last 28 days. Empty: the share with a permit.",
+    "pilot.form.percent_invalid": "Enter a percentage from 0 to 100, for example 5 or 2.5.",
+    "pilot.forecast.requests_from": "Exemption requests projected from",
+    "pilot.forecast.requests.applications": "{applications} real applications at the counter against {candidates}"
+    " candidates in the last 28 days: {rate} % of affected vehicles apply",
+    "pilot.forecast.requests.configured": "the percentage given ({rate} %): the counter has no applications yet",
+    "pilot.forecast.requests.permit_share": "the share of the traffic with a permit: the counter has no"
+    " applications yet and no percentage was given",
+    "pilot.forecast.no_application_counts": "The counter's number of applications could not be read: exemption"
+    " requests are projected as if there were none yet.",
     "pilot.form.fix": "The form was not sent. Please fix:",
     "pilot.form.file_required": "Choose a regime file.",
     "pilot.form.file_too_large": "The file is too large (at most {detail} kB).",
