@@ -104,3 +104,29 @@ async def test_an_open_application_twice_is_coded(isolated: Callable[..., Any], 
     assert again.status_code == 409
     assert (again.json()["code"], again.json()["params"]) == ("application_open", {"kind": "resident", "plate": car})
     assert again.json()["detail"].startswith("plate: you already have an open resident application")
+
+
+async def test_the_pilot_forecast_projects_from_the_counted_applications(
+    isolated: Callable[..., Any], run_app: Callable[..., Any]
+) -> None:
+    """What `anpr forecast` and the console's pilot screen do with the answer: the real count against the
+    candidates notices reports over the same window becomes the request rate the forecast projects from."""
+    from anpr_pilot.exemption_requests import observed_applications, request_rate
+
+    settings = counter_settings(isolated)
+    since = datetime.now(UTC)
+    vans = [await register(settings, a_dutch_plate()) for _ in range(3)]
+    async with counter_api(settings, run_app) as api:
+        for van in vans:
+            body = application("day-permit", van, day=(TODAY + timedelta(days=1)).isoformat())
+            assert (await api.post("/v1/applications", json=body, headers=as_applicant("BUSINESS"))).status_code == 201
+        until = datetime.now(UTC) + timedelta(seconds=1)
+        window = {"since": since.isoformat(), "until": until.isoformat()}
+        counts = (await api.get("/v1/counter/application-counts", params=window, headers=OPERATOR)).json()
+    notices_stats = {"per_hour": [{"outcomes": {"candidate": 7, "not_enforceable": 2, "no_hit": 400}}]}
+
+    chosen = request_rate(observed_applications(counts, notices_stats, since, until), configured=0.5)
+
+    assert chosen.source == "applications"
+    assert chosen.rate == 3 / (3 + 9)
+    assert chosen.to_json()["per_kind"] == {"day-permit": 3}
