@@ -3,6 +3,7 @@ They compare against a baseline measured in the same run, because these machines
 
 import json
 import os
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -40,6 +41,9 @@ def bench_rules(
     compare_vehicles: Annotated[
         int, typer.Option(min=1, help="today's dict index is measured beside the compact one at this size at most")
     ] = 1_000_000,
+    snapshot_cache: Annotated[
+        Path | None, typer.Option(help="keep the generated snapshots here and use them again in later runs")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object on the last line")] = False,
 ) -> None:
     """Rules decisions per second per core with the compact vehicle index mapped from a snapshot (memory,
@@ -50,7 +54,15 @@ def bench_rules(
     database_url = os.environ.get("DATABASE_URL") if baseline_reads else None
     if baseline_reads and not database_url:
         raise typer.BadParameter("the baseline needs PostgreSQL: run `anpr up` first, or pass --baseline-reads 0")
-    config = BenchConfig(vehicles, permits, reads, baseline_reads, regimes, compare_vehicles=compare_vehicles)
+    config = BenchConfig(
+        vehicles,
+        permits,
+        reads,
+        baseline_reads,
+        regimes,
+        compare_vehicles=compare_vehicles,
+        snapshot_cache=snapshot_cache,
+    )
     result = run(config, regimes_dir(), database_url, progress=lambda m: console.log(m))
     table = Table("figure", "value", title="anpr bench rules")
     for name, value in result.items():

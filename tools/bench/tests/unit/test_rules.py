@@ -55,3 +55,21 @@ def test_small_run_compares_the_compact_index_with_todays_in_the_same_run() -> N
     assert result["compact_at_compare_vehicles"] == 1_000
     for figure in ("load_s", "snapshot_mb", "dict_index_load_s", "dict_index_decisions_per_s_per_core", "p99_cpu_ms"):
         assert result[figure] > 0, figure
+
+
+def test_a_snapshot_cache_is_used_again_and_a_damaged_snapshot_in_it_made_again(tmp_path: Path) -> None:
+    config = BenchConfig(vehicles=1_500, permits=50, reads=100, baseline_reads=0, snapshot_cache=tmp_path)
+
+    first = run(config, REGIMES, None)
+    kept = list(tmp_path.glob("*/*.snap"))
+    again = run(config, REGIMES, None)
+
+    assert first["snapshot_build_s"] > 0
+    assert len(kept) == 1
+    assert again["snapshot_build_s"] == 0
+    assert list(tmp_path.glob("*/*.snap")) == kept
+    kept[0].write_bytes(kept[0].read_bytes()[:-100])  # truncated: refused, so made again
+    third = run(config, REGIMES, None)
+    assert third["snapshot_build_s"] > 0
+    assert third["vehicles"] == 1_500
+    assert 0 < third["cpu_share"] <= 1.01
