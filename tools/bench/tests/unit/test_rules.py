@@ -3,8 +3,8 @@
 from collections import Counter
 from pathlib import Path
 
-from anpr_bench.rules import BenchConfig, plate_of, run
-from anpr_bench.rules_registry import SHAPE_SIZE, registry_chunks
+from anpr_bench.rules import BenchConfig, run
+from anpr_bench.rules_registry import SHAPE_SIZE, plate_of, registry_chunks
 
 REGIMES = Path(__file__).resolve().parents[4] / "deploy" / "regimes"
 
