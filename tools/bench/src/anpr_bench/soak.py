@@ -106,7 +106,17 @@ async def run(
                 async with KafkaOffsets(bootstrap) as offsets:
                     sampler = Sampler(processes, dsn, url.database or "", url.port or 5432, offsets, groups)
                     traffic = Traffic(config, plan.reads, seconds, ingest, service_token, tokens, tag)
-                    samples = await _soak(traffic, sampler, cluster, config, on_sample, log)
+                    samples_file = (config.plot or run_dir / f"soak-{tag}.png").with_suffix(".samples.json")
+                    samples_file.parent.mkdir(parents=True, exist_ok=True)
+                    kept: list[dict[str, Any]] = []
+
+                    def keep(sample: Sample) -> None:
+                        kept.append(sample.as_json())
+                        # After every sample: a soak stopped early still leaves what it measured.
+                        samples_file.write_text(json.dumps(kept))
+                        on_sample(sample)
+
+                    samples = await _soak(traffic, sampler, cluster, config, keep, log)
                     log(f"traffic done: {traffic.sent.reads:,} reads, {traffic.sent.frames:,} frames; draining")
                     drained_in = await _drain(bootstrap, groups, dsn, config.drain_timeout)
                     outcome = Outcome(plan, tag, [])
@@ -224,11 +234,9 @@ async def _soak(
 
 
 def _write_outputs(samples: list[Sample], plot: Path, title: str) -> dict[str, str]:
-    """The PNG, and the samples beside it as JSON: a plot can be redrawn, a question answered later."""
-    samples_file = plot.with_suffix(".samples.json")
+    """The PNG; the samples beside it as JSON (written as they came) to redraw it or answer a question later."""
     write_plot(samples, plot, title)
-    samples_file.write_text(json.dumps([sample.as_json() for sample in samples]))
-    return {"plot": str(plot), "samples_file": str(samples_file)}
+    return {"plot": str(plot), "samples_file": str(plot.with_suffix(".samples.json"))}
 
 
 async def _drain(bootstrap: str, groups: dict[str, tuple[str, ...]], dsn: str, within: float) -> float | None:
