@@ -1,8 +1,12 @@
 """The naive pipeline, as first shipped, kept as the benchmark's baseline: the platedet YOLOv8-seg detector
 as shipped (fp16, square 640x640 letterbox), PP-OCRv4 on padded crops, greedy CTC, no grammar inside
-decoding. `anpr bench recognition` measures the new reader against it in the same run."""
+decoding. `anpr bench recognition` measures the new reader against it in the same run, in process and as
+a process of its own reading files (`python -m anpr_bench.naive_reader FILE...`, lines like `anpr read`)."""
 
+import json
 import math
+import sys
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -164,3 +168,18 @@ def _padded_crop(rgb: Pixels, box: tuple[int, int, int, int]) -> Pixels:
     margin_x, margin_y = round((x1 - x0) * _CROP_MARGIN_X), round((y1 - y0) * _CROP_MARGIN_Y)
     height, width = rgb.shape[:2]
     return rgb[max(0, y0 - margin_y) : min(height, y1 + margin_y), max(0, x0 - margin_x) : min(width, x1 + margin_x)]
+
+
+def main(paths: Sequence[str]) -> int:
+    reader = NaivePlateReader.from_installed_packages()
+    for path in paths:
+        started = time.perf_counter()
+        with open(path, "rb") as file:
+            plates = reader.read(file.read())
+        texts = [{"text": plate.text, "box": list(plate.box)} for plate in plates]
+        print(json.dumps({"image": path, "plates": texts, "ms": round(1000 * (time.perf_counter() - started), 1)}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -39,15 +39,21 @@ def bench_recognition(
     eu_cache: Annotated[
         Path | None, typer.Option(help="where the European set is built once; default ~/.cache/anpr/datasets")
     ] = None,
-    threads: Annotated[int, typer.Option(help="ONNX Runtime intra-op threads of the new reader")] = 2,
+    threads: Annotated[int, typer.Option(help="cores of the new reader (frames of a batch read side by side)")] = 2,
     precision: Annotated[str, typer.Option(help="detector precision of the new reader: int8 or fp32")] = "int8",
+    process_frames: Annotated[
+        int,
+        typer.Option(help="dev frames (repeated) read by `anpr read` and the naive pipeline as processes; 0: skip"),
+    ] = 100,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object on the last line")] = False,
 ) -> None:
-    """Exact-plate and character accuracy, frames/s, ms/frame, memory, calibration: new reader vs naive."""
+    """Exact-plate and character accuracy, frames/s, ms/frame, memory, calibration, time per stage and of a
+    whole `anpr read` process: new reader vs naive."""
     from anpr_bench.detection_recall import Recall
     from anpr_bench.eu_set import european_set
     from anpr_bench.evaluation import Score, calibration_table, labelled_directory, synthetic_set
     from anpr_bench.naive_reader import NaivePlateReader
+    from anpr_bench.read_process import read_process_figures
     from anpr_recognition import OnnxPlateReader
 
     directory = (data or repo_root() / ".." / "shared" / "data" / "nl-plates-dev").resolve()
@@ -72,6 +78,7 @@ def bench_recognition(
         sets["eu"] = labelled_directory(european_set(directory, eu_per_country, seed, eu_cache))
     for candidate in readers.values():
         candidate.read(sets["dev"][0].jpeg)  # warm-up: first runs allocate
+    reader.stages.reset()
 
     result: dict[str, Any] = {"threads": threads, "precision": precision}
     scores: dict[str, Score] = {}
@@ -111,6 +118,11 @@ def bench_recognition(
                 f"{prefix}_detection_recall_by_light": recalls[name].light_table(),
             }
         scores[set_name] = set_scores["new"]
+        if set_name == "dev":
+            # Per dev frame (read one at a time, so the stages add up to dev_ms_per_frame); CPU time too,
+            # which the other processes on a shared machine do not inflate as much as wall time.
+            result["stage_ms"] = reader.stages.per_frame_ms()
+            result["stage_cpu_ms"] = reader.stages.per_frame_ms(cpu=True)
         if set_name == "eu":
             result |= {
                 "eu_accuracy_o_as_0": round(set_scores["new"].accuracy_o_as_0, 4),
@@ -122,6 +134,9 @@ def bench_recognition(
     result["baseline_fps"] = result.pop("dev_baseline_fps")
     result["speedup"] = round(result["dev_fps"] / result["baseline_fps"], 2)
     result["dev_fps_batch4"] = round(_batched_fps(reader, [f.jpeg for f in sets["dev"]], 4), 2)
+    if process_frames:
+        console.log(f"reading {process_frames} frames with `anpr read` and the naive pipeline as processes")
+        result |= read_process_figures(sorted(directory.glob("*.jpg")), process_frames)
     result |= {
         "memory_mb_naive": round(rss_naive - rss_start, 1),
         "memory_mb_new": round(rss_both - rss_naive, 1),
@@ -184,7 +199,9 @@ def _print(result: dict[str, Any], calibration: dict[str, list[dict[str, Any]]])
     for name, value in result.items():
         if name == "per_country" or isinstance(value, dict):
             continue
-        if name != "calibration":
+        if name in ("stage_ms", "stage_cpu_ms"):
+            figures.add_row(name, ", ".join(f"{stage} {ms:.1f}" for stage, ms in value.items()))
+        elif name != "calibration":
             figures.add_row(name, f"{value:,.4g}" if isinstance(value, float) else str(value))
     out.print(figures)
     countries = Table("country", "plates", "accuracy", "O/0 as one", "country named", "naive", title="per country")
