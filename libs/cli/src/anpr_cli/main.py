@@ -1,8 +1,6 @@
 """`anpr`: the one command-line entry point."""
 
 import importlib
-import json
-import time
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +13,7 @@ from anpr_cli.dlq import dlq_app
 from anpr_cli.migrate import migrate
 from anpr_cli.paths import PORTS, SERVICES, load_run_env
 from anpr_cli.plugins import add_plugins
+from anpr_cli.read import read
 from anpr_cli.reads import reads_app
 from anpr_cli.settings_load import load_settings
 from anpr_cli.vehicles import vehicles_app
@@ -35,6 +34,7 @@ app.command("plan-rotation")(pilot.plan_rotation)
 app.command()(pilot.report)
 app.command("pilot-history")(pilot_history.pilot_history)
 app.command()(migrate)
+app.command()(read)  # the script starts `anpr read` without this module (see entry.py)
 add_plugins(app)  # `anpr bench ...` and any other group a workspace package registers
 
 
@@ -67,43 +67,6 @@ def run(service: Annotated[str, typer.Argument(help=f"one of {', '.join(SERVICES
         log_level=LogSettings().level.lower(),
         access_log=False,  # access logs would carry query strings with plates
     )
-
-
-@app.command()
-def read(images: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False, readable=True)]) -> None:
-    """Read the plates in images: one JSON object per image, in order, on its own line."""
-    from anpr_recognition import ImageDecodeError, OnnxPlateReader
-
-    reader = OnnxPlateReader.from_installed_packages()
-    failed = False
-    for image in images:
-        started = time.perf_counter()
-        try:
-            plates = reader.read(image.read_bytes())
-        except ImageDecodeError as exc:
-            typer.echo(json.dumps({"image": str(image), "error": str(exc)}))
-            failed = True
-            continue
-        typer.echo(
-            json.dumps(
-                {
-                    "image": str(image),
-                    "plates": [
-                        {
-                            "text": p.text,
-                            "formatted": p.formatted,
-                            "country": p.country,
-                            "confidence": round(p.confidence, 4),
-                            "box": list(p.box),
-                        }
-                        for p in plates
-                    ],
-                    "ms": round((time.perf_counter() - started) * 1000, 1),
-                }
-            )
-        )
-    if failed:
-        raise typer.Exit(1)
 
 
 @contracts_app.command("export-schemas")

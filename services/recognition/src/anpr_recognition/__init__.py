@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from anpr_recognition.adapters.synthetic.european import EUROPEAN_COUNTRIES, EuropeanPlate, european_plate_over
     from anpr_recognition.bootstrap import SPEC
     from anpr_recognition.config import RecognitionSettings
+    from anpr_recognition.domain.frame_size import DEFAULT_MAX_PIXELS
     from anpr_recognition.domain.passages import edit_distance
     from anpr_recognition.domain.plates import PlateReading, format_dutch, guess_country, normalise
     from anpr_recognition.entrypoints.api import create_app
@@ -36,6 +37,7 @@ _HOMES = {
     "synthetic_samples": "anpr_recognition.adapters.synthetic.dataset",
     "SPEC": "anpr_recognition.bootstrap",
     "RecognitionSettings": "anpr_recognition.config",
+    "DEFAULT_MAX_PIXELS": "anpr_recognition.domain.frame_size",
     "edit_distance": "anpr_recognition.domain.passages",
     "PlateReading": "anpr_recognition.domain.plates",
     "format_dutch": "anpr_recognition.domain.plates",
@@ -55,6 +57,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "DEFAULT_MAX_PIXELS",
     "EUROPEAN_COUNTRIES",
     "SPEC",
     "EuropeanPlate",

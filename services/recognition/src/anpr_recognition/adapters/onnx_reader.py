@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Any, Self
@@ -14,7 +15,7 @@ from typing import Any, Self
 import onnxruntime as ort
 
 from anpr_recognition.adapters.detector import Box, Detection, PlateDetector
-from anpr_recognition.adapters.images import Frame, ImageDecodeError, Pixels, decode_frame, decode_rgb
+from anpr_recognition.adapters.images import Frame, ImageDecodeError, Pixels, decode_frame, decode_rgb, ensure_jpeg
 from anpr_recognition.adapters.model_files import RECOGNISER_PACKAGE, package_file
 from anpr_recognition.adapters.plate_crops import PlateCrop, plate_crop
 from anpr_recognition.adapters.prepared_models import Precision, prepared_detector
@@ -24,7 +25,7 @@ from anpr_recognition.domain.calibration import Calibration, raw_score
 from anpr_recognition.domain.countries import country_of_band
 from anpr_recognition.domain.ctc import Lattice, folding_matrix, greedy_decode
 from anpr_recognition.domain.plates import PlateReading
-from anpr_recognition.domain.reading import TextReading, read_lattice, read_with_band
+from anpr_recognition.domain.reading import TextReading, read_lattice, read_with_band, wants_band_sign
 
 __all__ = ["ImageDecodeError", "OnnxPlateReader"]
 
@@ -81,10 +82,31 @@ class OnnxPlateReader:
         """Plates per frame, left to right. Raises ImageDecodeError for the first frame that is no image."""
         if len(jpegs) < 2 or self._workers < 2:
             return [self._read_frame(jpeg) for jpeg in jpegs]
+        return list(self._executor().map(self._read_frame, jpegs))
+
+    def _executor(self) -> ThreadPoolExecutor:
+        # ONNX Runtime, libjpeg and OpenCV release the GIL: the frames' heavy parts run on all cores.
         if self._pool is None:
             self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="plate-reader")
-        # ONNX Runtime, libjpeg and OpenCV release the GIL: the frames' heavy parts run on all cores.
-        return list(self._pool.map(self._read_frame, jpegs))
+        return self._pool
+
+    def _read_checked(self, jpeg: bytes, max_pixels: int | None) -> list[PlateReading] | ImageDecodeError:
+        try:
+            ensure_jpeg(jpeg)
+            return self._read_frame(jpeg, max_pixels)
+        except ImageDecodeError as error:
+            return error
+
+    def read_each(
+        self, jpegs: Sequence[bytes], max_pixels: int | None = None
+    ) -> list[list[PlateReading] | ImageDecodeError]:
+        """Frames from outside (`anpr read`): as read_many, but a frame that is no JPEG, declares more than
+        `max_pixels` (refused before decoding) or cannot be decoded gets its error in its place, and the
+        other frames are read all the same."""
+        read = partial(self._read_checked, max_pixels=max_pixels)
+        if len(jpegs) < 2 or self._workers < 2:
+            return [read(jpeg) for jpeg in jpegs]
+        return list(self._executor().map(read, jpegs))
 
     def read_boxes(self, jpeg: bytes, boxes: Sequence[Box]) -> list[PlateReading | None]:
         """The plates in boxes someone else found (a reviewer, a test's ground truth), in their order."""
@@ -93,9 +115,9 @@ class OnnxPlateReader:
         readings = self._recognise([rgb] * len(boxes), found)
         return [plates[0] if plates else None for plates in readings]
 
-    def _read_frame(self, jpeg: bytes) -> list[PlateReading]:
+    def _read_frame(self, jpeg: bytes, max_pixels: int | None = None) -> list[PlateReading]:
         with self.stages.stage("decode"):
-            frame = decode_frame(jpeg, _DETECTOR_LONG_SIDE)
+            frame = decode_frame(jpeg, _DETECTOR_LONG_SIDE, max_pixels)
         with self.stages.stage("detect"):
             detections = self._detector.detect(frame.pixels)
         self.stages.count_frames(1)
@@ -154,12 +176,13 @@ class OnnxPlateReader:
         self, crops: list[PlateCrop], lattices: list[Lattice], texts: list[TextReading | None]
     ) -> list[TextReading | None]:
         """Readings the grammar did not claim, read again within the formats of the country their EU
-        band's sign names. Signs are read only for those: a Dutch reading needs no sign, and a sign costs
-        a recogniser run of its own."""
+        band's sign names, and Dutch readings a Luxembourg plate may carry too (LU "AB 1234" is sidecode
+        1). Signs are read only for those: other Dutch readings need no sign, and a sign costs a
+        recogniser run of its own."""
         wanted: list[int] = []
         bands: list[Pixels] = []
         for index, (text, crop) in enumerate(zip(texts, crops, strict=True)):
-            if text is not None and text.sidecode is None and crop.band is not None:
+            if text is not None and wants_band_sign(text) and crop.band is not None:
                 wanted.append(index)
                 bands.append(crop.band)
         with self.stages.stage("recognise"):
