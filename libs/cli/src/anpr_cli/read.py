@@ -1,6 +1,6 @@
 """`anpr read`: the plates in image files, one JSON line per image, in order.
 
-The frames are handed to the reader a few at a time, which reads them side by side on every core. The
+The reader takes the frames a few ahead of the one printed and reads them side by side on every core. The
 script starts this command without importing the rest of the CLI (see entry.py): over a hundred frames,
 the seconds those imports take would be a large share of the run."""
 
@@ -11,10 +11,6 @@ from typing import Annotated, Any
 
 import typer
 
-# Frames handed to the reader at once: enough to keep every core busy to the end of each chunk, few enough
-# that lines appear as the run goes and only a few files' bytes are held.
-_CHUNK = 8
-
 
 def read(images: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False, readable=True)]) -> None:
     """Read the plates in images: one JSON object per image, in order, on its own line."""
@@ -22,18 +18,19 @@ def read(images: Annotated[list[Path], typer.Argument(exists=True, dir_okay=Fals
 
     reader = OnnxPlateReader.from_installed_packages()
     failed = False
-    for start in range(0, len(images), _CHUNK):
-        chunk = images[start : start + _CHUNK]
-        started = time.perf_counter()
-        # Refused above the service's pixel limit before decoding, like a frame on the topic.
-        results = reader.read_each([image.read_bytes() for image in chunk], max_pixels=DEFAULT_MAX_PIXELS)
-        share_ms = round((time.perf_counter() - started) * 1000 / len(chunk), 1)  # frames are read together
-        for image, result in zip(chunk, results, strict=True):
-            if isinstance(result, ImageDecodeError):
-                typer.echo(json.dumps({"image": str(image), "error": str(result)}))
-                failed = True
-            else:
-                typer.echo(json.dumps({"image": str(image), "plates": [_plate(p) for p in result], "ms": share_ms}))
+    # Refused above the service's pixel limit before decoding, like a frame on the topic. Files are read
+    # only a few ahead of the frame being printed.
+    results = reader.read_each((image.read_bytes() for image in images), max_pixels=DEFAULT_MAX_PIXELS)
+    last = time.perf_counter()
+    for image, result in zip(images, results, strict=True):
+        # Frames are read side by side: a frame's time is the time its line took after the one before.
+        now = time.perf_counter()
+        ms, last = round((now - last) * 1000, 1), now
+        if isinstance(result, ImageDecodeError):
+            typer.echo(json.dumps({"image": str(image), "error": str(result)}))
+            failed = True
+        else:
+            typer.echo(json.dumps({"image": str(image), "plates": [_plate(p) for p in result], "ms": ms}))
     if failed:
         raise typer.Exit(1)
 

@@ -78,3 +78,16 @@ def test_every_stage_of_reading_is_timed_per_frame(reader: OnnxPlateReader) -> N
     assert max(cpu, key=cpu.__getitem__) == "detect"
     reader.stages.reset()
     assert set(reader.stages.per_frame_ms().values()) == {0.0}
+
+
+def test_read_each_gives_each_bad_frame_its_error_in_its_place(reader: OnnxPlateReader) -> None:
+    good = (FRAMES / "c12_1.jpg").read_bytes()
+    frames = [good, good[: len(good) // 2], b"GIF89a", good, upscaled("c12_1.jpg", 5), good, good, good]
+    results = list(reader.read_each(iter(frames), max_pixels=3200 * 2400 - 1))
+    errors = {index: str(result) for index, result in enumerate(results) if isinstance(result, ImageDecodeError)}
+    assert sorted(errors) == [1, 2, 4]
+    assert errors[1].startswith("not a decodable image")
+    assert errors[2].startswith("not a JPEG frame")
+    assert "3200x2400" in errors[4]
+    for index in (0, 3, 5, 6, 7):
+        assert [plate.text for plate in results[index]] == ["RPNL93"]  # type: ignore[union-attr]

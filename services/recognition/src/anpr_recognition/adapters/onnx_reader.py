@@ -4,8 +4,9 @@ every plate of the frames given, and the Dutch grammar and the European formats 
 (domain.reading), with a calibrated confidence."""
 
 import os
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from functools import partial
 from importlib import resources
@@ -98,15 +99,23 @@ class OnnxPlateReader:
             return error
 
     def read_each(
-        self, jpegs: Sequence[bytes], max_pixels: int | None = None
-    ) -> list[list[PlateReading] | ImageDecodeError]:
-        """Frames from outside (`anpr read`): as read_many, but a frame that is no JPEG, declares more than
-        `max_pixels` (refused before decoding) or cannot be decoded gets its error in its place, and the
-        other frames are read all the same."""
+        self, jpegs: Iterable[bytes], max_pixels: int | None = None
+    ) -> Iterator[list[PlateReading] | ImageDecodeError]:
+        """Frames from outside (`anpr read`), their plates in order as they are read: a frame that is no JPEG,
+        declares more than `max_pixels` (refused before decoding) or cannot be decoded gets its error in its
+        place, and the other frames are read all the same. Frames are taken from `jpegs` only a few ahead of
+        the one given back: no core waits for a batch's slowest frame, and a long run holds few frames."""
         read = partial(self._read_checked, max_pixels=max_pixels)
-        if len(jpegs) < 2 or self._workers < 2:
-            return [read(jpeg) for jpeg in jpegs]
-        return list(self._executor().map(read, jpegs))
+        if self._workers < 2:
+            yield from map(read, jpegs)
+            return
+        pool, pending = self._executor(), deque[Future[list[PlateReading] | ImageDecodeError]]()
+        for jpeg in jpegs:
+            pending.append(pool.submit(read, jpeg))
+            if len(pending) > 2 * self._workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
     def read_boxes(self, jpeg: bytes, boxes: Sequence[Box]) -> list[PlateReading | None]:
         """The plates in boxes someone else found (a reviewer, a test's ground truth), in their order."""
