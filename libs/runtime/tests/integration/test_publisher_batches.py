@@ -1,0 +1,74 @@
+"""Against the real broker: `publish_many` writes the events of each partition into record batches of its
+own; every event lands on the partition `producer.send` would have chosen, in order, with its headers, and
+batches that fill up (or an event too big for one) are split without losing or reordering anything."""
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from anpr_contracts import READS, PlateRecognized, ReadSource, parse_event
+from anpr_runtime.kafka import ensure_topics, new_producer
+from anpr_runtime.publisher import KafkaEventPublisher
+from anpr_runtime.settings import ServiceSettings
+
+
+def a_read(n: int, evidence: bytes | None = None) -> PlateRecognized:
+    return PlateRecognized(
+        source=ReadSource.SCAN_CAR,
+        location_id="l",
+        observed_at=datetime(2026, 5, 1, tzinfo=UTC),
+        plate=f"GH{n:04d}K",
+        confidence=1,
+        plate_jpeg=evidence,
+    )
+
+
+async def _consume(settings: ServiceSettings, topic: str, expected: int) -> dict[int, list[Any]]:
+    consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    found: dict[int, list[Any]] = {}
+    try:
+        partitions = [TopicPartition(topic, p) for p in range(READS.partitions)]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        while sum(map(len, found.values())) < expected:
+            batches = await consumer.getmany(timeout_ms=5000)
+            assert batches, "the broker holds fewer events than were acknowledged"
+            for tp, records in batches.items():
+                found.setdefault(tp.partition, []).extend(records)
+    finally:
+        await consumer.stop()
+    return found
+
+
+async def test_many_events_land_where_send_would_put_them_in_order(isolated: Callable[..., Any]) -> None:
+    settings: ServiceSettings = isolated(ServiceSettings)
+    await ensure_topics(settings, [READS])
+    producer = new_producer(settings)
+    await producer.start()
+    publisher = KafkaEventPublisher(producer, settings.topic_prefix)
+    topic = settings.topic(READS.name)
+    # 600 reads of ~4 KiB: each partition's share (~800 KiB) fills more than one 512 KiB batch. One event of
+    # 600 KiB is bigger than a batch: it must still arrive, in its place.
+    reads = [a_read(n, b"\xff\xd8" + bytes(3000)) for n in range(600)]
+    reads.insert(300, a_read(9999, b"\xff\xd8" + bytes(600 * 1024)))
+    keyed = [(f"vehicle-{n % 97}", read) for n, read in enumerate(reads)]
+    try:
+        outcomes = await publisher.publish_many(READS.name, keyed)
+        # One probe per vehicle through `send`: where the producer itself puts that key.
+        probes = {
+            key: (await producer.send_and_wait(topic, b"probe", key=key.encode())).partition for key in dict(keyed)
+        }
+    finally:
+        await producer.stop()
+
+    assert outcomes == [None] * len(keyed)
+    found = await _consume(settings, topic, len(keyed) + len(probes))
+    for partition, records in found.items():
+        events = [(r.key.decode(), parse_event(r.value), dict(r.headers)) for r in records if r.value != b"probe"]
+        assert all(probes[key] == partition for key, _, _ in events)  # where send put the same key
+        sent_here = [(key, read) for key, read in keyed if probes[key] == partition]
+        assert [(key, event) for key, event, _ in events] == sent_here  # all of them, once, in order
+        assert all(headers["event_id"] == str(event.event_id).encode() for _, event, headers in events)
