@@ -11,9 +11,10 @@ class RecognitionSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="ANPR_RECOGNITION_", frozen=True, extra="ignore")
 
     port: int = 8102
-    # Dev set on 2 cores: 7.0 frames/s with 1 thread, 8.0 with 2 (threads do not spin, see onnx_reader).
-    # More cores: more instances in the consumer group (frames have 3 partitions) beat more threads.
-    onnx_threads: int | None = None  # None: ONNX Runtime picks (all cores)
+    # Frames of a batch read side by side, each on one ONNX Runtime thread (less CPU per frame than one frame
+    # on several threads, see onnx_reader); a frame read alone uses one core. More cores: more instances in
+    # the consumer group (frames have 3 partitions) beat more threads.
+    onnx_threads: int | None = None  # None: every core this process may use
     detector_precision: Literal["int8", "fp32"] = "int8"
     # Frames of one fetched batch read per call into the models (the recogniser runs once over all their
     # plates); 1 reads frame by frame.
