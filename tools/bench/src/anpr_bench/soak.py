@@ -6,7 +6,6 @@ process, lost and duplicated candidates (the fault suite's definitions), the lar
 read-to-candidate latency, and a PNG of memory and lag over time."""
 
 import asyncio
-import dataclasses
 import json
 import os
 import secrets
@@ -19,27 +18,26 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
-import httpx
 from sqlalchemy.engine import make_url
 
 from anpr_bench.common import delete_topics, percentile
 from anpr_bench.faults.cluster import Cluster, own_database
 from anpr_bench.faults.outcome import Outcome
-from anpr_bench.faults.plan import FRAME_IMAGES, Read, make_plan
+from anpr_bench.faults.plan import make_plan
 from anpr_bench.faults.scenario import consumer_groups, import_registry, permits_indexed, service_env
-from anpr_bench.faults.traffic import Sent, send_batch, send_frames
+from anpr_bench.faults.traffic import Sent
 from anpr_bench.faults.verify import dead_letters, plain_dsn, wait_drained
 from anpr_bench.soak_figures import Sample, summary
 from anpr_bench.soak_lag import KafkaOffsets
 from anpr_bench.soak_plot import write_plot
 from anpr_bench.soak_sampler import Sampler, infra_pids, running_brokers
 from anpr_bench.soak_setup import set_up_soak
+from anpr_bench.soak_traffic import OnSample, Pace, Traffic, sample_while
 from anpr_cli.paths import SERVICES
 from anpr_cli.processes import alive
 from anpr_runtime.dead_letter_seal import DeadLetterSeal
 
 Log = Callable[[str], None]
-OnSample = Callable[[Sample], None]
 # Counted the fault suite's way; a soak sends no corrupt frame or garbage, so each must be 0.
 OUTCOME_KEYS = ("expected", "candidates", "lost", "duplicates", "unexpected", "dead_letters")
 
@@ -105,7 +103,15 @@ async def run(
                 url = make_url(database)
                 async with KafkaOffsets(bootstrap) as offsets:
                     sampler = Sampler(processes, dsn, url.database or "", url.port or 5432, offsets, groups)
-                    traffic = Traffic(config, plan.reads, seconds, ingest, service_token, tokens, tag)
+                    traffic = Traffic(
+                        Pace(config.batch, config.concurrency, config.frame_rate),
+                        plan.reads,
+                        seconds,
+                        ingest,
+                        service_token,
+                        tokens,
+                        tag,
+                    )
                     samples_file = (config.plot or run_dir / f"soak-{tag}.png").with_suffix(".samples.json")
                     samples_file.parent.mkdir(parents=True, exist_ok=True)
                     kept: list[dict[str, Any]] = []
@@ -116,7 +122,7 @@ async def run(
                         samples_file.write_text(json.dumps(kept))
                         on_sample(sample)
 
-                    samples = await _soak(traffic, sampler, cluster, config, keep, log)
+                    samples = await sample_while(traffic, sampler, cluster, config.sample_seconds, keep, log)
                     log(f"traffic done: {traffic.sent.reads:,} reads, {traffic.sent.frames:,} frames; draining")
                     drained_in = await _drain(bootstrap, groups, dsn, config.drain_timeout)
                     outcome = Outcome(plan, tag, [])
@@ -139,98 +145,6 @@ async def run(
     figures["load_average_at_end"] = [round(load, 2) for load in os.getloadavg()]
     figures["seconds"] = round(time.monotonic() - started, 1)
     return figures
-
-
-class Traffic:
-    """The plan's reads spread evenly over the soak, `concurrency` batches in flight at most, each read
-    stamped with the moment it is sent; demo camera frames at `frame_rate`, camera after camera."""
-
-    def __init__(
-        self,
-        config: SoakConfig,
-        reads: list[Read],
-        seconds: float,
-        ingest: str,
-        token: str,
-        tokens: dict[str, str],
-        tag: str,
-    ) -> None:
-        self.config, self.reads, self.seconds = config, reads, seconds
-        self.ingest, self.token, self.tokens, self.tag = ingest, token, tokens, tag
-        self.sent = Sent()
-        self.sent_at: dict[str, float] = {}  # plate -> wall clock when its first read was posted
-
-    async def run(self, stop: asyncio.Event) -> None:
-        started = time.time()
-        async with asyncio.TaskGroup() as group:  # one failing ends the other: no orphan sending on
-            group.create_task(self._reads(started, stop))
-            group.create_task(self._frames(started, stop))
-
-    async def _reads(self, started: float, stop: asyncio.Event) -> None:
-        size = self.config.batch
-        batches = iter(enumerate(self.reads[n : n + size] for n in range(0, len(self.reads), size)))
-        every = self.seconds * size / len(self.reads)
-
-        async def worker(client: httpx.AsyncClient) -> None:
-            for n, batch in batches:
-                if stop.is_set():
-                    return
-                await asyncio.sleep(max(0.0, started + n * every - time.time()))
-                posted = time.time()
-                now = datetime.fromtimestamp(posted, UTC)
-                for read in batch:
-                    self.sent_at.setdefault(read.plate, posted)
-                # Observed when sent: an hour-old observation at the end of a long soak would not be steady traffic.
-                await send_batch(client, [dataclasses.replace(read, observed_at=now) for read in batch], self.sent)
-                if self.sent.refused:
-                    raise RuntimeError(f"ingest refused reads: {self.sent.refused[:3]}")
-
-        headers = {"Authorization": f"Bearer {self.token}"}
-        async with httpx.AsyncClient(base_url=self.ingest, headers=headers, timeout=60) as client:
-            await asyncio.gather(*(worker(client) for _ in range(self.config.concurrency)))
-
-    async def _frames(self, started: float, stop: asyncio.Event) -> None:
-        if not self.config.frame_rate:
-            return
-        for n in range(round(self.seconds * self.config.frame_rate)):
-            if stop.is_set():
-                return
-            await asyncio.sleep(max(0.0, started + n / self.config.frame_rate - time.time()))
-            frame = (n, FRAME_IMAGES[n % len(FRAME_IMAGES)])
-            await send_frames(self.ingest, self.tokens, [frame], self.tag, self.sent, 0)  # retries a 503
-            if self.sent.refused:
-                raise RuntimeError(f"ingest refused a frame: {self.sent.refused[:3]}")
-
-
-async def _soak(
-    traffic: Traffic, sampler: Sampler, cluster: Cluster, config: SoakConfig, on_sample: OnSample, log: Log
-) -> list[Sample]:
-    """Samples at 0, every `sample_seconds` and once more when the traffic is done. A service that dies
-    stops the traffic: what follows would measure a broken pipeline."""
-    stop = asyncio.Event()
-    sending = asyncio.create_task(traffic.run(stop))
-    samples: list[Sample] = []
-    began = time.monotonic()
-    try:
-        while True:
-            samples.append(await sampler.sample(time.monotonic() - began))
-            on_sample(samples[-1])
-            dead = [instance for instance, pid in cluster.pids().items() if not alive(pid)]
-            if dead and not stop.is_set():
-                log(f"{dead[0].name} died; the traffic stops. Last lines of its log:\n{cluster.tail(dead[0])}")
-                stop.set()
-            if sending.done():
-                break
-            due = began + len(samples) * config.sample_seconds
-            await asyncio.wait({sending}, timeout=max(0.0, due - time.monotonic()))
-            if sending.done() and time.monotonic() < due:
-                samples.append(await sampler.sample(time.monotonic() - began))  # where the traffic ended
-                on_sample(samples[-1])
-                break
-        await sending  # its error, if any, is the soak's
-    finally:
-        sending.cancel()
-    return samples
 
 
 def _write_outputs(samples: list[Sample], plot: Path, title: str) -> dict[str, str]:
