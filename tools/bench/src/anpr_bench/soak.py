@@ -141,7 +141,9 @@ async def run(
         await delete_topics(bootstrap, prefix)
     figures |= summary(samples)
     plot = config.plot or run_dir / f"soak-{tag}.png"
-    figures |= await asyncio.to_thread(_write_outputs, samples, plot, f"anpr bench soak {tag}: {config.minutes:g} min")
+    offered = f"{figures['offered_reads_per_s']:g} reads/s, {config.frame_rate:g} frames/s"
+    title = f"anpr bench soak {tag}: {config.minutes:g} min, {offered}, load {figures['load_average_at_start'][0]}"
+    figures |= await asyncio.to_thread(_write_outputs, samples, plot, title)
     figures["load_average_at_end"] = [round(load, 2) for load in os.getloadavg()]
     figures["seconds"] = round(time.monotonic() - started, 1)
     return figures
