@@ -24,6 +24,7 @@ def environment() -> Environment:
     # Autoescape everything: plates, names and reasons come from people and services.
     env = Environment(loader=FileSystemLoader(_TEMPLATES), autoescape=select_autoescape(default=True))
     env.filters["when"] = local_time
+    env.filters["minute"] = local_minute
     return env
 
 
@@ -36,6 +37,12 @@ def local_time(value: object) -> str:
     if moment.tzinfo is None:
         return moment.strftime("%d-%m-%Y %H:%M:%S")
     return moment.astimezone(AMSTERDAM).strftime("%d-%m-%Y %H:%M:%S")
+
+
+def local_minute(value: object) -> str:
+    """The same, to the minute: what an applicant reads for the start and end of a permit."""
+    text = local_time(value)
+    return text[:-3] if text.count(":") == 2 else text
 
 
 def request_language(request: Request) -> str:
