@@ -104,3 +104,20 @@ async def test_camera_token_in_a_batch_speaks_only_for_its_camera(ingest: httpx.
     assert response.status_code == 207
     assert [r["status"] for r in response.json()["results"]] == [202, 403]
     assert (await ingest.post("/v1/reads/batch", json=[], headers=bearer("wrong"))).status_code == 401
+
+
+async def test_every_read_of_a_batch_carries_the_requests_correlation_id(
+    settings: IngestSettings, ingest: httpx.AsyncClient
+) -> None:
+    camera_id = await a_placed_camera(ingest)
+    batch = [a_read(camera_id, "72-VGX-6"), a_read(camera_id, "ZD-PB-67")]
+
+    response = await ingest.post("/v1/reads/batch", json=batch, headers={**ADMIN, "X-Correlation-Id": "trace-b1"})
+    single = await ingest.post("/v1/reads", json=a_read(camera_id, "AB12CD"), headers=ADMIN)
+
+    assert response.status_code == 202, response.text
+    assert single.status_code == 202, single.text
+    published = await events_on(settings, READS.name)
+    by_read = {str(read.read_id): read.correlation_id for read in published}
+    assert [by_read[r["read_id"]] for r in response.json()["results"]] == ["trace-b1", "trace-b1"]
+    assert by_read[single.json()["read_id"]] == single.headers["X-Correlation-Id"]  # the one ingest made

@@ -11,6 +11,7 @@ from anpr_ingest.entrypoints.schemas import ReadIn
 from anpr_ingest.entrypoints.senders import ReadSender
 from anpr_ingest.handlers import accept_read, accept_reads
 from anpr_runtime import AnprError, PermanentError
+from anpr_runtime.correlation import CORRELATION_ID
 
 router = APIRouter(prefix="/v1")
 
@@ -38,7 +39,7 @@ class BatchAnswer(BaseModel):
 @router.post("/reads", status_code=status.HTTP_202_ACCEPTED)
 async def post_read(request: Request, sender: ReadSender, body: ReadIn) -> ReadAccepted:
     sender.authorise(body.camera_id)
-    read = await accept_read(body.to_event(), components_of(request).reads)
+    read = await accept_read(body.to_event(CORRELATION_ID.get()), components_of(request).reads)
     return ReadAccepted(
         read_id=str(read.read_id), location_id=read.location_id or "", zone_id=read.zone_id, direction=read.direction
     )
@@ -70,7 +71,7 @@ async def post_read_batch(
 
 def _parse(item: object) -> PlateRecognized | PermanentError:
     try:
-        return ReadIn.model_validate(item).to_event()
+        return ReadIn.model_validate(item).to_event(CORRELATION_ID.get())
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'read'}: {e['msg']}" for e in exc.errors())
         return PermanentError(problems)

@@ -174,8 +174,12 @@ class ReadIn(BaseModel):
             raise ValueError(f"not a plate: {reason}")
         return self
 
-    def to_event(self) -> PlateRecognized:
+    def to_event(self, correlation_id: str | None = None) -> PlateRecognized:
+        """`correlation_id`: the request's, given at once (the publisher would otherwise copy the event to give
+        it; a copy and a fresh id per read were a tenth of ingest's CPU per read)."""
+        chain = {} if correlation_id is None else {"correlation_id": correlation_id}
         return PlateRecognized(
+            **chain,
             source=self.source,
             camera_id=self.camera_id,
             location_id=self.location_id,
