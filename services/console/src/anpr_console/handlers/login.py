@@ -1,6 +1,8 @@
 """Sign in: the authorization code flow with PKCE (S256), state bound to the browser, nonce in the ID token."""
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from anpr_console.adapters.oidc_client import LoginFailed
 from anpr_console.domain import pkce
@@ -28,11 +30,23 @@ async def start_login(identity: Identity, return_to: str | None, now: datetime) 
     return url, attempt.state
 
 
+def _provider_subject(claims: dict[str, Any]) -> str | None:
+    return claims.get("sub")
+
+
 async def finish_login(
-    identity: Identity, state: str, code: str, browser_state: str | None, now: datetime
+    identity: Identity,
+    state: str,
+    code: str,
+    browser_state: str | None,
+    now: datetime,
+    subject_of: Callable[[dict[str, Any]], str | None] = _provider_subject,
 ) -> tuple[Session, str]:
     """The new session and where to go. LoginFailed for a callback this browser did not start (login CSRF),
-    a replayed or expired state, a refused code or an ID token that does not check out."""
+    a replayed or expired state, a refused code or an ID token that does not check out.
+
+    `subject_of` names the person in the ID token the access token must name too: the provider's `sub` for
+    staff; for applicants their BSN/KvK identifier (handlers.loket_login)."""
     if not state or state != browser_state:
         raise LoginFailed("the state does not match this browser's login")
     attempt = await identity.store.take_login(state, now)
@@ -44,7 +58,7 @@ async def finish_login(
         person = await identity.access_tokens.verify(tokens.access_token)
     except InvalidToken as error:
         raise LoginFailed(f"access token refused: {error.reason}") from error
-    if person.subject != claims.get("sub"):
+    if person.subject != subject_of(claims):
         raise LoginFailed("the ID token and the access token name different people")
     access_expires_at = now + timedelta(seconds=tokens.expires_in)
     session = Session(
