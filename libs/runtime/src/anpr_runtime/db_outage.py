@@ -4,7 +4,10 @@ While PostgreSQL shuts down or starts up, asyncpg raises its own exceptions (Can
 57P03, AdminShutdownError 57P01, ConnectionDoesNotExistError) without SQLAlchemy's wrapping, so the
 consumer's error policy saw "a bug" and dead-lettered good messages after three quick tries: the fault
 suite (tests/faults) lost a candidate that way on a PostgreSQL restart. SQLSTATE classes 08 (connection
-exception) and 57P (operator intervention) mean "the server is away", never "this message is bad"."""
+exception) and 57P (operator intervention) mean "the server is away", never "this message is bad"; so
+does class 53 (insufficient resources: 53100 disk full, 53200 out of memory, 53300 too many connections):
+the fault suite's full disk under PostgreSQL dead-lettered good candidates ("could not extend file: No
+space left on device") and lost them, where waiting until space is freed loses nothing."""
 
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
@@ -12,7 +15,7 @@ from typing import TypeVar
 from anpr_runtime.consumer import Hooked
 from anpr_runtime.errors import RetriableError
 
-_AWAY_STATES = ("08", "57P")
+_AWAY_STATES = ("08", "57P", "53")
 T = TypeVar("T")
 
 

@@ -16,6 +16,9 @@ from anpr_runtime.errors import RetriableError
         asyncpg.exceptions.AdminShutdownError("terminating connection due to administrator command"),
         asyncpg.exceptions.ConnectionDoesNotExistError("connection was closed in the middle of operation"),
         DBAPIError("SELECT 1", {}, asyncpg.exceptions.CannotConnectNowError("the database system is shutting down")),
+        # A full disk (the fault suite's `fill postgres-disk`): retried until space is freed, not dead-lettered.
+        DBAPIError("INSERT", {}, asyncpg.exceptions.DiskFullError('could not extend file "base/1/2": No space left')),
+        asyncpg.exceptions.TooManyConnectionsError("sorry, too many clients already"),
     ],
 )
 async def test_a_database_going_away_becomes_retriable(error: Exception) -> None:
