@@ -131,6 +131,8 @@ kafka_up() {
     started+=("$n")
   done
   for n in $(kafka_nodes); do
+    # Right after the fork /proc may still show setsid, not yet java (seen under load): give it 5 s.
+    for _ in $(seq 50); do pid="$(kafka_pid "$n")" && break; sleep 0.1; done
     pid="$(kafka_pid "$n")" || die "kafka node $n is not running"
     kafka_wait_ready "$n" "$pid"
   done
