@@ -7,10 +7,10 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from anpr_ingest.adapters.claim_groups import DatabaseUnavailable, available
+from anpr_ingest.adapters.claim_groups import looked_up
 from anpr_ingest.adapters.frame_ledger import FrameLedger, keep_frames_for, marking_delivered
 from anpr_ingest.adapters.frame_publisher import encode_event
 from anpr_ingest.adapters.health import PostgresCameraHealthRepository
@@ -25,7 +25,6 @@ from anpr_ingest.domain.tokens import CameraToken
 from anpr_ingest.handlers import FrameLimits, ReadPorts, purge_health
 from anpr_runtime import RetriableError
 from anpr_runtime.consumer import Handler
-from anpr_runtime.db_outage import database_away
 from anpr_runtime.publisher import KafkaEventPublisher
 from anpr_runtime.service import Resources, ServiceSpec
 
@@ -101,12 +100,7 @@ def bootstrap(resources: Resources) -> Handler | None:
 async def _token_by_hash(engine: AsyncEngine, token_hash: str) -> CameraToken | None:
     # A token not cached yet (the first frame after a restart of ingest) is looked up: with PostgreSQL away
     # that is a 503 the camera retries, not a 500 (the fault suite's PostgreSQL kill found the 500).
-    try:
-        return await available(_token_from_database(engine, token_hash))
-    except DBAPIError as exc:  # the driver's error as SQLAlchemy wraps it once connected
-        if exc.connection_invalidated or database_away(exc):
-            raise DatabaseUnavailable(f"the database is unavailable ({type(exc.orig).__name__}), retry later") from exc
-        raise
+    return await looked_up(_token_from_database(engine, token_hash))
 
 
 async def _token_from_database(engine: AsyncEngine, token_hash: str) -> CameraToken | None:

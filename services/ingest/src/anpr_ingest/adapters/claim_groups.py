@@ -8,8 +8,10 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 
 import asyncpg
+from sqlalchemy.exc import DBAPIError
 
 from anpr_runtime import RetriableError
+from anpr_runtime.db_outage import database_away
 
 # Claims new frame ids, or takes over undelivered ones whose lease ended; ids not returned: someone has them.
 CLAIM = """
@@ -49,6 +51,17 @@ async def available(step: Awaitable[T]) -> T:
         raise DatabaseUnavailable(
             f"the database is unavailable ({type(exc).__name__}): nothing was accepted, retry later"
         ) from exc
+
+
+async def looked_up(step: Awaitable[T]) -> T:
+    """A read on a connection of its own (sites, camera tokens) while PostgreSQL is away: 503, as for claims.
+    Besides asyncpg's own errors, SQLAlchemy's wrapping of them once a connection was made."""
+    try:
+        return await available(step)
+    except DBAPIError as exc:
+        if exc.connection_invalidated or database_away(exc):
+            raise DatabaseUnavailable(f"the database is unavailable ({type(exc.orig).__name__}), retry later") from exc
+        raise
 
 
 class ClaimGroups:

@@ -12,13 +12,16 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from anpr_ingest.adapters.claim_groups import looked_up
 from anpr_ingest.adapters.frame_ledger import FrameClaims
 from anpr_ingest.adapters.repository import PostgresIngestRepository
 from anpr_ingest.domain.model import Camera, Location, Placement
+
+T = TypeVar("T")
 
 
 class SiteCache:
@@ -68,22 +71,24 @@ class SiteSource(Protocol):
 
 
 class OnDemandSites:
-    """Reads sites on a connection of its own, taken only for a cache miss (most frames need none)."""
+    """Reads sites on a connection of its own, taken only for a cache miss (most frames need none). With
+    PostgreSQL away that is a 503 the sender retries (the fault suite's PostgreSQL kill found 500s)."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
     async def get_camera(self, camera_id: str) -> Camera | None:
-        async with self._engine.connect() as connection:
-            return await PostgresIngestRepository(connection).get_camera(camera_id)
+        return await looked_up(self._read(lambda repository: repository.get_camera(camera_id)))
 
     async def get_location(self, location_id: str) -> Location | None:
-        async with self._engine.connect() as connection:
-            return await PostgresIngestRepository(connection).get_location(location_id)
+        return await looked_up(self._read(lambda repository: repository.get_location(location_id)))
 
     async def placements_of(self, camera_id: str) -> list[Placement]:
+        return await looked_up(self._read(lambda repository: repository.placements_of(camera_id)))
+
+    async def _read(self, query: Callable[[PostgresIngestRepository], Awaitable[T]]) -> T:
         async with self._engine.connect() as connection:
-            return await PostgresIngestRepository(connection).placements_of(camera_id)
+            return await query(PostgresIngestRepository(connection))
 
 
 class CachedSites:
