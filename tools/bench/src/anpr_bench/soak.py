@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 
 from anpr_bench.common import delete_topics, percentile
 from anpr_bench.faults.cluster import Cluster, own_database
+from anpr_bench.faults.infra import OWN_PORT_OFFSET, own_infra
 from anpr_bench.faults.outcome import Outcome
 from anpr_bench.faults.plan import make_plan
 from anpr_bench.faults.scenario import consumer_groups, import_registry, permits_indexed, service_env
@@ -52,10 +53,31 @@ class SoakConfig:
     concurrency: int = 2  # batches in flight at most: a slow answer does not stop the clock
     drain_timeout: float = 900.0
     plot: Path | None = None  # default: <run dir>/soak-<tag>.png
+    # None: the running Kafka (`anpr up`, one broker or `--brokers 3`). A count the running one does not
+    # have: a Kafka of that many brokers and a PostgreSQL of the soak's own, purged afterwards.
+    brokers: int | None = None
 
 
 async def run(
     config: SoakConfig, run_dir: Path, bootstrap: str, database_url: str, log: Log, on_sample: OnSample
+) -> dict[str, Any]:
+    if config.brokers is None or config.brokers == running_brokers(run_dir):
+        return await _run(config, run_dir, run_dir, bootstrap, database_url, log, on_sample)
+    # Above the fault suite's own infrastructure (OWN_PORT_OFFSET): a soak and a fault run may overlap.
+    base = int(bootstrap.split(",")[0].rpartition(":")[2]) + 2 * OWN_PORT_OFFSET
+    log(f"starting {config.brokers} Kafka brokers (ports from {base}) and PostgreSQL for the soak")
+    async with own_infra(run_dir / f"soak-infra-{secrets.token_hex(3)}", config.brokers, base) as infra:
+        return await _run(config, run_dir, infra.run_dir, infra.bootstrap, infra.database_url, log, on_sample)
+
+
+async def _run(
+    config: SoakConfig,
+    run_dir: Path,
+    infra_dir: Path,  # where the broker and PostgreSQL pid files are
+    bootstrap: str,
+    database_url: str,
+    log: Log,
+    on_sample: OnSample,
 ) -> dict[str, Any]:
     from anpr_contracts import DLQ
 
@@ -74,7 +96,7 @@ async def run(
         "offered_reads_per_s": round(len(plan.reads) / seconds, 1),
         "offered_frames_per_s": config.frame_rate,
         "load_average_at_start": [round(load, 2) for load in os.getloadavg()],
-        "brokers": running_brokers(run_dir),
+        "brokers": running_brokers(infra_dir),
     }
     log(f"soak {tag}: {len(plan.reads):,} reads and {plan.frames:,} frames over {config.minutes:g} min")
     started = time.monotonic()
@@ -98,7 +120,7 @@ async def run(
                 groups = consumer_groups(tag, prefix)
 
                 def processes() -> dict[str, int]:
-                    return {instance.name: pid for instance, pid in cluster.pids().items()} | infra_pids(run_dir)
+                    return {instance.name: pid for instance, pid in cluster.pids().items()} | infra_pids(infra_dir)
 
                 url = make_url(database)
                 async with KafkaOffsets(bootstrap) as offsets:

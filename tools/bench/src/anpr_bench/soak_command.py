@@ -12,7 +12,6 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, Ti
 from rich.table import Table
 
 from anpr_bench.soak_figures import Sample
-from anpr_bench.soak_sampler import running_brokers
 from anpr_cli.paths import load_run_env, run_dir
 
 
@@ -28,7 +27,8 @@ def bench_soak(
         typer.Option(
             min=1,
             max=3,
-            help="the Kafka brokers the running infrastructure must have (3: start it with `anpr up --brokers 3`)",
+            help="Kafka brokers; one the running Kafka does not have (3 beside a single broker) starts a cluster "
+            "and a PostgreSQL of the soak's own (default: the running ones, `anpr up` / `anpr up --brokers 3`)",
         ),
     ] = None,
     plot: Annotated[Path | None, typer.Option(help="where the PNG goes (default: <run dir>/soak-<run>.png)")] = None,
@@ -45,10 +45,9 @@ def bench_soak(
     bootstrap, database_url = os.environ.get("KAFKA_BOOTSTRAP"), os.environ.get("DATABASE_URL")
     if not bootstrap or not database_url:
         raise typer.BadParameter("the soak needs Kafka and PostgreSQL: run `anpr up` first")
-    if brokers is not None and (running := running_brokers(Path(run_dir()))) != brokers:
-        wanted = f"`anpr up --brokers {brokers}` starts them"
-        raise typer.BadParameter(f"the running Kafka has {running} broker(s), not {brokers}: {wanted}")
-    config = SoakConfig(minutes=minutes, sample_seconds=sample_seconds, rate=rate, frame_rate=frame_rate, plot=plot)
+    config = SoakConfig(
+        minutes=minutes, sample_seconds=sample_seconds, rate=rate, frame_rate=frame_rate, plot=plot, brokers=brokers
+    )
     console = Console(stderr=True)
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), TimeRemainingColumn())
     with Progress(*columns, console=console) as progress:
