@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from anpr_recognition.domain.constrained import backtrace, pattern_scores
 from anpr_recognition.domain.ctc import Decoded, Lattice, greedy_decode
 from anpr_recognition.domain.dutch_patterns import dutch_patterns
-from anpr_recognition.domain.european_formats import COUNTRIES
+from anpr_recognition.domain.european_formats import COUNTRIES, european_formats
 from anpr_recognition.domain.format_decoding import FormatMatch, best_format
 from anpr_recognition.domain.plates import DUTCH_SIDECODES, format_dutch
 
@@ -34,6 +34,12 @@ MAX_CHARACTERS = 10
 
 # A few foreign formats are distinctive enough to name a country from the text alone.
 _FOREIGN_SHAPES = {"9XXX999": "BE"}
+# Foreign plates that are yellow like Dutch ones and carry the EU band: Luxembourg's, whose current
+# "AB 1234" is Dutch sidecode 1 ("AB-12-34") in shape, colour and size; only the band's sign (L, not
+# NL) tells them apart. Britain's yellow rear plates are left out: the GB shapes a Dutch sidecode shares
+# (A12 BCD, ABC 12D) are pre-2001 series, which carry no band, and sidecode 11 is among the commonest
+# here, so every such plate would pay a sign read for nothing.
+YELLOW_ABROAD = ("LU",)
 
 
 @dataclass(frozen=True)
@@ -100,13 +106,44 @@ def named_by_band(reading: TextReading, band_country: str | None) -> TextReading
     return replace(reading, country=band_country)
 
 
+def wants_band_sign(reading: TextReading) -> bool:
+    """Whether the band's sign may change the reading: one the grammar did not claim, or a Dutch one whose
+    text a yellow foreign plate may carry as well. Other Dutch readings never read their sign (it costs a
+    recogniser run, and a Dutch reading stays Dutch whatever it says)."""
+    return reading.sidecode is None or bool(yellow_abroad(reading.text))
+
+
+def yellow_abroad(text: str) -> tuple[str, ...]:
+    """The countries of YELLOW_ABROAD with a format the text fits exactly."""
+    return _fitting_countries(text, YELLOW_ABROAD)
+
+
 def read_with_band(lattice: Lattice, reading: TextReading, yellow: bool, band_country: str | None) -> TextReading:
     """A reading the grammar did not claim, read again within the formats of the country its band's
-    sign names (a Dutch reading stays Dutch whatever the sign)."""
-    if reading.sidecode is not None or band_country is None:
+    sign names. A Dutch reading stays Dutch, unless its text also fits a yellow foreign plate and the
+    sign legibly names that country (a Luxembourg plate read as sidecode 1): without a legible sign the
+    Dutch reading stands, as most traffic here is Dutch."""
+    if band_country is None:
         return reading
+    if reading.sidecode is not None:
+        if band_country not in yellow_abroad(reading.text):
+            return reading
+        again = read_lattice(lattice, yellow, band_removed=True, country=band_country)
+        return again if again is not None and again.plate_format is not None else reading
     again = read_lattice(lattice, yellow, band_removed=True, country=band_country)
     return again if again is not None else replace(reading, country=band_country)
+
+
+def _fitting_countries(text: str, countries: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(
+        country
+        for country in countries
+        if any(
+            len(f.slots) == len(text) and all(ch in slot for ch, slot in zip(text, f.slots, strict=True))
+            for f in european_formats()
+            if f.country == country
+        )
+    )
 
 
 def _limit(free: Decoded, dutch: Decoded, yellow: bool) -> float:
