@@ -50,7 +50,9 @@ def a_dutch_plate() -> str:
     return "".join(random.choices("BDFGHJKLNPRSTVXZ", k=2)) + "".join(random.choices(string.digits, k=4))
 
 
-async def register(database_url: str, plate: str, category: str, fuels: list[str], emission: int) -> str:
+async def register(
+    database_url: str, plate: str, category: str, fuels: list[str], emission: int, first: date = date(2016, 3, 1)
+) -> str:
     """A vehicle in rules' RDW registry table (the counter's registry), as `anpr vehicles import` leaves it."""
     engine = create_engine(database_url)
     try:
@@ -66,7 +68,7 @@ async def register(database_url: str, plate: str, category: str, fuels: list[str
                     "plate": plate,
                     "kind": "Bedrijfsauto" if category.startswith("N") else "Personenauto",
                     "category": category,
-                    "first": date(2016, 3, 1),
+                    "first": first,
                     "fuels": fuels,
                     "codes": [],
                     "emission": emission,
