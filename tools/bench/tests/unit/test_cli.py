@@ -7,9 +7,9 @@ from typer.main import get_command
 from anpr_bench.cli import app
 
 
-def test_the_bench_has_its_six_benchmarks() -> None:
+def test_the_bench_has_its_seven_benchmarks() -> None:
     commands = get_command(app).commands  # type: ignore[attr-defined]
-    assert sorted(commands) == ["console", "faults", "ingest", "pipeline", "recognition", "rules"]
+    assert sorted(commands) == ["console", "faults", "ingest", "pipeline", "recognition", "rules", "soak"]
 
 
 def test_the_cli_finds_it_under_the_name_bench() -> None:
