@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from anpr_ingest.adapters.claim_groups import UNAVAILABLE
 from anpr_ingest.adapters.health import PostgresCameraHealthRepository
 from anpr_ingest.domain.health import (
     UNREGISTERED,
@@ -90,5 +91,7 @@ def flushing(tally: HealthTally, engine: AsyncEngine, every_seconds: float) -> C
 async def _flush_logged(tally: HealthTally, engine: AsyncEngine) -> None:
     try:
         await tally.flush(engine)
-    except (SQLAlchemyError, OSError) as exc:  # database down: the counts wait in memory for the next round
+    # Database down or starting up (asyncpg's CannotConnectNowError is neither of SQLAlchemy's nor an OSError:
+    # it ended this loop for good after a kill -9 of PostgreSQL): the counts wait in memory for the next round.
+    except (SQLAlchemyError, *UNAVAILABLE) as exc:
         log.warning("camera health not flushed, %d frames kept for the next try: %s", tally.pending, type(exc).__name__)
