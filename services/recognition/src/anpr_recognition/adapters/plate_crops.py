@@ -4,7 +4,10 @@
   a large or close plate, and a missing edge character cannot be decoded back.
 - The blue EU band is painted over with the plate's own colour, so its country letters and stars never
   become characters (its colour gives it away; night frames without colour keep it, and the grammar then
-  has to pay for any character it adds). Its lower half, the country's sign, is kept to be read apart.
+  has to pay for any character it adds). Its lower half, the country's sign, is kept to be read apart,
+  turned dark on light: the recogniser reads white letters on blue poorly, one-letter signs above all
+  (on the synthetic European set the signs named 35 countries right and 2 wrong of 133 bands as they
+  were, 46 right and none wrong inverted and cut below the ring of stars).
 - Two-line plates (motorcycles, square plates) are cut into their lines, laid side by side."""
 
 from dataclasses import dataclass
@@ -26,7 +29,7 @@ _YELLOW_COLUMN = 0.2  # a column still belongs to the plate with this much yello
 _BAND_COLUMN = 0.3
 _BAND_START = 0.15  # the band starts in the crop's margin or just after it
 _BAND_WIDTH = 0.6  # and is narrow: about 0.4 of a one-line plate's height (the crop has margins)
-_SIGN_TOP = 0.45  # the country's sign fills the lower half of the band, the stars the upper
+_SIGN_TOP = 0.55  # the country's sign fills the lower half of the band, the ring of stars reaches below 0.45
 _TWO_LINE_ASPECT = 2.0  # one-line plates are about 4.7 wide per unit of height, two-line ones 1.2-2
 
 
@@ -54,7 +57,7 @@ def plate_crop(rgb: Pixels, box: Box) -> PlateCrop:
     band = _band_columns(crop_hsv)
     sign = None
     if band is not None:
-        sign = np.ascontiguousarray(crop[int(crop.shape[0] * _SIGN_TOP) :, max(0, band[0] - 1) : band[1] + 2])
+        sign = _dark_on_light(crop[int(crop.shape[0] * _SIGN_TOP) :, max(0, band[0] - 1) : band[1] + 2])
         crop = crop.copy()
         crop[:, : band[1] + 1] = _background(crop)
     height, width = crop.shape[:2]
@@ -123,6 +126,11 @@ def _band_columns(crop_hsv: Pixels) -> tuple[int, int] | None:
     if end - start + 1 > height * _BAND_WIDTH:
         return None
     return start, end
+
+
+def _dark_on_light(pixels: Pixels) -> Pixels:
+    grey = 255 - cv2.cvtColor(np.ascontiguousarray(pixels), cv2.COLOR_RGB2GRAY)
+    return np.ascontiguousarray(np.repeat(grey[..., np.newaxis], 3, axis=2))
 
 
 def _background(crop: Pixels) -> NDArray[np.uint8]:
