@@ -7,8 +7,14 @@ that fill more of the frame than the plates it learnt (close cars, a camera zoom
 enlarged to 60 % of the frame's width were missed), not small ones (dev frames mosaicked 3 by 3, their
 plates at a third of their size: 37 of 38 found, and as many at 1280 as at 640). On the synthetic
 European set the second pass found 19 of the 26 plates the first missed (recall 86 % -> 96 %), and on
-the dev frames with their plates painted out it added no read. It costs a frame without a plate about
-0.4 of a pass more; a frame with a plate found costs nothing more."""
+the dev frames with their plates painted out it added no read.
+
+A frame in which neither finds anything gets a last look with its local contrast normalised (CLAHE):
+underexposed plates (demo frames at a tenth of their light) come back. On the hard synthetic frames
+recall rose from 62.5 to 65.8 % (dark plates 15 -> 17 of 30) and exact reads from 75 to 77 of 120,
+with no false read on them, on the European set or on the painted-out dev frames.
+A frame with a plate found first costs nothing more; a frame without any plate costs about 2.4 passes
+instead of one (0.4 for the smaller look, 1 for the equalised one)."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -53,9 +59,11 @@ class PlateDetector:
 
     def detect(self, rgb: Pixels) -> list[Detection]:
         found = self.detect_at(rgb, _LONG_SIDE)
-        if found or max(rgb.shape[:2]) <= RETRY_LONG_SIDE:
-            return found
-        return self.detect_at(rgb, RETRY_LONG_SIDE)
+        if not found and max(rgb.shape[:2]) > RETRY_LONG_SIDE:
+            found = self.detect_at(rgb, RETRY_LONG_SIDE)
+        if not found:
+            found = self.detect_at(equalised(rgb), _LONG_SIDE)
+        return found
 
     def detect_at(self, rgb: Pixels, long_side: int) -> list[Detection]:
         """One pass with the frame's long side scaled to `long_side` (a multiple of 32)."""
@@ -64,6 +72,15 @@ class PlateDetector:
         boxes, scores = decode_heads(heads[:3], heads[3:])
         boxes -= np.array([left, top, left, top], dtype=np.float32)
         return _suppress(boxes / scale, scores, rgb.shape[1], rgb.shape[0])
+
+
+def equalised(rgb: Pixels) -> Pixels:
+    """Local contrast normalised (CLAHE on lightness, colours kept): a dark or hazy frame's plate stands
+    out from its holder again. A last look only: as the first pass it found fewer plates than the frame
+    as it was (synthetic European set 160 against 166 of 192)."""
+    lab = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2LAB)
+    lab[..., 0] = cv2.createCLAHE(clipLimit=3.0, tileGridSize=(8, 8)).apply(lab[..., 0])
+    return np.asarray(cv2.cvtColor(lab, cv2.COLOR_LAB2RGB), dtype=np.uint8)
 
 
 def letterbox(rgb: Pixels, long_side: int = _LONG_SIDE) -> tuple[NDArray[np.float32], float, tuple[int, int]]:
