@@ -1,9 +1,9 @@
 """Image bombs (issue 17): a JPEG of 660 KB that declares 13000x13000 pixels (500 MB once decoded to RGB).
 
 Ingest refuses it from its header. A bomb that reaches the frames topic another way is dead-lettered
-unread by recognition. And a frame that kills recognition anyway (here: its pixel limit raised above the
-bomb, in a process whose memory is capped) is dead-lettered after two deaths, the third process reading
-on. The deaths are real: `anpr run recognition` processes, SIGKILLed above a memory cap by this test as
+unread by recognition. And a frame that kills recognition anyway (here: its pixel limit raised above a
+progressive bomb, which costs its full size even decoded at 1/8, in a process whose memory is capped) is
+dead-lettered after two deaths, the third process reading on. The deaths are real: `anpr run recognition` processes, SIGKILLed above a memory cap by this test as
 the kernel's OOM killer does to a container at its limit.
 """
 
@@ -63,12 +63,41 @@ def bomb_jpeg(width: int, height: int) -> bytes:
     )
 
 
+def progressive_bomb_jpeg(width: int, height: int) -> bytes:
+    """The same trick as a progressive colour JPEG with only its first (DC) scan: 3 bits per 8x8 block. A
+    progressive JPEG keeps every block's coefficients until its last scan, so libjpeg holds 128 bytes per
+    block and component for the whole image even when it decodes at 1/8 size (Pillow's draft, which turns
+    the baseline bomb above into a small picture): 12000x12000 costs some 860 MB however it is decoded."""
+
+    def segment(marker: int, body: bytes) -> bytes:
+        return struct.pack(">BBH", 0xFF, marker, len(body) + 2) + body
+
+    one_code = bytes([1] + [0] * 15) + b"\x00"
+    blocks = -(-width // 8) * -(-height // 8)
+    components = b"\x01\x11\x00\x02\x11\x00\x03\x11\x00"  # id, 1x1 sampling, quantisation table 0
+    return b"".join(
+        [
+            b"\xff\xd8",
+            segment(0xDB, b"\x00" + b"\x01" * 64),
+            segment(0xC2, struct.pack(">BHHB", 8, height, width, 3) + components),  # progressive
+            segment(0xC4, b"\x00" + one_code),  # DC table 0
+            segment(0xDA, b"\x03\x01\x00\x02\x00\x03\x00\x00\x00\x00"),  # DC first scan of all three
+            bytes(-(-blocks * 3 // 8)),
+            b"\xff\xd9",
+        ]
+    )
+
+
 BOMB = bomb_jpeg(13000, 13000)
+# What kills a process whose pixel limit was raised above it, reduced-size decoding or not.
+KILLER = progressive_bomb_jpeg(12000, 12000)
 
 
 def test_the_bomb_is_small_and_declares_169_megapixels() -> None:
     assert len(BOMB) < 1024 * 1024
     assert struct.unpack(">HH", BOMB[BOMB.index(b"\xff\xc0") + 5 :][:4]) == (13000, 13000)
+    assert len(KILLER) < 1024 * 1024
+    assert struct.unpack(">HH", KILLER[KILLER.index(b"\xff\xc2") + 5 :][:4]) == (12000, 12000)
 
 
 def test_ingest_refuses_the_bomb_413_naming_the_limit(host: ServiceHost) -> None:
@@ -183,11 +212,11 @@ async def publish(service: Recognition, frames: list[FrameCaptured]) -> list[int
     return [m.offset for m in sent]
 
 
-def frames_of(run: str) -> list[FrameCaptured]:
+def frames_of(run: str, bomb: bytes = BOMB) -> list[FrameCaptured]:
     """A plate, the bomb, the plate again: the frame after the bomb must still be read."""
     now = datetime.now(UTC)
     plate = PLATE_FRAME.read_bytes()
-    images = {"before": plate, "bomb": BOMB, "after": plate}
+    images = {"before": plate, "bomb": bomb, "after": plate}
     return [
         FrameCaptured(
             frame_id=f"{name}-{run}",
@@ -270,7 +299,7 @@ async def test_a_frame_that_killed_recognition_twice_is_dead_lettered_and_the_th
     # The bomb slips through recognition's own check: a frame that kills a process for any reason.
     async with recognition(tmp_path, infra, ANPR_RECOGNITION_MAX_FRAME_PIXELS="200000000") as service:
         await service.start()
-        offsets = await publish(service, frames_of(run))
+        offsets = await publish(service, frames_of(run, KILLER))
         loop = asyncio.get_running_loop()
         deadline = loop.time() + 600
         watching = asyncio.create_task(service.watch())
