@@ -3,8 +3,9 @@
 Ingest refuses it from its header. A bomb that reaches the frames topic another way is dead-lettered
 unread by recognition. And a frame that kills recognition anyway (here: its pixel limit raised above a
 progressive bomb, which costs its full size even decoded at 1/8, in a process whose memory is capped) is
-dead-lettered after two deaths, the third process reading on. The deaths are real: `anpr run recognition` processes, SIGKILLed above a memory cap by this test as
-the kernel's OOM killer does to a container at its limit.
+dead-lettered after two deaths, the third process reading on. The deaths are real: `anpr run recognition`
+processes, SIGKILLed above a memory cap by this test as the kernel's OOM killer does to a container at its
+limit.
 """
 
 import asyncio
