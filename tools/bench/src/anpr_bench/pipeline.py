@@ -24,7 +24,7 @@ from anpr_bench.faults.plan import FRAME_CANDIDATES, Read, make_plan
 from anpr_bench.faults.scenario import consumer_groups, import_registry, permits_indexed, service_env
 from anpr_bench.faults.traffic import CAMERAS, FRAMES, Sent, send_batch, set_up
 from anpr_bench.faults.verify import plain_dsn, wait_drained
-from anpr_bench.pipeline_measures import cpu_seconds, raw_kafka_loop
+from anpr_bench.pipeline_measures import cpu_seconds, raw_kafka_loop, stored_candidates
 from anpr_cli.paths import SERVICES
 
 Log = Callable[[str], None]
@@ -121,7 +121,7 @@ async def _reads(
     groups = {g: t for g, t in consumer_groups(tag, cluster.env["ANPR_TOPIC_PREFIX"]).items() if "recognition" not in g}
     await wait_drained(bootstrap, groups, dsn, within=1800, quiet=2)
     cpu = {name: after - cpu_before.get(name, 0.0) for name, after in cpu_seconds(cluster).items()}
-    stored = await _stored(dsn)
+    stored = await stored_candidates(dsn)
     latencies = [at - sent_at[plate] for plate, at in stored if plate in sent_at]
     first, finished = min(at for _, at in stored), max(at for _, at in stored)
     return {
@@ -138,15 +138,6 @@ async def _reads(
         "p99_s": round(percentile(latencies, 0.99), 3),
         "cpu_ms_per_read": {name: round(seconds * 1000 / len(reads), 3) for name, seconds in cpu.items()},
     }
-
-
-async def _stored(dsn: str) -> list[tuple[str, float]]:
-    connection = await asyncpg.connect(dsn)
-    try:
-        rows = await connection.fetch("SELECT plate, created_at FROM notices.candidates")
-    finally:
-        await connection.close()
-    return [(row["plate"], row["created_at"].timestamp()) for row in rows]
 
 
 async def _frames(

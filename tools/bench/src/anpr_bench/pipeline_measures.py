@@ -9,6 +9,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import asyncpg
+
 from anpr_bench.common import percentile, process_cpu_seconds
 from anpr_bench.faults.cluster import Cluster
 
@@ -93,3 +95,13 @@ def _postgres_cpu(pid_file: Path) -> float:
         return 0.0
     reaped = (int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
     return reaped + sum(process_cpu_seconds(int(child)) for child in children)
+
+
+async def stored_candidates(dsn: str) -> list[tuple[str, float]]:
+    """Every stored candidate's plate and when notices stored it (epoch seconds): what the latencies end at."""
+    connection = await asyncpg.connect(dsn)
+    try:
+        rows = await connection.fetch("SELECT plate, created_at FROM notices.candidates")
+    finally:
+        await connection.close()
+    return [(row["plate"], row["created_at"].timestamp()) for row in rows]

@@ -17,7 +17,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 from sqlalchemy.engine import make_url
 
 from anpr_bench.common import delete_topics, percentile
@@ -28,6 +27,7 @@ from anpr_bench.faults.plan import make_plan
 from anpr_bench.faults.scenario import consumer_groups, import_registry, permits_indexed, service_env
 from anpr_bench.faults.traffic import Sent
 from anpr_bench.faults.verify import dead_letters, plain_dsn, wait_drained
+from anpr_bench.pipeline_measures import stored_candidates
 from anpr_bench.soak_figures import Sample, summary
 from anpr_bench.soak_lag import KafkaOffsets
 from anpr_bench.soak_plot import write_plot
@@ -155,7 +155,7 @@ async def _run(
                     figures["examples"] = counted["examples"]
                     figures |= _sending(traffic.sent)
                     figures["drained"], figures["drain_s"] = drained_in is not None, drained_in
-                    figures |= _latency(traffic.sent_at, await _stored(dsn))
+                    figures |= _latency(traffic.sent_at, await stored_candidates(dsn))
                 figures["died"] = [name for name, pid in processes().items() if not alive(pid)]
             finally:
                 cluster.stop_all()
@@ -191,15 +191,6 @@ def _sending(sent: Sent) -> dict[str, Any]:
         "ingest_retries": sum(sent.retries.values()),
         "refused": sent.refused[:20],
     }
-
-
-async def _stored(dsn: str) -> list[tuple[str, float]]:
-    connection = await asyncpg.connect(dsn)
-    try:
-        rows = await connection.fetch("SELECT plate, created_at FROM notices.candidates")
-    finally:
-        await connection.close()
-    return [(row["plate"], row["created_at"].timestamp()) for row in rows]
 
 
 def _latency(sent_at: dict[str, float], stored: list[tuple[str, float]]) -> dict[str, float]:
