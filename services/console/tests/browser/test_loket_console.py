@@ -97,13 +97,32 @@ def applicant_token(who: str) -> str:
     return str(answer.json()["access_token"])
 
 
-@pytest.fixture
-async def stack(isolated: Callable[..., Any]) -> AsyncIterator[dict[str, Any]]:
+def applicants_issuer() -> str:
+    """The applicants' realm of the test run, or a skip when the counter cannot sign anyone in here."""
     public = os.environ.get("ANPR_PUBLIC_OIDC_ISSUER", "")
     if not public:
         pytest.skip("ANPR_PUBLIC_OIDC_ISSUER is not set: start Keycloak (deploy/local/infra.sh up) for the counter")
     if port_taken(CONSOLE_PORT):
         pytest.skip(f"port {CONSOLE_PORT} is taken (a running console?): the realm redirects only there")
+    return public
+
+
+def counter_console(isolated: Callable[..., Any], public: str, exemptions_port: int) -> ConsoleSettings:
+    """The console serving /loket on CONSOLE_PORT (the realm's redirect URI) against exemptions on its port."""
+    made: ConsoleSettings = isolated(
+        ConsoleSettings,
+        public_oidc_issuer=public,
+        public_url=CONSOLE_URL,
+        public_client_id=os.environ.get("ANPR_PUBLIC_OIDC_CONSOLE_CLIENT_ID", "anpr-loket"),
+        public_client_secret=os.environ["ANPR_PUBLIC_OIDC_CONSOLE_CLIENT_SECRET"],
+        exemptions_url=local_url(exemptions_port),
+    )
+    return made
+
+
+@pytest.fixture
+async def stack(isolated: Callable[..., Any]) -> AsyncIterator[dict[str, Any]]:
+    public = applicants_issuer()
     exemptions: ExemptionsSettings = isolated(
         ExemptionsSettings,
         public_oidc_issuer=public,
@@ -116,14 +135,7 @@ async def stack(isolated: Callable[..., Any]) -> AsyncIterator[dict[str, Any]]:
     )
     await run_migrations(exemptions.database_url, RULES_SPEC.migrations_dir, RULES_SPEC.schema)
     port = free_port()
-    console: ConsoleSettings = isolated(
-        ConsoleSettings,
-        public_oidc_issuer=public,
-        public_url=CONSOLE_URL,
-        public_client_id=os.environ.get("ANPR_PUBLIC_OIDC_CONSOLE_CLIENT_ID", "anpr-loket"),
-        public_client_secret=os.environ["ANPR_PUBLIC_OIDC_CONSOLE_CLIENT_SECRET"],
-        exemptions_url=local_url(port),
-    )
+    console = counter_console(isolated, public, port)
     async with serving((exemptions_app(exemptions), port), (console_app(console), CONSOLE_PORT)):
         await until_ready(local_url(port))
         yield {"database_url": exemptions.database_url, "exemptions": local_url(port)}

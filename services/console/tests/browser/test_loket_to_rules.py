@@ -5,18 +5,15 @@ time from the click to the permit in rules' index is printed (a figure, not a ti
 are shared)."""
 
 import asyncio
-import os
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
-import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from playwright.async_api import Page
 
-from anpr_console import ConsoleSettings
 from anpr_console import create_app as console_app
 from anpr_contracts import CANDIDATES, READS, CandidateRaised, PlateRecognized, ReadSource, event_to_bytes, parse_event
 from anpr_exemptions import ExemptionsSettings
@@ -26,8 +23,8 @@ from anpr_rules import RulesSettings
 from anpr_rules import create_app as rules_app
 from anpr_runtime.db import run_migrations
 
-from .support import CONSOLE_PORT, CONSOLE_URL, browser_context, free_port, local_url, port_taken, serving, until_ready
-from .test_loket_console import TODAY, a_dutch_plate, register, sign_in
+from .support import CONSOLE_PORT, CONSOLE_URL, browser_context, free_port, local_url, serving, until_ready
+from .test_loket_console import TODAY, a_dutch_plate, applicants_issuer, counter_console, register, sign_in
 
 ADMIN = {"Authorization": "Bearer test-admin-token"}
 
@@ -98,11 +95,7 @@ async def until_more_permits(rules: httpx.AsyncClient, than: int, since: float) 
 async def test_a_day_permit_bought_in_the_browser_is_exempt_in_rules_within_a_second(
     isolated: Callable[..., Any], run_app: Callable[..., Any]
 ) -> None:
-    public = os.environ.get("ANPR_PUBLIC_OIDC_ISSUER", "")
-    if not public:
-        pytest.skip("ANPR_PUBLIC_OIDC_ISSUER is not set: start Keycloak (deploy/local/infra.sh up) for the counter")
-    if port_taken(CONSOLE_PORT):
-        pytest.skip(f"port {CONSOLE_PORT} is taken (a running console?): the realm redirects only there")
+    public = applicants_issuer()
     # One `isolated`: rules and exemptions share the topic prefix and the pseudonym key, as in a deployment.
     rules_settings: RulesSettings = isolated(RulesSettings)
     exemptions: ExemptionsSettings = isolated(
@@ -118,14 +111,7 @@ async def test_a_day_permit_bought_in_the_browser_is_exempt_in_rules_within_a_se
     # In the registry before rules starts: it loads the registry once and then follows imports.
     van, warm, control = [await an_old_diesel_van(exemptions.database_url) for _ in range(3)]
     port = free_port()
-    console: ConsoleSettings = isolated(
-        ConsoleSettings,
-        public_oidc_issuer=public,
-        public_url=CONSOLE_URL,
-        public_client_id=os.environ.get("ANPR_PUBLIC_OIDC_CONSOLE_CLIENT_ID", "anpr-loket"),
-        public_client_secret=os.environ["ANPR_PUBLIC_OIDC_CONSOLE_CLIENT_SECRET"],
-        exemptions_url=local_url(port),
-    )
+    console = counter_console(isolated, public, port)
     service = rules_app(rules_settings)
     transport = httpx.ASGITransport(app=service)
     producer = AIOKafkaProducer(bootstrap_servers=rules_settings.kafka_bootstrap)
