@@ -145,7 +145,11 @@ class Recognition:
             wait_http_ready, f"http://127.0.0.1:{port}/readyz", 180, lambda: process.poll() is None
         )
         assert ready, f"recognition did not start:\n{log.read_text(errors='replace')[-3000:]}"
-        self.idle_mib = rss_mib(process.pid) or 0.0
+        # The first process is measured before any frame is published. A restarted one finds the killer
+        # waiting and may be decoding it already when it is ready: measured then, its cap would be raised
+        # by the very allocation it is there to catch. Every process loads the same models.
+        if not self.idle_mib:
+            self.idle_mib = rss_mib(process.pid) or 0.0
 
     async def watch(self) -> None:
         """Until this process dies: killed above the cap (the OOM killer), or ending on its own."""
