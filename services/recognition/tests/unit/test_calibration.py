@@ -26,7 +26,7 @@ def test_a_few_right_reads_do_not_make_a_certainty() -> None:
 
 
 def test_the_committed_calibration_is_monotonic_and_a_probability() -> None:
-    calibration = default_calibration()
+    calibration = default_calibration().pooled
     assert calibration.scores, "calibration.json is missing from the package"
     mapped = [calibration(-10 + i * 0.01) for i in range(1100)]
     assert mapped == sorted(mapped)

@@ -5,7 +5,7 @@ every plate of the frames given, and the Dutch grammar and the European formats 
 
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from functools import partial
@@ -22,7 +22,7 @@ from anpr_recognition.adapters.plate_crops import PlateCrop, plate_crop
 from anpr_recognition.adapters.prepared_models import Precision, prepared_detector
 from anpr_recognition.adapters.recogniser import TextRecogniser
 from anpr_recognition.adapters.stage_clock import StageClock
-from anpr_recognition.domain.calibration import Calibration, raw_score
+from anpr_recognition.domain.calibration import Calibration, CountryCalibration, ScoreCalibration, raw_score
 from anpr_recognition.domain.countries import country_of_band
 from anpr_recognition.domain.ctc import Lattice, folding_matrix, greedy_decode
 from anpr_recognition.domain.plates import PlateReading
@@ -41,7 +41,7 @@ class OnnxPlateReader:
         detector_path: Path,
         recogniser_path: Path,
         threads: int | None = None,
-        calibration: Callable[[float], float] | None = None,
+        calibration: ScoreCalibration | None = None,
     ) -> None:
         # Frames are read side by side, one per core, each session run on one thread: two frames at once on 2
         # cores take 10-15 % less CPU per frame than one frame at a time on an intra-op pool of 2, which
@@ -61,9 +61,10 @@ class OnnxPlateReader:
         threads: int | None = None,
         precision: Precision = "int8",
         cache_dir: Path | None = None,
-        calibration: Callable[[float], float] | None = None,
+        calibration: ScoreCalibration | None = None,
     ) -> Self:
-        """`calibration` maps the raw score to the confidence; the committed isotonic fit by default."""
+        """`calibration` maps the raw score (and the reading's country) to the confidence; the committed
+        isotonic fits by default."""
         return cls(prepared_detector(precision, cache_dir), package_file(*RECOGNISER_PACKAGE), threads, calibration)
 
     def describe(self) -> dict[str, Any]:
@@ -175,7 +176,8 @@ class OnnxPlateReader:
                     crop.yellow,
                     in_format=text.plate_format is not None,
                 )
-                confidence = self._calibration(score)
+                # The plate's country chooses the fit: the same evidence is worth less where plates are read worse.
+                confidence = self._calibration(score, text.country)
                 readings[index].append(
                     PlateReading(text.text, text.formatted, text.country, confidence, crop.box, text.plate_format)
                 )
@@ -207,11 +209,11 @@ class OnnxPlateReader:
         return named
 
 
-def default_calibration() -> Calibration:
+def default_calibration() -> CountryCalibration:
     """Fitted on synthetic frames by `python -m anpr_recognition.offline.fit_calibration` (committed
-    beside this module)."""
+    beside this module): pooled, and per foreign country."""
     path = calibration_file()
-    return Calibration.load(path) if path.is_file() else Calibration((), ())
+    return CountryCalibration.load(path) if path.is_file() else CountryCalibration(Calibration((), ()))
 
 
 def calibration_file() -> Path:
