@@ -2,15 +2,16 @@
 own; every event lands on the partition `producer.send` would have chosen, in order, with its headers, and
 batches that fill up (or an event too big for one) are split without losing or reordering anything."""
 
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
-from anpr_contracts import READS, PlateRecognized, ReadSource, parse_event
+from anpr_contracts import CANDIDATES, READS, PlateRecognized, ReadSource, parse_event
 from anpr_runtime.kafka import ensure_topics, new_producer
-from anpr_runtime.publisher import KafkaEventPublisher
+from anpr_runtime.publisher import DeferredPublisher, KafkaEventPublisher
 from anpr_runtime.settings import ServiceSettings
 
 
@@ -72,3 +73,49 @@ async def test_many_events_land_where_send_would_put_them_in_order(isolated: Cal
         sent_here = [(key, read) for key, read in keyed if probes[key] == partition]
         assert [(key, event) for key, event, _ in events] == sent_here  # all of them, once, in order
         assert all(headers["event_id"] == str(event.event_id).encode() for _, event, headers in events)
+
+
+def counted(producer: AIOKafkaProducer) -> Counter[str]:
+    """The real producer, counting how messages are handed to it (`send` one by one, `send_batch`)."""
+    calls: Counter[str] = Counter()
+    for name in ("send", "send_batch"):
+        original = getattr(producer, name)
+
+        async def counting(*args: Any, _name: str = name, _original: Any = original, **kwargs: Any) -> Any:
+            calls[_name] += 1
+            return await _original(*args, **kwargs)
+
+        setattr(producer, name, counting)
+    return calls
+
+
+async def test_a_deferred_flush_sends_record_batches_in_order(isolated: Callable[..., Any]) -> None:
+    settings: ServiceSettings = isolated(ServiceSettings)
+    await ensure_topics(settings, [READS, CANDIDATES])
+    assert READS.partitions == CANDIDATES.partitions  # so one probe per key says where it goes in both
+    producer = new_producer(settings)
+    await producer.start()
+    calls = counted(producer)
+    deferred = DeferredPublisher(producer, settings.topic_prefix)
+    keyed = [(f"vehicle-{n % 31}", a_read(n)) for n in range(300)]
+    try:
+        for n, (key, read) in enumerate(keyed):  # two topics interleaved, as a batch's events may be
+            await deferred.publish(READS.name if n % 2 else CANDIDATES.name, key, read)
+        await deferred.flush()
+        flushed = dict(calls)
+        topic = settings.topic(READS.name)
+        probes = {
+            key: (await producer.send_and_wait(topic, b"probe", key=key.encode())).partition for key in dict(keyed)
+        }
+    finally:
+        await producer.stop()
+
+    # One record batch per topic and partition, not a send per event.
+    assert flushed == {"send_batch": READS.partitions + CANDIDATES.partitions}
+    for name, parity in ((READS.name, 1), (CANDIDATES.name, 0)):
+        sent = [(key, read) for n, (key, read) in enumerate(keyed) if n % 2 == parity]
+        found = await _consume(settings, settings.topic(name), len(sent) + (len(probes) if parity else 0))
+        for partition, records in found.items():
+            events = [(r.key.decode(), parse_event(r.value)) for r in records if r.value != b"probe"]
+            assert all(probes[key] == partition for key, _ in events)  # where send puts the same key
+            assert events == [(key, read) for key, read in sent if probes[key] == partition]  # once, in order
