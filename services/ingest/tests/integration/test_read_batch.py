@@ -9,6 +9,7 @@ import pytest
 
 from anpr_contracts import READS, PlateRecognized
 from anpr_ingest.config import IngestSettings
+from anpr_ingest.entrypoints.reads import BatchAnswer
 
 from .support import ADMIN, a_placed_camera, bearer, client_of, events_on, messages_on, unique
 
@@ -70,6 +71,25 @@ async def test_batch_of_good_reads_is_202(settings: IngestSettings, ingest: http
     assert response.json()["accepted"] == 3
     assert all(r["error"] is None for r in response.json()["results"])
     assert await messages_on(settings, READS.name) == 3
+
+
+async def test_batch_answer_is_the_documented_model_with_every_field(ingest: httpx.AsyncClient) -> None:
+    # The answer is written as JSON directly (not through FastAPI's response model): it must still be
+    # exactly what BatchAnswer writes, and the OpenAPI must still document it for 202 and 207.
+    camera_id = await a_placed_camera(ingest)
+
+    response = await ingest.post(
+        "/v1/reads/batch", json=[a_read(camera_id, "72VGX6"), a_read(camera_id, "")], headers=ADMIN
+    )
+
+    assert response.status_code == 207, response.text
+    assert response.headers["content-type"] == "application/json"
+    answer = response.json()
+    assert BatchAnswer.model_validate(answer).model_dump(mode="json") == answer
+    assert [set(item) for item in answer["results"]] == [{"index", "read_id", "error", "status"}] * 2
+    documented = (await ingest.get("/openapi.json")).json()["paths"]["/v1/reads/batch"]["post"]["responses"]
+    for code in ("202", "207"):
+        assert documented[code]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/BatchAnswer"}
 
 
 @pytest.mark.parametrize("body", [{"reads": []}, "a string", 42])

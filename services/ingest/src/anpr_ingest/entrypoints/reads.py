@@ -4,6 +4,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Request, Response, status
 from pydantic import BaseModel, Field, ValidationError
+from pydantic_core import to_json
 
 from anpr_contracts import Direction, PlateRecognized
 from anpr_ingest.entrypoints.deps import components_of
@@ -48,14 +49,14 @@ async def post_read(request: Request, sender: ReadSender, body: ReadIn) -> ReadA
 @router.post(
     "/reads/batch",
     status_code=status.HTTP_202_ACCEPTED,
+    response_model=BatchAnswer,
     responses={207: {"model": BatchAnswer, "description": "Some reads were refused: see their `error`."}},
 )
 async def post_read_batch(
     request: Request,
-    response: Response,
     sender: ReadSender,
     body: Annotated[list[Any], Body(description="Reads as POST /v1/reads takes them (read-submission.schema.json).")],
-) -> BatchAnswer:
+) -> Response:
     components = components_of(request)
     limit = components.settings.max_batch_reads
     if len(body) > limit:
@@ -64,9 +65,15 @@ async def post_read_batch(
     valid = [read for read in parsed if isinstance(read, PlateRecognized)]
     outcomes = iter(await accept_reads(valid, sender, components.reads))
     results = [_item(n, next(outcomes) if isinstance(read, PlateRecognized) else read) for n, read in enumerate(parsed)]
-    refused = sum(item.error is not None for item in results)
-    response.status_code = status.HTTP_207_MULTI_STATUS if refused else status.HTTP_202_ACCEPTED
-    return BatchAnswer(accepted=len(results) - refused, refused=refused, results=results)
+    refused = sum(item["error"] is not None for item in results)
+    # BatchAnswer's JSON written at once from our own values of its declared types: a BatchItem per read
+    # and FastAPI's validation and encoding of the answer were some 5 us per read of ingest's CPU (a
+    # batch answers for up to 1,000 reads); the declared response model still documents it.
+    return Response(
+        to_json({"accepted": len(results) - refused, "refused": refused, "results": results}),
+        status_code=status.HTTP_207_MULTI_STATUS if refused else status.HTTP_202_ACCEPTED,
+        media_type="application/json",
+    )
 
 
 def _parse(item: object) -> PlateRecognized | PermanentError:
@@ -77,8 +84,8 @@ def _parse(item: object) -> PlateRecognized | PermanentError:
         return PermanentError(problems)
 
 
-def _item(index: int, outcome: PlateRecognized | AnprError) -> BatchItem:
-    # Our own values of the declared types: built unvalidated, as one batch answers for up to 1,000 reads.
+def _item(index: int, outcome: PlateRecognized | AnprError) -> dict[str, Any]:
+    """A BatchItem as JSON data, every field present as the model writes it."""
     if isinstance(outcome, AnprError):
-        return BatchItem.model_construct(index=index, error=str(outcome), status=outcome.status_code)
-    return BatchItem.model_construct(index=index, read_id=str(outcome.read_id), status=status.HTTP_202_ACCEPTED)
+        return {"index": index, "read_id": None, "error": str(outcome), "status": outcome.status_code}
+    return {"index": index, "read_id": str(outcome.read_id), "error": None, "status": status.HTTP_202_ACCEPTED}
