@@ -3,9 +3,11 @@
 from datetime import UTC, datetime, time
 from enum import StrEnum
 from typing import Annotated, Literal
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+
+from anpr_contracts.ids import random_uuid, random_uuid_text
 
 
 def _now() -> datetime:
@@ -28,11 +30,11 @@ class Envelope(BaseModel):
     # Images travel as base64 in JSON; Python code sees plain bytes.
     model_config = ConfigDict(frozen=True, extra="forbid", ser_json_bytes="base64", val_json_bytes="base64")
 
-    event_id: UUID = Field(default_factory=uuid4, description="Unique id of this event; idempotency key.")
+    event_id: UUID = Field(default_factory=random_uuid, description="Unique id of this event; idempotency key.")
     schema_version: int = Field(default=1, description="Version of this event type's schema.")
     occurred_at: UtcDatetime = Field(default_factory=_now, description="When the event happened (UTC).")
     correlation_id: str = Field(
-        default_factory=lambda: str(uuid4()),
+        default_factory=random_uuid_text,
         max_length=100,
         description="Follows one frame or read from ingest to notice.",
     )
@@ -83,7 +85,7 @@ class PlateRecognized(Envelope):
     """One plate read, from recognition or from an existing ANPR system via ingest."""
 
     event_type: Literal["plate.recognized"] = Field(default="plate.recognized", description="Event type discriminator.")
-    read_id: UUID = Field(default_factory=uuid4, description="Unique id of this read.")
+    read_id: UUID = Field(default_factory=random_uuid, description="Unique id of this read.")
     source: ReadSource = Field(description="Kind of system that produced the read.")
     camera_id: str | None = Field(default=None, max_length=100, description="Camera, when known.")
     location_id: str | None = Field(default=None, max_length=100, description="Location of the read.")
