@@ -56,3 +56,4 @@ async def test_every_candidate_exactly_once_while_a_broker_dies_and_a_consumer_h
     assert result["dead_letters_missing"] == 0
     assert result["dead_letters_unexpected"] == 0, result["examples"]["dead_letters_unexpected"]
     assert result["no_hit_traces"] == 0, result["traces_in"]
+    assert result["server_errors"] == 0, result["server_error_kinds"]

@@ -35,3 +35,4 @@ async def test_every_candidate_exactly_once_while_services_crash(infra: dict[str
     assert result["dead_letters_missing"] == 0
     assert result["dead_letters_unexpected"] == 0, result["examples"]["dead_letters_unexpected"]
     assert result["no_hit_traces"] == 0, result["traces_in"]
+    assert result["server_errors"] == 0, result["server_error_kinds"]

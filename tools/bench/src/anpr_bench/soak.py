@@ -189,6 +189,7 @@ def _sending(sent: Sent) -> dict[str, Any]:
         "reads_accepted": sent.reads,
         "frames_accepted": sent.frames,
         "ingest_retries": sum(sent.retries.values()),
+        "server_errors": sum(sent.server_errors.values()),  # 500s, counted apart from the retried 503s
         "refused": sent.refused[:20],
     }
 

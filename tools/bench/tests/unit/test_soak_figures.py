@@ -73,8 +73,16 @@ def test_no_samples_is_said() -> None:
         growth_window([])
 
 
-def test_the_soak_fails_on_loss_duplicates_dead_letters_a_dead_service_or_no_drain() -> None:
-    good = {"drained": True, "died": [], "lost": 0, "duplicates": 0, "unexpected": 0, "dead_letters": 0}
+def test_the_soak_fails_on_loss_duplicates_dead_letters_a_dead_service_a_server_error_or_no_drain() -> None:
+    good = {
+        "drained": True,
+        "died": [],
+        "lost": 0,
+        "duplicates": 0,
+        "unexpected": 0,
+        "dead_letters": 0,
+        "server_errors": 0,
+    }
 
     assert passed(good)
     assert not passed(good | {"lost": 1})
@@ -82,3 +90,4 @@ def test_the_soak_fails_on_loss_duplicates_dead_letters_a_dead_service_or_no_dra
     assert not passed(good | {"dead_letters": 1})
     assert not passed(good | {"died": ["rules-0"]})
     assert not passed(good | {"drained": False})
+    assert not passed(good | {"server_errors": 1})

@@ -63,7 +63,14 @@ def bench_faults(
     table = Table("figure", "value", title="anpr bench faults")
     for name in ("expected", "candidates", "lost", "duplicates", "unexpected", "dead_letters", "dead_letters_meant"):
         table.add_row(name, f"{result[name]:,}")
-    for name in ("dead_letters_missing", "dead_letters_unexpected", "no_hit_plates", "no_hit_traces", "retries"):
+    for name in (
+        "dead_letters_missing",
+        "dead_letters_unexpected",
+        "no_hit_plates",
+        "no_hit_traces",
+        "retries",
+        "server_errors",
+    ):
         table.add_row(name, f"{result[name]:,}")
     table.add_row("seconds", f"{result['seconds']:,}")
     Console().print(table)
@@ -84,6 +91,14 @@ def fault_table(faults: list[dict[str, Any]]) -> Table:
 
 
 def passed(result: dict[str, object]) -> bool:
-    wrong = ("lost", "duplicates", "unexpected", "dead_letters_missing", "dead_letters_unexpected", "no_hit_traces")
+    wrong = (
+        "lost",
+        "duplicates",
+        "unexpected",
+        "dead_letters_missing",
+        "dead_letters_unexpected",
+        "no_hit_traces",
+        "server_errors",
+    )
     faults_done = isinstance(result["faults"], list) and not any(fault["error"] for fault in result["faults"])
     return faults_done and bool(result["drained"]) and not result["refused"] and all(result[n] == 0 for n in wrong)

@@ -52,6 +52,8 @@ class Outcome:
             "refused": sent.refused[:20],
             "retries": sum(sent.retries.values()),
             "retry_reasons": dict(sent.retries),
+            "server_errors": sum(sent.server_errors.values()),
+            "server_error_kinds": dict(sent.server_errors),
             "drained": drained,
             "faults": events,
             "seconds": round(seconds, 1),

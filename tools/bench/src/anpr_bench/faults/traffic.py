@@ -1,7 +1,9 @@
 """Sending the plan through the front door as gateways and source systems do: reads in batches to
 `POST /v1/reads/batch` with a service token, frames to `POST /v1/frames` with each camera's own token.
 Both retry what was not acknowledged (connection refused while ingest is down, 503 while Kafka is) until
-it is; a retried read may then be in Kafka twice, which `dedupe_per: day` must absorb."""
+it is; a retried read may then be in Kafka twice, which `dedupe_per: day` must absorb. A 500 is retried as
+a gateway would, but also counted on its own (`server_errors`): a fault must be answered 503 (retry
+later), and an unhandled error is a bug the suite reports rather than a retry it hides."""
 
 import asyncio
 from collections import Counter
@@ -28,7 +30,12 @@ class Sent:
     frames: int = 0
     corrupt_frames: int = 0
     retries: Counter[str] = field(default_factory=Counter)
+    server_errors: Counter[str] = field(default_factory=Counter)  # 500 answers, by what was sent
     refused: list[str] = field(default_factory=list)  # anything ingest refused for good: a test failure
+
+    def count_server_error(self, what: str, status: int) -> None:
+        if status == 500:
+            self.server_errors[what] += 1
 
 
 async def set_up(ingest: str, exemptions: str, admin: str, plan: Plan) -> dict[str, str]:
@@ -72,7 +79,7 @@ async def send_reads(ingest: str, token: str, reads: Sequence[Read], sent: Sent,
             await asyncio.sleep(pause)
 
 
-async def send_batch(client: httpx.AsyncClient, reads: list[Read], sent: Sent) -> None:
+async def send_batch(client: httpx.AsyncClient, reads: list[Read], sent: Sent, retry_after: float = 0.5) -> None:
     pending = reads
     while pending:
         body = [read_body(read) for read in pending]
@@ -80,11 +87,12 @@ async def send_batch(client: httpx.AsyncClient, reads: list[Read], sent: Sent) -
             response = await client.post("/v1/reads/batch", json=body)
         except httpx.TransportError as exc:
             sent.retries[type(exc).__name__] += 1
-            await asyncio.sleep(0.5)
+            await asyncio.sleep(retry_after)
             continue
         if response.status_code in RETRY_STATUSES:
             sent.retries[f"batch {response.status_code}"] += 1
-            await asyncio.sleep(0.5)
+            sent.count_server_error("batch", response.status_code)
+            await asyncio.sleep(retry_after)
             continue
         if response.status_code not in (202, 207):
             sent.refused.append(f"batch: {response.status_code} {response.text[:300]}")
@@ -96,11 +104,12 @@ async def send_batch(client: httpx.AsyncClient, reads: list[Read], sent: Sent) -
                 sent.reads += 1
             elif item["status"] in RETRY_STATUSES:
                 again.append(read)
+                sent.count_server_error("read", item["status"])
             else:
                 sent.refused.append(f"read {read.kind}: {item['status']} {item['error']}")
         if again:
             sent.retries[f"read {len(again)} of {len(pending)} 503"] += 1
-            await asyncio.sleep(0.5)
+            await asyncio.sleep(retry_after)
         pending = again
 
 
@@ -142,6 +151,7 @@ async def send_frames(
                     continue
                 if response.status_code in RETRY_STATUSES:
                     sent.retries[f"frame {response.status_code}"] += 1
+                    sent.count_server_error("frame", response.status_code)
                     await asyncio.sleep(0.5)
                     continue
                 break
