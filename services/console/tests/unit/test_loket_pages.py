@@ -237,3 +237,18 @@ def test_an_api_message_lands_on_its_field() -> None:
     assert errors_of("vehicle VX123B already has a day permit for 2026-12-07", "day") == {
         "day": "vehicle VX123B already has a day permit for 2026-12-07"
     }
+
+
+async def test_the_day_of_a_day_permit_is_written_day_first_as_every_other_date_on_the_counter() -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        mine = request.url.path == "/v1/applications"  # the applicant's own, listed with their token
+        return httpx.Response(200, json=[APPLIED] if mine else APPLIED)
+
+    async with counter(answer, {LOKET_COOKIE: "loket-1"}, loket_sessions=[applicant()]) as client:
+        listed = await client.get("/loket/applications")
+        shown = await client.get(f"/loket/applications/{APPLICATION}")
+
+    for page in (listed, shown):
+        assert page.status_code == 200, page.text
+        assert '<time datetime="2026-12-07">07-12-2026</time>' in page.text
+        assert ">2026-12-07<" not in page.text

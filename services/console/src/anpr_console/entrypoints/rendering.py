@@ -13,6 +13,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from anpr_console.domain.messages import LANGUAGES, language, translate
 from anpr_console.domain.navigation import Screen, visible_screens
+from anpr_console.domain.permits_text import day_text
 from anpr_console.domain.session import Session
 
 LANGUAGE_COOKIE = "anpr_lang"
@@ -25,6 +26,7 @@ def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(_TEMPLATES), autoescape=select_autoescape(default=True))
     env.filters["when"] = local_time
     env.filters["minute"] = local_minute
+    env.filters["day"] = day_text  # a calendar day (an application's day permit) written day first too
     return env
 
 
