@@ -121,10 +121,15 @@ class Bucket:
     high: float
     reads: int
     right: int
+    confidence: float = 0.0  # the sum of its reads' confidences
 
     @property
     def accuracy(self) -> float | None:
         return self.right / self.reads if self.reads else None
+
+    @property
+    def mean_confidence(self) -> float | None:
+        return self.confidence / self.reads if self.reads else None
 
 
 def calibration_table(reads: Iterable[tuple[float, bool]]) -> list[Bucket]:
@@ -132,7 +137,19 @@ def calibration_table(reads: Iterable[tuple[float, bool]]) -> list[Bucket]:
     buckets = []
     for low, high in itertools.pairwise(CONFIDENCE_BUCKETS):
         inside = [
-            right for confidence, right in pairs if low <= confidence < high or (high == 1.0 and confidence == 1.0)
+            (confidence, right)
+            for confidence, right in pairs
+            if low <= confidence < high or (high == 1.0 and confidence == 1.0)
         ]
-        buckets.append(Bucket(low, high, len(inside), sum(inside)))
+        buckets.append(Bucket(low, high, len(inside), sum(r for _, r in inside), sum(c for c, _ in inside)))
     return buckets
+
+
+def expected_calibration_error(reads: Iterable[tuple[float, bool]]) -> float | None:
+    """|accuracy - mean confidence| per bucket of `calibration_table`, weighted by the bucket's reads: how far
+    the confidence is from what it claims (0: a review threshold of 0.9 means 90 % right). None without reads."""
+    buckets = calibration_table(reads)
+    total = sum(b.reads for b in buckets)
+    if not total:
+        return None
+    return sum(abs(b.right - b.confidence) for b in buckets) / total

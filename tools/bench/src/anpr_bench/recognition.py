@@ -4,7 +4,8 @@ Both readers read the frames in alternating blocks of five, so load from other p
 machine slows both alike and the speed-up stays comparable. Accuracy is exact plates and
 characters on the dev set (real frames), on synthetic frames, and on the synthetic European set (plates
 of 16 countries painted over the dev frames' plates; `eu_*`, and `per_country`); confidence is reported
-per bucket, for the European set per country as well."""
+per bucket, for the European set per country as well, with its expected calibration error (`*_ece`: the
+reads-weighted gap between accuracy and mean confidence over the buckets)."""
 
 import json
 import time
@@ -51,7 +52,13 @@ def bench_recognition(
     whole `anpr read` process: new reader vs naive."""
     from anpr_bench.detection_recall import Recall
     from anpr_bench.eu_set import european_set
-    from anpr_bench.evaluation import Score, calibration_table, labelled_directory, synthetic_set
+    from anpr_bench.evaluation import (
+        Score,
+        calibration_table,
+        expected_calibration_error,
+        labelled_directory,
+        synthetic_set,
+    )
     from anpr_bench.naive_reader import NaivePlateReader
     from anpr_bench.read_process import read_process_figures
     from anpr_recognition import OnnxPlateReader
@@ -118,6 +125,7 @@ def bench_recognition(
                 f"{prefix}_detection_recall_by_light": recalls[name].light_table(),
             }
         scores[set_name] = set_scores["new"]
+        result[f"{set_name}_ece"] = _rounded(expected_calibration_error(set_scores["new"].reads))
         if set_name == "dev":
             # Per dev frame (read one at a time, so the stages add up to dev_ms_per_frame); CPU time too,
             # which the other processes on a shared machine do not inflate as much as wall time.
@@ -142,13 +150,7 @@ def bench_recognition(
         "memory_mb_new": round(rss_both - rss_naive, 1),
         "memory_mb_process": round(rss_both, 1),
     }
-    calibration = {
-        name: [
-            {"bucket": f"{b.low:.2f}-{b.high:.2f}", "reads": b.reads, "accuracy": b.accuracy}
-            for b in calibration_table(score.reads)
-        ]
-        for name, score in scores.items()
-    }
+    calibration = {name: [_bucket(b) for b in calibration_table(score.reads)] for name, score in scores.items()}
     result["calibration"] = calibration
     _print(result, calibration)
     if as_json:
@@ -158,7 +160,7 @@ def bench_recognition(
 def _per_country(new: dict[str, Any], naive: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Per country: plates, exact accuracy (also with O and 0 as one), how often the country itself was
     named, the naive pipeline's accuracy, and the calibration of the new reader's confidence."""
-    from anpr_bench.evaluation import calibration_table
+    from anpr_bench.evaluation import calibration_table, expected_calibration_error
 
     return {
         country: {
@@ -168,14 +170,24 @@ def _per_country(new: dict[str, Any], naive: dict[str, Any]) -> dict[str, dict[s
             "char_accuracy": round(score.character_accuracy, 4),
             "country_named": round(score.country_accuracy, 4),
             "baseline_accuracy": round(naive[country].accuracy, 4) if country in naive else None,
-            "calibration": [
-                {"bucket": f"{b.low:.2f}-{b.high:.2f}", "reads": b.reads, "accuracy": b.accuracy}
-                for b in calibration_table(score.reads)
-                if b.reads
-            ],
+            "calibration": [_bucket(b) for b in calibration_table(score.reads) if b.reads],
+            "ece": _rounded(expected_calibration_error(score.reads)),
         }
         for country, score in sorted(new.items())
     }
+
+
+def _bucket(bucket: Any) -> dict[str, Any]:
+    return {
+        "bucket": f"{bucket.low:.2f}-{bucket.high:.2f}",
+        "reads": bucket.reads,
+        "accuracy": bucket.accuracy,
+        "mean_confidence": _rounded(bucket.mean_confidence),
+    }
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
 
 
 def _batched_fps(reader: Any, jpegs: list[bytes], batch: int) -> float:
@@ -204,7 +216,9 @@ def _print(result: dict[str, Any], calibration: dict[str, list[dict[str, Any]]])
         elif name != "calibration":
             figures.add_row(name, f"{value:,.4g}" if isinstance(value, float) else str(value))
     out.print(figures)
-    countries = Table("country", "plates", "accuracy", "O/0 as one", "country named", "naive", title="per country")
+    countries = Table(
+        "country", "plates", "accuracy", "O/0 as one", "country named", "naive", "ece", title="per country"
+    )
     for country, figures_of in result.get("per_country", {}).items():
         countries.add_row(
             country,
@@ -213,6 +227,7 @@ def _print(result: dict[str, Any], calibration: dict[str, list[dict[str, Any]]])
             f"{figures_of['accuracy_o_as_0']:.3f}",
             f"{figures_of['country_named']:.3f}",
             show(figures_of["baseline_accuracy"]),
+            show(figures_of["ece"]),
         )
     if result.get("per_country"):
         out.print(countries)
@@ -220,9 +235,11 @@ def _print(result: dict[str, Any], calibration: dict[str, list[dict[str, Any]]])
 
     out.print(recall_table(result))
     for name, buckets in calibration.items():
-        table = Table("confidence", "reads", "accuracy", title=f"calibration ({name})")
+        table = Table("confidence", "reads", "accuracy", "mean confidence", title=f"calibration ({name})")
         for bucket in buckets:
-            table.add_row(bucket["bucket"], str(bucket["reads"]), show(bucket["accuracy"]))
+            table.add_row(
+                bucket["bucket"], str(bucket["reads"]), show(bucket["accuracy"]), show(bucket["mean_confidence"])
+            )
         out.print(table)
 
 

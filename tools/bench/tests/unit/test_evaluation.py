@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from anpr_bench.eu_set import european_set
-from anpr_bench.evaluation import Score, calibration_table, labelled_directory
+from anpr_bench.evaluation import Score, calibration_table, expected_calibration_error, labelled_directory
 from anpr_recognition import EUROPEAN_COUNTRIES, PlateReading
 
 FRAMES = Path(__file__).parents[4] / "deploy/demo/frames"
@@ -37,6 +37,17 @@ def test_calibration_table_buckets_every_read_once() -> None:
     assert (top.reads, top.accuracy) == (2, 0.5)
 
 
+def test_the_calibration_error_weighs_each_bucket_gap_by_its_reads() -> None:
+    honest = [(0.92, True)] * 9 + [(0.92, False)]  # 90 % right at 0.92: 0.02 off
+    assert expected_calibration_error(honest) == pytest.approx(0.02)
+    table = calibration_table(honest)
+    assert next(b for b in table if b.reads).mean_confidence == pytest.approx(0.92)
+    # Two sure wrong reads (0.99 off) and two doubted wrong ones (0.2 off).
+    overconfident = [(0.99, False), (0.99, False), (0.2, False), (0.2, False)]
+    assert expected_calibration_error(overconfident) == pytest.approx((2 * 0.99 + 2 * 0.2) / 4)
+    assert expected_calibration_error([]) is None
+
+
 def test_labelled_directory_reads_labels_csv() -> None:
     frames = labelled_directory(FRAMES)
     assert len(frames) == len(list(FRAMES.glob("*.jpg")))
@@ -62,6 +73,11 @@ def test_bench_prints_its_figures_and_one_json_object_last(tmp_path: Path, capsy
     assert (figures["eu_plates"], 0 <= figures["eu_accuracy"] <= 1) == (len(EUROPEAN_COUNTRIES), True)
     assert set(figures["per_country"]) == set(EUROPEAN_COUNTRIES)
     assert all(country["plates"] == 1 for country in figures["per_country"].values())
+    # Calibration error per set and per country, beside the tables it is computed from.
+    for key in ("dev_ece", "synthetic_ece", "eu_ece"):
+        assert figures[key] is None or 0 <= figures[key] <= 1
+    assert all("ece" in country for country in figures["per_country"].values())
+    assert all("mean_confidence" in bucket for bucket in figures["calibration"]["eu"])
 
 
 def test_o_and_0_count_as_one_only_in_their_own_figure_and_the_country_is_checked() -> None:
