@@ -3,8 +3,11 @@ English words here that take exactly the values it sends; the counter's pages sh
 and fall back to exemptions' own words for a code (or values) they do not know."""
 
 import string
+from datetime import date
+from typing import Annotated
 
 import httpx
+import pydantic
 import pytest
 
 from anpr_console.domain.loket import Said, errors_of, refusal_key
@@ -57,7 +60,9 @@ def test_every_code_has_dutch_and_english_words_for_the_values_it_sends(code: st
     assert dutch != english
     assert "{" not in dutch + english
     [said] = errors_of("plate: whatever", "", code, PARAMS[code]).values()
-    assert said == Said(key, PARAMS[code])
+    assert isinstance(said, Said)
+    assert (said.key, set(said.values)) == (key, set(PARAMS[code]))
+    assert "2026-12-07" not in str(said.values.values()), "a day is written day first"
 
 
 def test_the_catch_all_code_and_unknown_codes_keep_exemptions_words() -> None:
@@ -110,7 +115,7 @@ async def test_a_day_beyond_the_horizon_is_said_in_dutch_next_to_the_day() -> No
         page = await c.post("/loket/apply/day-permit", data=FORM)
 
     assert (
-        '<p class="field-error" id="f-day-error">U kunt hooguit 90 dagen vooruit aanvragen (tot en met 2027-03-06).'
+        '<p class="field-error" id="f-day-error">U kunt hooguit 90 dagen vooruit aanvragen (tot en met 06-03-2027).'
         in page.text
     )
 
@@ -142,3 +147,48 @@ async def test_a_refusal_without_a_field_is_said_above_the_form() -> None:
         page = await c.post("/loket/apply/day-permit", data=FORM)
 
     assert 'id="form-error">U heeft het afgelopen uur al 20 aanvragen gedaan.' in page.text
+
+
+class _Schema(pydantic.BaseModel):
+    """Two fields as exemptions' application schema types them, for pydantic's own 422 errors."""
+
+    day: date | None = None
+    details: Annotated[str, pydantic.StringConstraints(max_length=2000)] = ""
+
+
+def schema_refusal(**fields: object) -> dict[str, object]:
+    """What FastAPI answers for a body the schema refuses: pydantic's errors, each located under `body`."""
+    try:
+        _Schema.model_validate(fields)
+    except pydantic.ValidationError as refused:
+        errors = refused.errors(include_url=False)
+        return {"detail": [{**e, "loc": ["body", *e["loc"]], "input": str(e["input"])} for e in errors]}
+    raise AssertionError("the schema took it")
+
+
+@pytest.mark.parametrize(
+    ("kind", "fields", "field", "words"),
+    [
+        ("day-permit", {"day": "7-12"}, "day", "Vul een geldige datum in."),
+        ("resident", {"details": "x" * 2001}, "details", "Gebruik hooguit 2000 tekens."),
+    ],
+)
+async def test_a_request_the_schema_refused_is_said_in_dutch_next_to_its_field(
+    kind: str, fields: dict[str, object], field: str, words: str
+) -> None:
+    refused = schema_refusal(**fields)
+    form = FORM | {"details": "rolstoel"} if kind == "resident" else FORM
+    async with counter(
+        lambda _: httpx.Response(422, json=refused), {LOKET_COOKIE: "loket-1"}, loket_sessions=[applicant()]
+    ) as c:
+        page = await c.post(f"/loket/apply/{kind}", data=form)
+
+    assert f'<p class="field-error" id="f-{field}-error">{words}</p>' in page.text
+    assert "Input should be" not in page.text
+    assert "String should have" not in page.text
+
+
+def test_a_schema_refusal_the_counter_has_no_words_for_keeps_pydantics() -> None:
+    assert errors_of("body.day: Value error, odd", "", "request.value_error", {"error": "odd"}) == {
+        "day": "Value error, odd"
+    }

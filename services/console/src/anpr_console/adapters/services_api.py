@@ -144,7 +144,16 @@ def _code(response: httpx.Response) -> tuple[str | None, dict[str, Any]]:
         body = response.json()
     except ValueError:
         return None, {}
-    if not isinstance(body, dict) or not isinstance(body.get("code"), str):
+    if not isinstance(body, dict):
+        return None, {}
+    detail = body.get("detail")
+    if isinstance(detail, list) and detail and isinstance(detail[0], dict) and isinstance(detail[0].get("type"), str):
+        # A request the schema refused (pydantic's 422) has no refusal code of exemptions' own; its first
+        # problem's type is a stable one (`missing`, `string_too_long` with `max_length`, ...), so the
+        # counter can say the common ones in the applicant's language instead of pydantic's English.
+        context = detail[0].get("ctx")
+        return f"request.{detail[0]['type']}", context if isinstance(context, dict) else {}
+    if not isinstance(body.get("code"), str):
         return None, {}
     params = body.get("params")
     return body["code"], params if isinstance(params, dict) else {}

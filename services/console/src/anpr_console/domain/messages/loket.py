@@ -32,6 +32,16 @@ REFUSALS_NL = {
     "loket.refusal.document_limit": "U kunt hooguit {limit} bewijsstukken per aanvraag toevoegen.",
     "loket.refusal.document_closed": "Aanvraag {number} is afgehandeld: u kunt geen bewijsstukken meer toevoegen.",
     "loket.refusal.step_not_allowed": "Dit kan niet meer: de status van aanvraag {number} is intussen veranderd.",
+    # Requests the schema refused (pydantic's error types), for the fields the counter's forms send.
+    "loket.refusal.request.missing": "Vul dit veld in.",
+    "loket.refusal.request.date_from_datetime_parsing": "Vul een geldige datum in.",
+    "loket.refusal.request.date_parsing": "Vul een geldige datum in.",
+    "loket.refusal.request.date_type": "Vul een geldige datum in.",
+    "loket.refusal.request.string_too_short": "Gebruik minstens {min_length} tekens.",
+    "loket.refusal.request.string_too_long": "Gebruik hooguit {max_length} tekens.",
+    "loket.refusal.request.string_pattern_mismatch": "Dit heeft niet de juiste vorm.",
+    "loket.refusal.request.literal_error": "Kies een van de mogelijkheden.",
+    "loket.refusal.request.enum": "Kies een van de mogelijkheden.",
 }
 REFUSALS_EN = {
     "loket.refusal.country_not_nl": "Only vehicles with a Dutch registration can apply here. For a foreign"
@@ -61,6 +71,15 @@ REFUSALS_EN = {
     "loket.refusal.document_limit": "You can add at most {limit} documents to an application.",
     "loket.refusal.document_closed": "Application {number} is closed: no more documents can be added.",
     "loket.refusal.step_not_allowed": "This is no longer possible: application {number} has changed meanwhile.",
+    "loket.refusal.request.missing": "Please fill in this field.",
+    "loket.refusal.request.date_from_datetime_parsing": "Enter a valid date.",
+    "loket.refusal.request.date_parsing": "Enter a valid date.",
+    "loket.refusal.request.date_type": "Enter a valid date.",
+    "loket.refusal.request.string_too_short": "Use at least {min_length} characters.",
+    "loket.refusal.request.string_too_long": "Use at most {max_length} characters.",
+    "loket.refusal.request.string_pattern_mismatch": "This does not have the expected form.",
+    "loket.refusal.request.literal_error": "Choose one of the options.",
+    "loket.refusal.request.enum": "Choose one of the options.",
 }
 
 NL = {
