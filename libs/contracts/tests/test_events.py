@@ -93,3 +93,12 @@ def test_every_moment_of_every_event_is_normalised_to_utc(model: type, name: str
     moment = adapter.validate_python(datetime(2026, 10, 25, 2, 30, tzinfo=AMSTERDAM_SUMMER))
     assert moment.utcoffset() == timedelta(0)
     assert moment == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+
+
+def test_event_bytes_are_the_model_s_own_json() -> None:
+    # event_to_bytes skips model_dump_json's str round trip: the bytes must stay exactly its output.
+    read = a_read(camera_id="cam-1", plate_jpeg=b"\xff\xd8\x00", box=(1, 2, 3, 4), formatted="72-VGX-6")
+    frame = FrameCaptured(frame_id="f1", camera_id="cam-1", captured_at=datetime.now(UTC), image_jpeg=b"\xff\xd8x")
+    for event in (read, frame):
+        assert event_to_bytes(event) == event.model_dump_json().encode()
+        assert isinstance(event_to_bytes(event), bytes)

@@ -12,7 +12,9 @@ class ContractError(ValueError):
 
 
 def event_to_bytes(event: BaseModel) -> bytes:
-    return event.model_dump_json().encode()
+    # The model's own serializer gives the JSON as bytes: model_dump_json is the same call behind a wrapper
+    # that decodes them to str (which was then encoded again), about 1 us of every event published.
+    return type(event).__pydantic_serializer__.to_json(event)
 
 
 def parse_event(raw: bytes) -> Event:
