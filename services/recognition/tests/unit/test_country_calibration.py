@@ -12,7 +12,7 @@ import pytest
 from anpr_recognition.adapters.onnx_reader import OnnxPlateReader, default_calibration
 from anpr_recognition.adapters.synthetic.european import european_style, european_text
 from anpr_recognition.adapters.synthetic.scenes import Conditions, synthetic_frame
-from anpr_recognition.domain.calibration import Calibration, CountryCalibration
+from anpr_recognition.domain.calibration import COUNTRY_PRIOR_WEIGHT, Calibration, CountryCalibration
 
 FRAMES = Path(__file__).parents[4] / "deploy/demo/frames"
 GRID = [-8 + i * 0.02 for i in range(450)]
@@ -71,12 +71,16 @@ def test_every_fit_is_a_probability_that_never_falls_as_the_score_rises(fitted: 
 
 def test_a_few_reads_move_a_country_only_part_of_the_way() -> None:
     rng = random.Random(5)
-    reads = _reads(rng, 2000, "NL", 0)
-    few_wrong: list[Read] = [(-1.0, False, "LU"), (-0.8, False, "LU"), (-0.6, False, "LU")]
-    calibration = _fit(reads + few_wrong)
-    pooled = calibration.pooled(-0.8)
-    # Three wrong reads where nine in ten are right: doubt, but not certainty of a wrong read.
-    assert 0.5 * pooled < calibration(-0.8, "LU") < pooled
+    dutch = _reads(rng, 2000, "NL", 0)
+    one_wrong: list[Read] = [(-0.8, False, "LU")]
+    three_wrong: list[Read] = [(-1.0, False, "LU"), (-0.8, False, "LU"), (-0.6, False, "LU")]
+    after_one, after_three = _fit(dutch + one_wrong), _fit(dutch + three_wrong)
+    pooled = after_three.pooled(-0.8)
+    assert pooled > 0.8
+    # Wrong reads where most are right: doubt that grows with their number, never a certainty of a wrong read.
+    assert pooled > after_one(-0.8, "LU") > after_three(-0.8, "LU") > 0.2
+    weight = COUNTRY_PRIOR_WEIGHT
+    assert after_three(-0.8, "LU") == pytest.approx(weight * pooled / (3 + weight), abs=0.01)
 
 
 def test_many_wrong_reads_count_as_many_against_the_pooled_fit() -> None:
@@ -117,6 +121,17 @@ def test_the_file_keeps_the_countries_and_the_older_pooled_only_file_still_loads
     loaded = CountryCalibration.load(older)
     assert loaded.countries == {}
     assert loaded(-1.0, "PL") == loaded(-1.0) == 0.9
+
+
+def test_the_committed_calibration_has_country_fits_that_are_probabilities_rising_with_the_score() -> None:
+    calibration = default_calibration()
+    assert calibration.pooled.scores, "calibration.json is missing from the package"
+    assert calibration.countries, "calibration.json has no per-country fits"
+    assert "NL" not in calibration.countries
+    for country in calibration.countries:
+        mapped = [calibration(score, country) for score in GRID]
+        assert mapped == sorted(mapped), country
+        assert all(0.0 <= p <= 1.0 for p in mapped)
 
 
 def test_the_reader_chooses_the_fit_by_the_country_it_read() -> None:

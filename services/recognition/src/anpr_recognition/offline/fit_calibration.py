@@ -22,7 +22,7 @@ from typing import IO
 
 from anpr_recognition.adapters.onnx_reader import OnnxPlateReader, calibration_file
 from anpr_recognition.adapters.synthetic.dataset import Sample, synthetic_samples
-from anpr_recognition.domain.calibration import CountryCalibration
+from anpr_recognition.domain.calibration import COUNTRY_PRIOR_WEIGHT, CountryCalibration
 
 Box = tuple[int, int, int, int]
 _MIN_IOU = 0.3
@@ -108,7 +108,7 @@ def main() -> None:
             reads = scored_reads(reader, samples)
         made = f"fit_calibration --frames {args.frames} --seed {args.seed} --european-share {args.european_share}"
     right = sum(r.correct for r in reads)
-    calibration = fit(reads, f"{made}: {len(reads)} reads, {right} right")
+    calibration = fit(reads, f"{made}: {len(reads)} reads, {right} right; country prior weight {COUNTRY_PRIOR_WEIGHT}")
     calibration.save(args.out)
     countries = ", ".join(f"{c} {sum(r.country == c for r in reads)}" for c in sorted(calibration.countries))
     print(f"{len(reads)} reads, {right} right; {len(calibration.pooled.scores)} pooled knots -> {args.out}")
