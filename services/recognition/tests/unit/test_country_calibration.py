@@ -99,6 +99,18 @@ def test_below_its_lowest_read_a_country_is_never_surer_than_the_pooled_fit() ->
         assert calibration(score, "HR") <= calibration.pooled(score)
 
 
+def test_above_its_highest_read_a_country_with_few_reads_follows_the_pooled_rise() -> None:
+    rng = random.Random(8)
+    one_right: list[Read] = [(-2.0, True, "HU")]
+    calibration = _fit(_reads(rng, 2000, "NL", 0) + one_right)
+    weight = COUNTRY_PRIOR_WEIGHT
+    for score in (-1.0, -0.5, -0.1):
+        assert calibration(score, "HU") == pytest.approx(
+            (1 + weight * calibration.pooled(score)) / (1 + weight), abs=0.02
+        )
+    assert calibration(-0.1, "HU") > calibration(-2.0, "HU") + 0.1
+
+
 def test_a_country_without_reads_gets_no_fit_of_its_own() -> None:
     calibration = CountryCalibration.fit([-2.0, -1.0], [False, True], ["NL", None])
     assert calibration.countries == {}

@@ -50,7 +50,7 @@ def raw_score(
 # pooled probability of the block's score (as the pooled fit's blocks hold 2 at 50 %), so three wrong reads
 # where the pooled fit says 0.9 say 0.36, not 0, and an unfitted score range says what the pooled fit says.
 # Chosen on the fit's own 3290 reads, fitted on one half and scored on the other: foreign reads' Brier score
-# 0.041 at 2, 0.042 at 5, 0.044 at 10, 0.047 at 20, 0.072 with the pooled fit alone.
+# 0.041 at 2, 0.042 at 5, 0.043 at 10, 0.046 at 20, 0.068 with the pooled fit alone.
 COUNTRY_PRIOR_WEIGHT = 2.0
 # Most reads are Dutch and the pooled fit is mostly theirs; a reading no country claimed has no fit either.
 POOLED_ONLY = ("NL",)
@@ -97,16 +97,19 @@ class Calibration:
         """Isotonic fit whose blocks hold `prior_weight` pseudo-reads at `prior`'s probability of their score.
         Reads are pooled by their outcomes first (plain isotonic blocks), so thirty wrong reads weigh as
         thirty against the prior, not as thirty single reads each shrunk most of the way back to it. Below
-        the lowest read it is never surer than the prior: no reads there say it should be."""
+        the lowest read it is never surer than the prior: no reads there say it should be. Above the
+        highest read the top block's pseudo-reads follow the prior's rise: one right read at -2 does not
+        cap every surer plate of that country at what that read alone could earn."""
         plain = _isotonic(_single_reads(scores, correct), lambda b: b.right / b.reads)
         blocks = _isotonic(plain, lambda b: b.shrunk(prior(b.score), prior_weight))
         if not blocks:
             return prior
-        lowest = round(blocks[0].shrunk(prior(blocks[0].score), prior_weight), 4)
-        below = [
-            (s, min(p, lowest)) for s, p in zip(prior.scores, prior.probabilities, strict=True) if s < blocks[0].score
-        ]
-        knots = below + [(b.score, round(b.shrunk(prior(b.score), prior_weight), 4)) for b in blocks]
+        low, top = blocks[0], blocks[-1]
+        lowest = round(low.shrunk(prior(low.score), prior_weight), 4)
+        prior_knots = list(zip(prior.scores, prior.probabilities, strict=True))
+        below = [(s, min(p, lowest)) for s, p in prior_knots if s < low.score]
+        above = [(s, round(top.shrunk(p, prior_weight), 4)) for s, p in prior_knots if s > top.score]
+        knots = below + [(b.score, round(b.shrunk(prior(b.score), prior_weight), 4)) for b in blocks] + above
         return cls(tuple(s for s, _ in knots), tuple(p for _, p in knots))
 
     def save(self, path: Path) -> None:
