@@ -33,3 +33,11 @@ def test_key_is_a_truncated_hmac_sha256() -> None:
     expected = hmac.new(b"k1", b"72VGX6", hashlib.sha256).hexdigest()[:32]
 
     assert vehicle_key("72vgx6", "k1") == expected
+
+
+def test_it_is_hmac_sha256_of_the_upper_case_plate_however_often_a_key_is_used() -> None:
+    # The keyed HMAC is made once per key and copied per plate: every use must still be a fresh HMAC.
+    for key in ("k1", "k2", "k1"):
+        for plate in ("72vgx6", "GH123K", "72VGX6"):
+            expected = hmac.new(key.encode(), plate.upper().encode(), hashlib.sha256).hexdigest()[:32]
+            assert vehicle_key(plate, key) == expected
