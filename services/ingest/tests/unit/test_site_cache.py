@@ -3,7 +3,7 @@
 import asyncio
 from datetime import timedelta
 
-from anpr_ingest.adapters.site_cache import CachedSites, SiteCache
+from anpr_ingest.adapters.site_cache import MISSING, CachedSites, SiteCache
 from anpr_ingest.domain.model import Location, Placement
 
 from .fakes import FakeIngestRepository
@@ -140,3 +140,33 @@ async def test_a_load_under_way_when_the_cache_is_cleared_is_not_kept() -> None:
     await sites.placements_of("cam-1")
 
     assert repo.loads == 2
+
+
+async def test_a_fresh_entry_is_answered_at_once_and_none_is_a_value_there() -> None:
+    repo, clock = CountingRepository(), Clock()
+    await a_moved_camera(repo)
+    cache = SiteCache(60.0, clock=clock)
+    sites = CachedSites(repo, cache)
+    assert cache.fresh(("placements", "cam-1")) is MISSING
+
+    await sites.placement_at("cam-1", SATURDAY)
+    assert await sites.get_camera("nobody") is None
+
+    assert [p.location_id for p in cache.fresh(("placements", "cam-1"))] == ["loc-a", "loc-b"]
+    assert cache.fresh(("camera", "nobody")) is None  # cached: "no such camera"
+    clock.now = 61.0
+    assert cache.fresh(("placements", "cam-1")) is MISSING
+
+
+async def test_a_caller_changing_the_history_it_got_does_not_change_the_cache() -> None:
+    # placement_at scans the cached history itself; placements_of still hands out a copy.
+    repo = CountingRepository()
+    await a_moved_camera(repo)
+    sites = CachedSites(repo, SiteCache(60.0, clock=Clock()))
+
+    (await sites.placements_of("cam-1")).clear()
+
+    found = await sites.placement_at("cam-1", SATURDAY)
+    assert found is not None
+    assert found.location_id == "loc-b"
+    assert repo.loads == 1

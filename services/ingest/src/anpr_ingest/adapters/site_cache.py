@@ -22,6 +22,7 @@ from anpr_ingest.adapters.repository import PostgresIngestRepository
 from anpr_ingest.domain.model import Camera, Location, Placement
 
 T = TypeVar("T")
+MISSING = object()  # SiteCache.fresh: nothing fresh under that key (None is a value: "no such camera")
 
 
 class SiteCache:
@@ -35,6 +36,14 @@ class SiteCache:
         self._entries: dict[tuple[str, str], tuple[float, Any]] = {}
         self._loading: dict[tuple[str, str], asyncio.Future[Any]] = {}
         self._generation = 0  # a clear() since a load began: what it read may be stale, so is not kept
+
+    def fresh(self, key: tuple[str, str]) -> Any:
+        """The entry's value while it is fresh, else MISSING: a plain call, so the hit that nearly every read
+        and frame makes creates no coroutine and no loader."""
+        cached = self._entries.get(key)
+        if cached is not None and cached[0] > self._clock():
+            return cached[1]
+        return MISSING
 
     async def get(self, key: tuple[str, str], load: Callable[[], Awaitable[Any]]) -> Any:
         cached = self._entries.get(key)
@@ -100,24 +109,30 @@ class CachedSites:
         self._cache = cache
 
     async def get_camera(self, camera_id: str) -> Camera | None:
-        found: Camera | None = await self._cache.get(("camera", camera_id), lambda: self._source.get_camera(camera_id))
-        return found
+        found = self._cache.fresh(("camera", camera_id))
+        if found is MISSING:
+            found = await self._cache.get(("camera", camera_id), lambda: self._source.get_camera(camera_id))
+        return found  # type: ignore[no-any-return]
 
     async def get_location(self, location_id: str) -> Location | None:
-        found: Location | None = await self._cache.get(
-            ("location", location_id), lambda: self._source.get_location(location_id)
-        )
-        return found
+        found = self._cache.fresh(("location", location_id))
+        if found is MISSING:
+            found = await self._cache.get(("location", location_id), lambda: self._source.get_location(location_id))
+        return found  # type: ignore[no-any-return]
 
     async def placements_of(self, camera_id: str) -> list[Placement]:
-        history: list[Placement] = await self._cache.get(
-            ("placements", camera_id), lambda: self._source.placements_of(camera_id)
-        )
-        return list(history)
+        return list(await self._history(camera_id))
 
     async def placement_at(self, camera_id: str, moment: datetime) -> Placement | None:
-        # The latest start wins, as in the database query: histories are ordered by valid_from.
-        return next((p for p in reversed(await self.placements_of(camera_id)) if p.covers(moment)), None)
+        # The latest start wins, as in the database query: histories are ordered by valid_from. The cached
+        # history itself is scanned (read only), not a copy per read.
+        return next((p for p in reversed(await self._history(camera_id)) if p.covers(moment)), None)
+
+    async def _history(self, camera_id: str) -> list[Placement]:
+        history = self._cache.fresh(("placements", camera_id))
+        if history is MISSING:
+            history = await self._cache.get(("placements", camera_id), lambda: self._source.placements_of(camera_id))
+        return history  # type: ignore[no-any-return]
 
 
 class FrameStore:
