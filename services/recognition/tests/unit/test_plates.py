@@ -8,6 +8,7 @@ from anpr_recognition.domain.plates import (
     format_dutch,
     guess_country,
     normalise,
+    one_reading_per_plate,
 )
 
 
@@ -79,3 +80,23 @@ def test_plate_reading_is_frozen() -> None:
     reading = PlateReading(text="72VGX6", formatted="72-VGX-6", country="NL", confidence=0.9, box=(1, 2, 3, 4))
     with pytest.raises(dataclasses.FrozenInstanceError):
         reading.text = "other"  # type: ignore[misc]
+
+
+def _reading(text: str, box: tuple[int, int, int, int], confidence: float) -> PlateReading:
+    return PlateReading(text, text, "NL", confidence, box)
+
+
+def test_a_plate_boxed_twice_reads_once_the_surer_reading_kept() -> None:
+    outer = _reading("72TBZ9", (100, 200, 300, 250), 0.91)
+    inner = _reading("72TBZ9", (120, 205, 290, 245), 0.97)  # a box inside the plate's box
+    other = _reading("VX123B", (500, 200, 700, 250), 0.88)
+
+    assert one_reading_per_plate([outer, other, inner]) == [inner, other]
+
+
+def test_the_same_text_apart_or_other_texts_in_one_place_all_stay() -> None:
+    car = _reading("72TBZ9", (100, 200, 300, 250), 0.9)
+    trailer = _reading("72TBZ9", (600, 220, 800, 270), 0.8)  # a second plate with that text, elsewhere
+    misread = _reading("72TB29", (110, 205, 290, 245), 0.6)  # another reading of the same place
+
+    assert one_reading_per_plate([trailer, misread, car]) == [car, misread, trailer]

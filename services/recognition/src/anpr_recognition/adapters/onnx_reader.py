@@ -25,7 +25,7 @@ from anpr_recognition.adapters.stage_clock import StageClock
 from anpr_recognition.domain.calibration import Calibration, CountryCalibration, ScoreCalibration, raw_score
 from anpr_recognition.domain.countries import country_of_band
 from anpr_recognition.domain.ctc import Lattice, folding_matrix, greedy_decode
-from anpr_recognition.domain.plates import PlateReading
+from anpr_recognition.domain.plates import PlateReading, one_reading_per_plate
 from anpr_recognition.domain.reading import TextReading, read_lattice, read_with_band, wants_band_sign
 
 __all__ = ["ImageDecodeError", "OnnxPlateReader"]
@@ -132,8 +132,10 @@ class OnnxPlateReader:
             detections = self._detector.detect(frame.pixels)
         self.stages.count_frames(1)
         if frame.scale == 1 or not detections:
-            return self._recognise([frame.pixels], [(0, detection) for detection in detections])[0]
-        return self._recognise_scaled(frame, detections)
+            plates = self._recognise([frame.pixels], [(0, detection) for detection in detections])[0]
+        else:
+            plates = self._recognise_scaled(frame, detections)
+        return one_reading_per_plate(plates)
 
     def _recognise_scaled(self, frame: Frame, detections: list[Detection]) -> list[PlateReading]:
         """Plates of a frame decoded at reduced size, read from those pixels where a plate is still as high

@@ -12,6 +12,25 @@ class PlateReading:
     plate_format: str | None = None  # the format that matched ("NL:99-XXX-9", "DE:L X N999"); None: free
 
 
+def one_reading_per_plate(plates: list[PlateReading]) -> list[PlateReading]:
+    """A plate boxed twice (a close plate whose box and a box inside it both survive the detector's
+    suppression, or a look at another scale) reads twice with the same text: one reading stays, the surer.
+    The same text at two places that do not overlap stays twice (a trailer and its car may carry one plate
+    each). Left to right, as the reader returns them."""
+    kept: list[PlateReading] = []
+    for plate in sorted(plates, key=lambda p: -p.confidence):
+        if not any(k.text == plate.text and _mostly_inside(k.box, plate.box) for k in kept):
+            kept.append(plate)
+    return sorted(kept, key=lambda p: p.box[0])
+
+
+def _mostly_inside(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    """At least half of the smaller box lies inside the other."""
+    overlap = max(0, min(a[2], b[2]) - max(a[0], b[0])) * max(0, min(a[3], b[3]) - max(a[1], b[1]))
+    smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+    return smaller > 0 and overlap >= 0.5 * smaller
+
+
 # Dutch sidecodes: 9 = digit, X = letter. Numbers 12-14 are announced but not yet issued; accepting them
 # now costs nothing because no issued series has their shape.
 DUTCH_SIDECODES: dict[int, str] = {
