@@ -1,7 +1,6 @@
 """The permit counter's pages: what one may apply for, the form's fields, an API refusal placed next to
 its field, and the per-address limit on the pages anyone can reach."""
 
-import re
 import string
 import time
 from collections import deque
@@ -10,9 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from anpr_console.domain.messages.loket import REFUSALS_EN, REFUSALS_NL
-from anpr_console.domain.permits_text import day_text
+from anpr_console.domain.permits_text import day_text, is_day
 
-_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DAY_PERMIT = "day-permit"
 # The kinds the desk decides, in the order the start page offers them.
 DESK_KINDS = ("resident", "business", "disabled", "works")
@@ -57,16 +55,12 @@ def errors_of(
     name = field_of(detail)
     where = unnamed if name is None else name
     # A day in the values (`until`, `day`) is written day first, as every date on the counter.
-    values = {k: day_text(v) if _is_day(v) else v for k, v in (params or {}).items() if _plain(v)}
+    values = {k: day_text(v) if is_day(v) else v for k, v in (params or {}).items() if _plain(v)}
     if code is not None and refusal_key(code) in REFUSALS_NL and _fits(refusal_key(code), values):
         return {where: Said(refusal_key(code), values)}
     if name is None:
         return {unnamed: detail}
     return {name: detail.partition(":")[2].strip() or detail}
-
-
-def _is_day(value: object) -> bool:
-    return isinstance(value, str) and _ISO_DAY.match(value) is not None
 
 
 def _plain(value: object) -> bool:

@@ -17,6 +17,11 @@ def day_text(value: object, *, last: bool = False) -> str:
     return (found - timedelta(days=1) if last else found).strftime("%d-%m-%Y")
 
 
+def is_day(value: object) -> bool:
+    """A calendar day as the APIs write it (2026-12-07), not an instant."""
+    return isinstance(value, str) and _DAY.match(value) is not None
+
+
 def local_date(value: object) -> date | None:
     if not value:
         return None
