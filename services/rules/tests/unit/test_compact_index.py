@@ -1,20 +1,24 @@
 """The compact vehicle index answers exactly what the dict index answers, through a real snapshot file,
 and with deltas on top; every decision on the shipped regimes is the same with either index."""
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from anpr_contracts import PlateRecognized, ReadSource
+from anpr_rules.adapters import compact_index, vehicle_codec
 from anpr_rules.adapters.compact_index import CompactVehicleIndex
 from anpr_rules.adapters.permit_index import InMemoryPermitIndex
 from anpr_rules.adapters.regime_files import load_regimes
 from anpr_rules.adapters.vehicle_codec import (
     DICTIONARY_OF,
+    KEY_MASK,
     UNKNOWN,
     UNKNOWN_CLASS,
     key_material,
@@ -22,7 +26,13 @@ from anpr_rules.adapters.vehicle_codec import (
     plate_hasher,
 )
 from anpr_rules.adapters.vehicle_index import InMemoryVehicleIndex
-from anpr_rules.adapters.vehicle_snapshot import SnapshotBuilder, Stamp, open_snapshot, write_snapshot
+from anpr_rules.adapters.vehicle_snapshot import (
+    SnapshotBuilder,
+    SnapshotRefused,
+    Stamp,
+    open_snapshot,
+    write_snapshot,
+)
 from anpr_rules.domain.vehicle import Vehicle
 from anpr_rules.handlers import decide
 from anpr_runtime.pseudonym import vehicle_key
@@ -179,3 +189,39 @@ def test_vehicles_given_column_by_column_are_the_same_as_given_one_by_one(tmp_pa
 def test_the_fast_plate_hasher_is_the_keyed_hash(plate: str) -> None:
     material = key_material(KEY)
     assert plate_hasher(material)(plate) == plate_hash(plate, material)
+
+
+def few_keys(material: bytes) -> Callable[[str], int]:
+    """The real keyed hash with its low 64 bits (the searched key) cut to 8 values: in a registry of
+    dozens, most plates share their key with others, as two of the 16 million do about once in 140,000
+    national registries."""
+    real = plate_hasher(material)
+    return lambda plate: (h := real(plate)) - (h & KEY_MASK) + (h & 7)
+
+
+def test_plates_that_share_a_key_are_told_apart_by_their_check(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.setattr(vehicle_codec, "plate_hasher", few_keys)
+    monkeypatch.setattr(compact_index, "plate_hasher", few_keys)
+    registry = [a_vehicle(plate=f"AB{n:03d}C", max_mass_kg=1000 + n) for n in range(60)]
+
+    index = compact(tmp_path, registry)
+
+    assert [index.get(v.plate) for v in registry] == registry
+    assert [index.get(f"ZZ{n:03d}X") for n in range(40)] == [None] * 40  # sharing a key is not being there
+    index.apply(Stamp(4, "u"), [("AB007C", None), ("XY001Z", a_vehicle(plate="XY001Z"))])
+    assert (index.get("AB007C"), index.get("AB008C"), index.get("XY001Z")) == (
+        None,
+        registry[8],
+        a_vehicle(plate="XY001Z"),
+    )
+    assert len(index) == 60
+    assert sorted(v.max_mass_kg or 0 for v in index.sample(100)) == sorted(
+        [1000 + n for n in range(60) if n != 7] + [a_vehicle().max_mass_kg or 0]
+    )
+
+
+def test_plates_sharing_their_whole_hash_refuse_the_snapshot(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.setattr(vehicle_codec, "plate_hasher", lambda material: lambda plate: 42)
+
+    with pytest.raises(SnapshotRefused, match=r"plates share their whole index hash \(3 with a shared key\)"):
+        compact(tmp_path, [a_vehicle(plate="AB001C"), a_vehicle(plate="AB002C"), a_vehicle(plate="AB003C")])

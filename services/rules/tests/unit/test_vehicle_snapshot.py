@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from anpr_rules.adapters.compact_index import CompactVehicleIndex
-from anpr_rules.adapters.vehicle_snapshot import SnapshotRefused, Stamp, open_snapshot, prune, write_snapshot
+from anpr_rules.adapters.vehicle_snapshot import SCHEMA, SnapshotRefused, Stamp, open_snapshot, prune, write_snapshot
 
 from .fakes import KEY, a_vehicle
 
@@ -75,8 +75,8 @@ def _rewrite_header(path: Path, **changes: object) -> None:
 
 
 def test_another_schema_version_is_refused(snapshot: Path) -> None:
-    _rewrite_header(snapshot, schema=2)
-    with pytest.raises(SnapshotRefused, match="schema version 2, this service reads 1"):
+    _rewrite_header(snapshot, schema=SCHEMA + 1)
+    with pytest.raises(SnapshotRefused, match=f"schema version {SCHEMA + 1}, this service reads {SCHEMA}"):
         open_snapshot(snapshot, CompactVehicleIndex(KEY).fingerprint)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from anpr_rules.adapters.vehicle_codec import Decoder, fingerprint, key_material, plate_hasher
+from anpr_rules.adapters.vehicle_codec import KEY_MASK, Decoder, fingerprint, key_material, plate_hasher
 from anpr_rules.adapters.vehicle_snapshot import Snapshot, Stamp
 from anpr_rules.domain.vehicle import Vehicle
 
@@ -24,14 +24,15 @@ class _Generation:
     """What one lookup reads, swapped in whole: a lookup never mixes two registries."""
 
     snapshot: Snapshot | None
-    keys: np.ndarray[Any, Any]
+    keys: np.ndarray[Any, Any]  # sorted; plates that share a key lie side by side
+    checks: np.ndarray[Any, Any]  # the rest of each row's plate hash, to tell those apart
     decoder: Decoder | None
     overlay: dict[int, Vehicle | None]  # plate hash -> vehicle changed or added since the snapshot; None: removed
     stamp: Stamp | None  # the registry version this generation holds
     count: int
 
 
-_EMPTY = _Generation(None, np.zeros(0, np.uint64), None, {}, None, 0)
+_EMPTY = _Generation(None, np.zeros(0, np.uint64), np.zeros(0, np.uint32), None, {}, None, 0)
 
 
 class CompactVehicleIndex:
@@ -69,12 +70,11 @@ class CompactVehicleIndex:
         if now.overlay and key in now.overlay:
             found = now.overlay[key]
             return found if found is None or found.plate == plate else replace(found, plate=plate)
-        keys = now.keys
-        i = int(keys.searchsorted(np.uint64(key)))
-        if i < keys.size and keys.item(i) == key:
-            assert now.decoder is not None
-            return now.decoder.vehicle(plate, i)
-        return None
+        i = _row(now, key)
+        if i is None:
+            return None
+        assert now.decoder is not None
+        return now.decoder.vehicle(plate, i)
 
     def __len__(self) -> int:
         return self._now.count
@@ -82,7 +82,8 @@ class CompactVehicleIndex:
     def use(self, snapshot: Snapshot) -> None:
         """Judge with this snapshot from now on (what was applied before it is in it)."""
         decoder = Decoder(snapshot.columns, snapshot.dictionaries)
-        self._now = _Generation(snapshot, snapshot.columns["key"], decoder, {}, snapshot.stamp, snapshot.rows)
+        columns = snapshot.columns
+        self._now = _Generation(snapshot, columns["key"], columns["check"], decoder, {}, snapshot.stamp, snapshot.rows)
 
     def apply(self, stamp: Stamp, changed: Iterable[tuple[str, Vehicle | None]]) -> int:
         """The registry of `stamp`: each changed plate with its vehicle now, None when it left the
@@ -94,7 +95,7 @@ class CompactVehicleIndex:
             key = self._hash(plate)
             count += (vehicle is not None) - self._present(now, overlay, key)
             overlay[key] = vehicle
-        self._now = _Generation(now.snapshot, now.keys, now.decoder, overlay, stamp, count)
+        self._now = _Generation(now.snapshot, now.keys, now.checks, now.decoder, overlay, stamp, count)
         return count
 
     def _present(self, now: _Generation, overlay: dict[int, Vehicle | None], key: int) -> bool:
@@ -109,7 +110,8 @@ class CompactVehicleIndex:
         picked = range(rows) if rows <= size else sorted(random.Random(seed).sample(range(rows), size))
         found = []
         for i in picked:
-            vehicle = now.overlay.get(int(now.keys[i]), _IN_BASE) if now.overlay else _IN_BASE
+            whole = int(now.keys[i]) | int(now.checks[i]) << 64  # the row's plate hash, as the overlay keys it
+            vehicle = now.overlay.get(whole, _IN_BASE) if now.overlay else _IN_BASE
             if vehicle is _IN_BASE:
                 assert now.decoder is not None
                 vehicle = now.decoder.vehicle(f"SAMPLE{i}", i)
@@ -119,5 +121,15 @@ class CompactVehicleIndex:
         return found + added[: max(0, size - len(found))]
 
     def _in_base(self, now: _Generation, key: int) -> bool:
-        i = int(now.keys.searchsorted(np.uint64(key)))
-        return i < now.keys.size and int(now.keys[i]) == key
+        return _row(now, key) is not None
+
+
+def _row(now: _Generation, plate_hash: int) -> int | None:
+    """The snapshot row of this plate hash, if any: found by its low 64 bits, told apart by the rest."""
+    keys, key, check = now.keys, plate_hash & KEY_MASK, plate_hash >> 64
+    i = int(keys.searchsorted(np.uint64(key)))
+    while i < keys.size and keys.item(i) == key:
+        if now.checks.item(i) == check:
+            return i
+        i += 1
+    return None

@@ -4,7 +4,10 @@ What judging reads of a vehicle is kept exactly (decoding gives back an equal `V
 codes into per-snapshot dictionaries (kinds, categories, inrichting), dates days since 1970, masses and
 the emission class integers with a sentinel for unknown, and fuels and RDW codes the code of their
 combination (few distinct combinations among millions; a combination keeps its order, which the facts
-shown to a reviewer follow). The plate itself is not stored: rows are keyed by a keyed 64-bit hash of it.
+shown to a reviewer follow). The plate itself is not stored: rows are keyed by a keyed 96-bit hash of it,
+its low 64 bits the sorted key a lookup searches and the high 32 bits a check beside it. Two of the 16
+million national plates share a 64-bit key about once in 140,000 registries; they then lie side by side
+and the check tells them apart (a pair sharing all 96 bits: about once in 10^15).
 """
 
 import hashlib
@@ -22,6 +25,7 @@ _EPOCH = date(1970, 1, 1).toordinal()
 # name -> dtype while building; code columns shrink to uint16 when their dictionary fits (`narrowed`)
 COLUMNS: dict[str, Any] = {
     "key": np.uint64,
+    "check": np.uint32,
     "kind": np.uint32,
     "category": np.uint32,
     "first_admission": np.int32,
@@ -54,15 +58,19 @@ def fingerprint(pseudonym_key: str) -> str:
     return hashlib.blake2b(b"fingerprint", key=key_material(pseudonym_key), digest_size=8).hexdigest()
 
 
+HASH_BYTES = 12
+KEY_MASK = 2**64 - 1  # a plate hash's low 64 bits: its row's `key`; the rest (>> 64): its `check`
+
+
 def plate_hash(plate: str, material: bytes) -> int:
     """The plate exactly as given (the dict index matched it exactly too), keyed: the snapshot file holds
     no plate and cannot be reversed by hashing every possible plate without the key."""
-    return int.from_bytes(hashlib.blake2b(plate.encode(), key=material, digest_size=8).digest(), "little")
+    return int.from_bytes(hashlib.blake2b(plate.encode(), key=material, digest_size=HASH_BYTES).digest(), "little")
 
 
 def plate_hasher(material: bytes) -> Callable[[str], int]:
     """`plate_hash` with the key's first block hashed once: a copy per plate instead (a lookup's hot path)."""
-    keyed = hashlib.blake2b(key=material, digest_size=8)
+    keyed = hashlib.blake2b(key=material, digest_size=HASH_BYTES)
 
     def hashed(plate: str) -> int:
         h = keyed.copy()
@@ -107,7 +115,8 @@ class Encoder:
         code, hashed = self._code, self._hash
         rows = [
             (
-                hashed(v.plate),
+                (h := hashed(v.plate)) & KEY_MASK,
+                h >> 64,
                 code("kinds", v.kind),
                 code("categories", v.category),
                 _days(v.first_admission),
@@ -131,10 +140,13 @@ class Encoder:
     ) -> dict[str, np.ndarray[Any, Any]]:
         """Vehicles given column by column (a generator of millions): a coded column holds positions in
         `values[name]`; dates are days since 1970, masses and classes integers, unknown the sentinels."""
-        hashed = self._hash
-        encoded = {"key": np.array([hashed(p) for p in plates], dtype=np.uint64)}
+        hashes = [self._hash(p) for p in plates]
+        encoded: dict[str, np.ndarray[Any, Any]] = {
+            "key": np.array([h & KEY_MASK for h in hashes], dtype=np.uint64),
+            "check": np.array([h >> 64 for h in hashes], dtype=np.uint32),
+        }
         for name, dtype in COLUMNS.items():
-            if name == "key":
+            if name in encoded:
                 continue
             column = columns[name]
             dictionary = DICTIONARY_OF.get(name)
@@ -162,7 +174,9 @@ class Decoder:
     """Gives back the `Vehicle` of row i of a set of columns, with the plate that was asked for."""
 
     def __init__(self, columns: dict[str, np.ndarray[Any, Any]], dictionaries: dict[str, list[Any]]) -> None:
-        self._items = tuple(columns[name].item for name in COLUMNS if name != "key")  # item(i): a Python int
+        self._items = tuple(
+            columns[name].item for name in COLUMNS if name not in ("key", "check")
+        )  # item(i): a Python int
         self._kinds: list[str] = dictionaries["kinds"]
         self._categories: list[str | None] = dictionaries["categories"]
         self._inrichtingen: list[str | None] = dictionaries["inrichtingen"]

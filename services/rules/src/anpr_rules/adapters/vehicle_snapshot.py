@@ -37,7 +37,7 @@ from anpr_rules.adapters.vehicle_codec import (
 from anpr_rules.domain.vehicle import Vehicle
 
 log = logging.getLogger(__name__)
-SCHEMA = 1
+SCHEMA = 2  # 2: a 32-bit check beside each 64-bit key (plates sharing a key are told apart)
 MAGIC = b"ANPRVIX\x00"
 _PREFIX = struct.Struct("<8sII")
 _ALIGN = 64
@@ -112,9 +112,7 @@ class SnapshotBuilder:
         keys = np.concatenate(parts.pop("key")) if parts["key"] else np.zeros(0, np.uint64)
         order = np.argsort(keys, kind="stable")
         keys = keys[order]
-        if keys.size > 1 and (clash := np.flatnonzero(keys[1:] == keys[:-1])).size:
-            # 64-bit keys: about one chance in 140,000 for a national registry; a new pseudonym key fixes it.
-            raise SnapshotRefused(f"{clash.size} pair(s) of plates share an index key; not written")
+        _refuse_twins(keys, np.concatenate(parts["check"])[order] if parts["check"] else np.zeros(0, np.uint32))
         dictionaries = self._encoder.listed()
         columns = {"key": keys}
         for name, pieces in parts.items():
@@ -122,6 +120,17 @@ class SnapshotBuilder:
             pieces.clear()
             columns[name] = narrowed(name, whole[order], dictionaries)
         return columns, dictionaries
+
+
+def _refuse_twins(keys: np.ndarray[Any, Any], checks: np.ndarray[Any, Any]) -> None:
+    """Plates that share a key lie side by side (a lookup reads them all and takes the one whose check is
+    its own); two that share key and check could not be told apart."""
+    shared = np.flatnonzero(keys[1:] == keys[:-1]) if keys.size > 1 else np.zeros(0, np.intp)
+    rows = np.unique(np.concatenate([shared, shared + 1]))
+    pairs = {(int(keys[i]), int(checks[i])) for i in rows}
+    if len(pairs) < rows.size:
+        # 96 bits: about one chance in 10^15 for a national registry; another pseudonym key would fix it.
+        raise SnapshotRefused(f"plates share their whole index hash ({rows.size} with a shared key); not written")
 
 
 def write_snapshot(directory: Path, stamp: Stamp, chunks: Iterable[Sequence[Vehicle]], pseudonym_key: str) -> Path:
