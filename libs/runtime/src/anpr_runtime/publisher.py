@@ -130,6 +130,9 @@ async def _hand_over(
 ) -> None:
     """The batch to the producer; each member message gets the batch's acknowledgement or its refusal."""
     delivery: asyncio.Future[Any] | RetriableError
+    # Closed, the batch is sent at once: an open one waits out linger_ms for messages that `send` might
+    # add to it (none: it is whole), a few ms of every batch's acknowledgement (aiokafka's remaining_linger).
+    batch.close()
     try:
         delivery = await producer.send_batch(batch, topic, partition=partition)
     except Exception as exc:

@@ -2,6 +2,7 @@
 own; every event lands on the partition `producer.send` would have chosen, in order, with its headers, and
 batches that fill up (or an event too big for one) are split without losing or reordering anything."""
 
+import asyncio
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -119,3 +120,21 @@ async def test_a_deferred_flush_sends_record_batches_in_order(isolated: Callable
             events = [(r.key.decode(), parse_event(r.value)) for r in records if r.value != b"probe"]
             assert all(probes[key] == partition for key, _ in events)  # where send puts the same key
             assert events == [(key, read) for key, read in sent if probes[key] == partition]  # once, in order
+
+
+async def test_a_whole_batch_is_sent_at_once_not_after_the_linger(isolated: Callable[..., Any]) -> None:
+    """A record batch we hand over is complete: the producer must not hold it for linger_ms in case `send`
+    adds more (it waited 5 ms of every batch's acknowledgement in rules and ingest). A linger of 60 s
+    makes the difference plain."""
+    settings: ServiceSettings = isolated(ServiceSettings)
+    await ensure_topics(settings, [READS])
+    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all", linger_ms=60_000)
+    await producer.start()
+    publisher = KafkaEventPublisher(producer, settings.topic_prefix)
+    try:
+        outcomes = await asyncio.wait_for(
+            publisher.publish_many(READS.name, [(f"vehicle-{n}", a_read(n)) for n in range(20)]), timeout=20
+        )
+    finally:
+        await producer.stop()
+    assert outcomes == [None] * 20
