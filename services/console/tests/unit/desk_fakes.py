@@ -98,6 +98,10 @@ class FakeApplicationsApi:
         if found.group(2) == "decision" and method == "POST":
             return self._decide(application, json.loads(request.content))
         if found.group(2) == "paid" and method == "POST":
+            if not application["paid"]:  # as exemptions: paid once, a step of the history with who marked it
+                status = application["status"]
+                step = {"at": NOW.isoformat(), "from_status": status, "to_status": status, "reason": ""}
+                application["steps"].append(step | {"action": "paid", "actor": "Sanne Jansen"})
             application["paid"] = True
             return httpx.Response(200, json=application)
         if found.group(3) and method == "GET":

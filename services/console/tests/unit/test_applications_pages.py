@@ -190,6 +190,8 @@ async def test_mark_paid(desk: httpx.AsyncClient, api: FakeApplicationsApi) -> N
     page = await desk.get(sent.headers["location"])
     assert 'id="paid"><span class="badge active">' in page.text
     assert 'id="mark-paid"' not in page.text
+    history = page.text[page.text.index("<caption>") :]
+    assert '<th scope="row">Sanne Jansen</th>\n    <td>Betaling ontvangen (Ingediend)</td>' in history
 
 
 # Hostile input: each is stopped at the console, at its field, and nothing reaches exemptions.

@@ -252,3 +252,22 @@ async def test_the_day_of_a_day_permit_is_written_day_first_as_every_other_date_
         assert page.status_code == 200, page.text
         assert '<time datetime="2026-12-07">07-12-2026</time>' in page.text
         assert ">2026-12-07<" not in page.text
+
+
+async def test_the_history_says_when_the_fee_was_received() -> None:
+    steps = [
+        {"at": "2026-12-06T09:00:00+00:00", "from_status": None, "to_status": "granted", "reason": ""},
+        {"at": "2026-12-06T10:00:00+00:00", "from_status": "granted", "to_status": "granted", "reason": ""}
+        | {"action": "paid"},
+    ]
+    paid = APPLIED | {"paid": True, "steps": steps}
+    async with counter(
+        lambda _: httpx.Response(200, json=paid), {LOKET_COOKIE: "loket-1"}, loket_sessions=[applicant()]
+    ) as client:
+        shown = await client.get(f"/loket/applications/{APPLICATION}")
+
+    history = shown.text[shown.text.index('<ol id="steps">') :]
+    assert [item.split(": ", 1)[1] for item in history.split("</ol>")[0].split("</li>")[:-1]] == [
+        "Verleend",
+        "Betaling ontvangen",
+    ]

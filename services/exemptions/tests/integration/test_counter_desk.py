@@ -110,12 +110,17 @@ async def test_a_resident_applies_the_desk_asks_grants_and_the_permit_is_publish
     assert permit["issuer"] == "loket", "the applicant never learns the desk member's name"
     assert permit["zones"] == ["voetgangersgebied"]
     assert desk_view["applicant"] == "bsn:999990019"
-    assert [(s["from_status"], s["to_status"], s["actor"]) for s in desk_view["steps"]] == [
-        (None, "submitted", "Mila Hendriks"),
-        ("submitted", "needs_information", "desk-1"),
-        ("needs_information", "submitted", "Mila Hendriks"),
-        ("submitted", "granted", "desk-1"),
+    *decided, paid_step = desk_view["steps"]
+    assert [(s["action"], s["from_status"], s["to_status"], s["actor"]) for s in decided] == [
+        ("status", None, "submitted", "Mila Hendriks"),
+        ("status", "submitted", "needs_information", "desk-1"),
+        ("status", "needs_information", "submitted", "Mila Hendriks"),
+        ("status", "submitted", "granted", "desk-1"),
     ]
+    # The fee recorded as a step of its own, by the payment provider's integration (a machine token).
+    assert (paid_step["action"], paid_step["from_status"], paid_step["to_status"]) == ("paid", "granted", "granted")
+    assert paid_step["actor"].startswith("service-")
+    assert paid.json()["steps"][-1] == paid_step
     assert pdf.content == PDF
     assert pdf.headers["content-disposition"].startswith("attachment")
     [(key, change)] = await published(settings, 1)

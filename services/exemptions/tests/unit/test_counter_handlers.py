@@ -6,7 +6,7 @@ import pytest
 
 from anpr_contracts import APPLICATIONS, EXEMPTIONS, ApplicationChanged
 from anpr_exemptions.adapters.registry import RegistryUnavailable
-from anpr_exemptions.domain.applications import ApplicationKind, InvalidStep, Status
+from anpr_exemptions.domain.applications import ApplicationKind, InvalidStep, Status, StepAction
 from anpr_exemptions.domain.audit import Actor
 from anpr_exemptions.domain.counter import CounterPolicy
 from anpr_exemptions.domain.errors import InvalidExemption, QuotaExceeded
@@ -25,6 +25,7 @@ NOW = datetime(2026, 5, 4, 8, 0, tzinfo=UTC)
 TOMORROW = date(2026, 5, 5)
 RESIDENT = Actor("bsn:999990019", "Mila Hendriks")
 DESK = Actor("desk-1", "Sanne Jansen")
+HOUR = timedelta(hours=1)
 VAN = VehicleFacts("VX123B", "Bedrijfsauto", "N1", date(2012, 1, 1), ("Diesel",), 4)
 CAR = VehicleFacts("KL123M", "Personenauto", "M1", date(2015, 1, 1), ("Benzine",), 6)
 
@@ -157,10 +158,15 @@ async def test_the_hourly_limit_counts_the_applicants_own_applications(counter: 
     await use.apply(day_permit(TOMORROW + timedelta(days=1)), RESIDENT, NOW + timedelta(minutes=61), limited)
 
 
-async def test_paid_is_marked_once(counter: CounterPorts) -> None:
+async def test_paid_is_marked_once_as_a_step_with_who_marked_it(counter: CounterPorts) -> None:
     made = await use.apply(disabled(), RESIDENT, NOW, counter)
 
-    first = await use.mark_paid(made.application_id, NOW, counter)
-    again = await use.mark_paid(made.application_id, NOW + timedelta(hours=1), counter)
+    first = await use.mark_paid(made.application_id, DESK, NOW, counter)
+    again = await use.mark_paid(made.application_id, Actor("svc:payments", "betaalprovider"), NOW + HOUR, counter)
 
     assert first.paid_at == again.paid_at == NOW
+    steps = await counter.applications.steps(made.application_id)
+    assert [(s.action, s.actor, s.actor_name, s.from_status, s.to_status, s.at) for s in steps] == [
+        (StepAction.STATUS, RESIDENT.subject, RESIDENT.name, None, Status.SUBMITTED, NOW),
+        (StepAction.PAID, DESK.subject, DESK.name, Status.SUBMITTED, Status.SUBMITTED, NOW),
+    ], "paid once, by the desk member; the provider's second callback adds nothing"

@@ -65,6 +65,7 @@ application_steps = Table(
     Column("from_status", String(40)),
     Column("to_status", String(40), nullable=False),
     Column("reason", Text, nullable=False),
+    Column("action", String(20), nullable=False, server_default="status"),
     Index("ix_application_steps", "application_id", "step_id"),
 )
 

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from anpr_exemptions.adapters.application_tables import application_documents, application_steps, applications
-from anpr_exemptions.domain.applications import Application, ApplicationKind, Status, Step
+from anpr_exemptions.domain.applications import Application, ApplicationKind, Status, Step, StepAction
 from anpr_runtime import Conflict
 
 _COLUMN = {"day": "permit_day"}
@@ -98,6 +98,7 @@ class PostgresApplicationRepository:
                 from_status=None if step.from_status is None else step.from_status.value,
                 to_status=step.to_status.value,
                 reason=step.reason,
+                action=step.action.value,
             )
         )
 
@@ -115,6 +116,7 @@ class PostgresApplicationRepository:
                 None if r.from_status is None else Status(r.from_status),
                 Status(r.to_status),
                 r.reason,
+                StepAction(r.action),
             )
             for r in rows
         ]

@@ -69,6 +69,13 @@ class Application:
     exemption_id: str | None = None  # the permit a grant created
 
 
+class StepAction(StrEnum):
+    """What a step of an application's history did: moved its status, or recorded its fee as paid."""
+
+    STATUS = "status"
+    PAID = "paid"  # the status stays (from_status == to_status)
+
+
 @dataclass(frozen=True)
 class Step:
     application_id: str
@@ -78,6 +85,7 @@ class Step:
     from_status: Status | None
     to_status: Status
     reason: str = ""
+    action: StepAction = StepAction.STATUS
 
 
 def move(

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from anpr_exemptions.adapters.applications import StoredDocument
-from anpr_exemptions.domain.applications import Application, ApplicationKind, Status, Step
+from anpr_exemptions.domain.applications import Application, ApplicationKind, Status, Step, StepAction
 from anpr_exemptions.domain.vehicle_checks import VehicleChecks
 from anpr_exemptions.entrypoints.schemas import Day, Moment, ScopeId
 
@@ -76,6 +76,9 @@ class StepOut(BaseModel):
     from_status: Status | None
     to_status: Status
     reason: str
+    action: StepAction = Field(
+        default=StepAction.STATUS, description="`status`: the status moved; `paid`: the fee was recorded as paid."
+    )
     actor: str | None = Field(default=None, description="Who took the step: for the desk only.")
 
 
@@ -131,6 +134,7 @@ class ApplicationOut(BaseModel):
                     from_status=s.from_status,
                     to_status=s.to_status,
                     reason=s.reason,
+                    action=s.action,
                     actor=s.actor_name if staff else None,
                 )
                 for s in steps or []

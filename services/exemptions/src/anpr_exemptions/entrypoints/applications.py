@@ -180,5 +180,6 @@ async def post_resubmit(request: Request, who: Applicant, application_id: UUID, 
 async def post_paid(request: Request, who: Cashier, application_id: UUID) -> ApplicationOut:
     """The payment arrived (the desk, or the payment provider's integration with a service token)."""
     async with counter(request) as ports:
-        paid = await use.mark_paid(str(application_id), datetime.now(UTC), ports)
-    return ApplicationOut.of(paid, True)
+        paid = await use.mark_paid(str(application_id), actor_of(who), datetime.now(UTC), ports)
+        steps = await ports.applications.steps(paid.application_id)
+    return ApplicationOut.of(paid, True, steps)

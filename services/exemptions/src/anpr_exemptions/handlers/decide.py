@@ -7,7 +7,7 @@ from datetime import datetime
 from uuid import uuid4
 
 from anpr_exemptions.domain import application_form as form
-from anpr_exemptions.domain.applications import Application, ApplicationKind, Status, move
+from anpr_exemptions.domain.applications import Application, ApplicationKind, Status, Step, StepAction, move
 from anpr_exemptions.domain.audit import Actor
 from anpr_exemptions.domain.errors import InvalidExemption, RefusalCode
 from anpr_exemptions.domain.model import ExemptionKind
@@ -66,12 +66,18 @@ async def advance(
     return moved
 
 
-async def mark_paid(application_id: str, now: datetime, ports: CounterPorts) -> Application:
+async def mark_paid(application_id: str, actor: Actor, now: datetime, ports: CounterPorts) -> Application:
+    """The fee received, as a step of the history with who recorded it (a desk member or the payment
+    provider's integration): money is accounted for like any decision."""
     application = await current(application_id, None, ports)
     if application.paid_at is not None:
         return application  # idempotent: a provider's callback may come twice
     paid = replace(application, paid_at=now)
     await ports.applications.update(paid)
+    status = application.status
+    await ports.applications.record(
+        Step(application_id, now, actor.subject, actor.name, status, status, action=StepAction.PAID)
+    )
     return paid
 
 
