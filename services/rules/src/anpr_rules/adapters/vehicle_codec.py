@@ -174,9 +174,8 @@ class Decoder:
     """Gives back the `Vehicle` of row i of a set of columns, with the plate that was asked for."""
 
     def __init__(self, columns: dict[str, np.ndarray[Any, Any]], dictionaries: dict[str, list[Any]]) -> None:
-        self._items = tuple(
-            columns[name].item for name in COLUMNS if name not in ("key", "check")
-        )  # item(i): a Python int
+        # item(i): a Python int; the key and check columns find the row, they are no field of the vehicle
+        self._items = tuple(columns[name].item for name in COLUMNS if name not in ("key", "check"))
         self._kinds: list[str] = dictionaries["kinds"]
         self._categories: list[str | None] = dictionaries["categories"]
         self._inrichtingen: list[str | None] = dictionaries["inrichtingen"]
