@@ -37,8 +37,9 @@ def bench_faults(
     ] = False,
 ) -> None:
     """Stream reads and frames through all five services (as processes, own database and topics) while
-    each service is SIGKILLed and restarted in turn, a second rules and recognition instance joins and
-    leaves, and Kafka and PostgreSQL restart (with --brokers 3 also: brokers killed and hung, PostgreSQL
+    each service is SIGKILLed and restarted in turn, ingest, notices and recognition are hung (SIGSTOP 25 s,
+    past their timeouts), a second rules and recognition instance joins and leaves, and Kafka and
+    PostgreSQL restart (with --brokers 3 also: brokers killed and hung, PostgreSQL
     killed and hung, disks full); then count lost and duplicated candidates, dead letters and traces of
     no-hits. Exit code 1 when any of those is wrong or a step failed."""
     from anpr_bench.faults.scenario import FaultConfig, run

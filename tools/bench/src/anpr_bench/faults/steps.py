@@ -30,6 +30,9 @@ FULL_STEPS = (
     "kill recognition-1",
     "kill rules-0",
     "kill ingest-0",
+    "hang ingest-0",
+    "hang notices-0",
+    "hang recognition-0",
     "stop rules-1 recognition-1",
 )
 REDUCED_STEPS = (
