@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from anpr_rules.adapters.vehicle_codec import KEY_MASK, Decoder, fingerprint, key_material, plate_hasher
+from anpr_rules.adapters.vehicle_codec import KEY_BITS, KEY_MASK, Decoder, fingerprint, key_material, plate_hasher
 from anpr_rules.adapters.vehicle_snapshot import Snapshot, Stamp
 from anpr_rules.domain.vehicle import Vehicle
 
@@ -110,7 +110,7 @@ class CompactVehicleIndex:
         picked = range(rows) if rows <= size else sorted(random.Random(seed).sample(range(rows), size))
         found = []
         for i in picked:
-            whole = int(now.keys[i]) | int(now.checks[i]) << 64  # the row's plate hash, as the overlay keys it
+            whole = int(now.keys[i]) | int(now.checks[i]) << KEY_BITS  # the row's plate hash, as the overlay keys it
             vehicle = now.overlay.get(whole, _IN_BASE) if now.overlay else _IN_BASE
             if vehicle is _IN_BASE:
                 assert now.decoder is not None
@@ -126,7 +126,7 @@ class CompactVehicleIndex:
 
 def _row(now: _Generation, plate_hash: int) -> int | None:
     """The snapshot row of this plate hash, if any: found by its low 64 bits, told apart by the rest."""
-    keys, key, check = now.keys, plate_hash & KEY_MASK, plate_hash >> 64
+    keys, key, check = now.keys, plate_hash & KEY_MASK, plate_hash >> KEY_BITS
     i = int(keys.searchsorted(np.uint64(key)))
     while i < keys.size and keys.item(i) == key:
         if now.checks.item(i) == check:

@@ -59,7 +59,8 @@ def fingerprint(pseudonym_key: str) -> str:
 
 
 HASH_BYTES = 12
-KEY_MASK = 2**64 - 1  # a plate hash's low 64 bits: its row's `key`; the rest (>> 64): its `check`
+KEY_BITS = 64  # a plate hash's low 64 bits are its row's `key`; the rest (>> KEY_BITS) its `check`
+KEY_MASK = 2**KEY_BITS - 1
 
 
 def plate_hash(plate: str, material: bytes) -> int:
@@ -116,7 +117,7 @@ class Encoder:
         rows = [
             (
                 (h := hashed(v.plate)) & KEY_MASK,
-                h >> 64,
+                h >> KEY_BITS,
                 code("kinds", v.kind),
                 code("categories", v.category),
                 _days(v.first_admission),
@@ -143,7 +144,7 @@ class Encoder:
         hashes = [self._hash(p) for p in plates]
         encoded: dict[str, np.ndarray[Any, Any]] = {
             "key": np.array([h & KEY_MASK for h in hashes], dtype=np.uint64),
-            "check": np.array([h >> 64 for h in hashes], dtype=np.uint32),
+            "check": np.array([h >> KEY_BITS for h in hashes], dtype=np.uint32),
         }
         for name, dtype in COLUMNS.items():
             if name in encoded:

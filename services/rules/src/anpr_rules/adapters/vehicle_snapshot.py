@@ -109,12 +109,12 @@ class SnapshotBuilder:
     def finish(self) -> tuple[dict[str, np.ndarray[Any, Any]], dict[str, list[Any]]]:
         """The columns sorted by plate hash, and the dictionaries (once: the chunks are let go)."""
         parts = self._parts
-        keys = np.concatenate(parts.pop("key")) if parts["key"] else np.zeros(0, np.uint64)
+        keys, checks = (np.concatenate(parts.pop(name) or [np.zeros(0, COLUMNS[name])]) for name in ("key", "check"))
         order = np.argsort(keys, kind="stable")
-        keys = keys[order]
-        _refuse_twins(keys, np.concatenate(parts["check"])[order] if parts["check"] else np.zeros(0, np.uint32))
+        keys, checks = keys[order], checks[order]
+        _refuse_twins(keys, checks)
         dictionaries = self._encoder.listed()
-        columns = {"key": keys}
+        columns = {"key": keys, "check": checks}
         for name, pieces in parts.items():
             whole = np.concatenate(pieces) if pieces else np.zeros(0, COLUMNS[name])
             pieces.clear()
